@@ -1,0 +1,116 @@
+//! What specialists propose: per diagnostic, ranked alternative edits, and the guard that refuses
+//! edits which would silence an error instead of fixing it.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::Serialize;
+
+use crate::diagnostic::{Applicability, Identity};
+use crate::edit::Edit;
+use crate::patch::Sources;
+
+/// One way to fix one diagnostic.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Alternative {
+    /// What the fix does, for reports: rustc's help text or the rule's description.
+    pub label: String,
+    pub applicability: Applicability,
+    pub edits: Vec<Edit>,
+}
+
+/// A specialist's answer for one diagnostic: alternatives, the most promising first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Proposal {
+    pub target: Identity,
+    pub alternatives: Vec<Alternative>,
+}
+
+/// Why an alternative was refused before it reached the gate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+pub enum Refusal {
+    #[error("adds `{0}`, which silences or stubs code instead of fixing it")]
+    Silences(String),
+    #[error("deletes the item `{0}`")]
+    DeletesItem(String),
+}
+
+static SILENCERS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"#!?\[\s*(allow|expect)\s*\(|\btodo!|\bunimplemented!").expect("valid regex")
+});
+
+static ITEM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(fn|struct|enum|trait|impl|mod|union|static|const|type|macro_rules!)\s+[A-Za-z_<]")
+        .expect("valid regex")
+});
+
+/// Refuses alternatives that would make an error go away without preserving meaning: adding
+/// `#[allow]`/`#[expect]`, `todo!()` or `unimplemented!()`, or removing an item.
+pub fn check_meaning(alternative: &Alternative, sources: &Sources) -> Result<(), Refusal> {
+    for edit in &alternative.edits {
+        if let Some(found) = SILENCERS.find(&edit.replacement) {
+            return Err(Refusal::Silences(found.as_str().trim().to_owned()));
+        }
+        let removed = sources
+            .get(&edit.file)
+            .and_then(|text| text.get(edit.start..edit.end))
+            .unwrap_or("");
+        let removed_items = ITEM.find_iter(removed).count();
+        let kept_items = ITEM.find_iter(&edit.replacement).count();
+        if removed_items > kept_items {
+            let item = ITEM.find(removed).map_or("", |m| m.as_str());
+            return Err(Refusal::DeletesItem(item.trim().to_owned()));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::PathBuf;
+
+    use super::*;
+
+    fn sources() -> Sources {
+        let text = "fn helper() -> u8 { 1 }\nfn main() { let x = helper(1); }\n";
+        Sources::new(BTreeMap::from([(PathBuf::from("src/main.rs"), text.to_owned())]))
+    }
+
+    fn alternative(start: usize, end: usize, replacement: &str) -> Alternative {
+        Alternative {
+            label: "test".to_owned(),
+            applicability: Applicability::MaybeIncorrect,
+            edits: vec![Edit {
+                file: PathBuf::from("src/main.rs"),
+                start,
+                end,
+                replacement: replacement.to_owned(),
+            }],
+        }
+    }
+
+    #[test]
+    fn ordinary_fixes_pass() {
+        assert_eq!(check_meaning(&alternative(52, 53, ""), &sources()), Ok(()));
+        assert_eq!(check_meaning(&alternative(0, 0, "use std::fmt;\n"), &sources()), Ok(()));
+    }
+
+    #[test]
+    fn silencers_and_stubs_are_refused() {
+        for text in ["#[allow(unused)]\n", "#![allow(dead_code)]", "todo!()", "unimplemented!()"] {
+            assert!(
+                matches!(check_meaning(&alternative(0, 0, text), &sources()), Err(Refusal::Silences(_))),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn deleting_an_item_is_refused() {
+        assert_eq!(
+            check_meaning(&alternative(0, 24, ""), &sources()),
+            Err(Refusal::DeletesItem("fn h".to_owned()))
+        );
+    }
+}

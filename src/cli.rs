@@ -1,0 +1,288 @@
+//! The command line as the user typed it (clap), and its conversion into a validated `FixConfig`.
+
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::{CargoSelection, FixConfig, MessageFormat, TargetSelection, Verbosity};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0    the build is green
+  1    errors remain (fixes that passed the gate were still applied)
+  2    usage or environment error (not a git repository, no Cargo.toml, cargo cannot run,
+       uncommitted changes without --allow-dirty, ...); nothing was changed
+  130  interrupted (Ctrl-C); nothing was changed and no worktree is left
+
+How it works: `cargo check` finds the errors; they are grouped by error code into scopes; each
+scope goes to a worker that proposes fixes (rustc's own suggestions of every applicability,
+alternatives side by side) in an isolated git worktree; every candidate must pass `cargo check`
+(the gate) before it is merged; rounds repeat until the build is green or nothing more passes.
+Your tree is written once, at the end, and a file you change meanwhile is never overwritten.";
+
+/// cargo runs us as `cargo-fix-swarm fix-swarm ARGS`; this mirrors that shape.
+#[derive(Debug, Parser)]
+#[command(name = "cargo", bin_name = "cargo", styles = clap::builder::styling::Styles::styled())]
+pub enum CargoCli {
+    FixSwarm(FixSwarmCli),
+}
+
+/// Repair Rust compile errors: a swarm of specialists, each fix verified by the compiler.
+#[derive(Debug, Args)]
+#[command(
+    version,
+    args_conflicts_with_subcommands = true,
+    after_help = EXIT_CODES,
+    long_about = "Repair Rust compile errors: a swarm of specialists, each fix verified by the compiler.\n\n\
+                  Runs `cargo check`, fixes what it can in isolated git worktrees, gates every fix with \
+                  the compiler, and writes the result to your tree once at the end."
+)]
+pub struct FixSwarmCli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub fix: FixArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Benchmark the repair on fixture crates (and, with --baseline, `cargo fix --broken-code`)
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// Path to Cargo.toml
+    #[arg(long, value_name = "PATH", help_heading = "Manifest Options")]
+    pub manifest_path: Option<PathBuf>,
+
+    /// Package(s) to fix
+    #[arg(short, long = "package", value_name = "SPEC", help_heading = "Package Selection")]
+    pub packages: Vec<String>,
+    /// Fix all packages in the workspace
+    #[arg(long, help_heading = "Package Selection")]
+    pub workspace: bool,
+
+    /// Fix all targets (the default, as for `cargo fix`)
+    #[arg(long, help_heading = "Target Selection")]
+    pub all_targets: bool,
+    /// Fix only this package's library
+    #[arg(long, help_heading = "Target Selection")]
+    pub lib: bool,
+    /// Fix all binaries
+    #[arg(long, help_heading = "Target Selection")]
+    pub bins: bool,
+    /// Fix all test targets
+    #[arg(long, help_heading = "Target Selection")]
+    pub tests: bool,
+
+    /// Space or comma separated list of features to activate
+    #[arg(short = 'F', long, value_name = "FEATURES", help_heading = "Feature Selection")]
+    pub features: Vec<String>,
+    /// Activate all available features
+    #[arg(long, help_heading = "Feature Selection")]
+    pub all_features: bool,
+    /// Do not activate the `default` feature
+    #[arg(long, help_heading = "Feature Selection")]
+    pub no_default_features: bool,
+
+    /// Check for the target triple
+    #[arg(long, value_name = "TRIPLE", help_heading = "Compilation Options")]
+    pub target: Option<String>,
+    /// Number of parallel workers (and worktrees) [default: available cores]
+    #[arg(short, long, value_name = "N", help_heading = "Compilation Options")]
+    pub jobs: Option<NonZeroUsize>,
+
+    /// Fix even if the working directory has uncommitted changes (they are snapshotted first)
+    #[arg(long)]
+    pub allow_dirty: bool,
+    /// Fix even if the package is in no git repository (a scratch repository is used)
+    #[arg(long)]
+    pub allow_no_vcs: bool,
+    /// Print the unified diff of what would change, and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Stop after this many rounds of check → fix → merge
+    #[arg(long, value_name = "N", default_value = "8")]
+    pub max_rounds: NonZeroUsize,
+    /// Give up on a worker after this many seconds
+    #[arg(long, value_name = "SECS", default_value = "600")]
+    pub worker_timeout: u64,
+
+    /// Output format: `human` progress and summary, or `json` lines of events on stdout
+    #[arg(long, value_enum, value_name = "FMT", default_value = "human", help_heading = "Display Options")]
+    pub message_format: MessageFormatArg,
+    /// Use verbose output: every gate run
+    #[arg(short, long, action = clap::ArgAction::Count, help_heading = "Display Options")]
+    pub verbose: u8,
+    /// Print no progress, only the summary
+    #[arg(short, long, conflicts_with = "verbose", help_heading = "Display Options")]
+    pub quiet: bool,
+    /// Coloring
+    #[arg(long, value_enum, value_name = "WHEN", default_value = "auto", help_heading = "Display Options")]
+    pub color: ColorArg,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormatArg {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Directory holding one fixture crate per subdirectory, each with a fixture.toml
+    #[arg(value_name = "DIR", default_value = "fixtures")]
+    pub dir: PathBuf,
+    /// Also run this baseline on the same fixtures in the same run
+    #[arg(long, value_enum, value_name = "ENGINE")]
+    pub baseline: Option<Baseline>,
+    /// Only fixtures whose name contains this text
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+    /// Workers per repair [default: available cores]
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<NonZeroUsize>,
+    /// Rounds per repair
+    #[arg(long, value_name = "N", default_value = "8")]
+    pub max_rounds: NonZeroUsize,
+    /// Print the results as JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Baseline {
+    /// `cargo fix --broken-code --allow-dirty`, repeated to its fixed point
+    CargoFix,
+}
+
+pub fn default_jobs() -> NonZeroUsize {
+    std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN)
+}
+
+impl FixArgs {
+    pub fn into_config(self, cwd: PathBuf) -> FixConfig {
+        let targets = if self.all_targets || !(self.lib || self.bins || self.tests) {
+            TargetSelection::All
+        } else {
+            TargetSelection::Some {
+                lib: self.lib,
+                bins: self.bins,
+                tests: self.tests,
+            }
+        };
+        let features = self
+            .features
+            .iter()
+            .flat_map(|list| list.split([' ', ',']))
+            .filter(|feature| !feature.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let color = match self.color {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => std::env::var_os("NO_COLOR").is_none(),
+        };
+        FixConfig {
+            cwd,
+            manifest_path: self.manifest_path,
+            selection: CargoSelection {
+                packages: self.packages,
+                workspace: self.workspace,
+                targets,
+                features,
+                all_features: self.all_features,
+                no_default_features: self.no_default_features,
+                target: self.target,
+            },
+            jobs: self.jobs.unwrap_or_else(default_jobs),
+            allow_dirty: self.allow_dirty,
+            allow_no_vcs: self.allow_no_vcs,
+            dry_run: self.dry_run,
+            max_rounds: self.max_rounds,
+            worker_timeout: Duration::from_secs(self.worker_timeout.max(1)),
+            message_format: match self.message_format {
+                MessageFormatArg::Human => MessageFormat::Human,
+                MessageFormatArg::Json => MessageFormat::Json,
+            },
+            verbosity: match (self.quiet, self.verbose) {
+                (true, _) => Verbosity::Quiet,
+                (false, 0) => Verbosity::Normal,
+                (false, _) => Verbosity::Verbose,
+            },
+            color,
+        }
+    }
+}
+
+/// Parses arguments as cargo passes them, and also as typed to `cargo-fix-swarm` directly.
+pub fn parse(mut args: Vec<std::ffi::OsString>) -> Result<FixSwarmCli, clap::Error> {
+    if args.get(1).is_none_or(|first| first != "fix-swarm") {
+        args.insert(1, "fix-swarm".into());
+    }
+    let CargoCli::FixSwarm(cli) = CargoCli::try_parse_from(args)?;
+    Ok(cli)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(args: &[&str]) -> FixConfig {
+        let mut all = vec!["cargo-fix-swarm"];
+        all.extend(args);
+        let cli = parse(all.into_iter().map(Into::into).collect()).unwrap();
+        cli.fix.into_config(PathBuf::from("/work"))
+    }
+
+    #[test]
+    fn the_cli_is_consistent() {
+        use clap::CommandFactory as _;
+        CargoCli::command().debug_assert();
+    }
+
+    #[test]
+    fn cargo_and_direct_invocations_parse_alike() {
+        let direct = config(&["--dry-run", "-j", "3"]);
+        let via_cargo = config(&["fix-swarm", "--dry-run", "-j", "3"]);
+        assert!(direct.dry_run && via_cargo.dry_run);
+        assert_eq!(direct.jobs.get(), 3);
+        assert_eq!(via_cargo.jobs.get(), 3);
+    }
+
+    #[test]
+    fn target_and_feature_flags_follow_cargo() {
+        let config = config(&["--lib", "--tests", "-F", "a b,c", "--features", "d", "-p", "x"]);
+        assert_eq!(
+            config.selection.targets,
+            TargetSelection::Some {
+                lib: true,
+                bins: false,
+                tests: true
+            }
+        );
+        assert_eq!(config.selection.features, ["a", "b", "c", "d"]);
+        assert_eq!(config.selection.packages, ["x"]);
+        assert_eq!(self::config(&[]).selection.targets, TargetSelection::All);
+    }
+
+    #[test]
+    fn bench_is_a_subcommand() {
+        let cli = parse(["cargo-fix-swarm", "fix-swarm", "bench", "--json", "fx"].map(Into::into).to_vec()).unwrap();
+        let Some(Command::Bench(bench)) = cli.command else {
+            panic!("expected bench")
+        };
+        assert!(bench.json);
+        assert_eq!(bench.dir, PathBuf::from("fx"));
+    }
+}

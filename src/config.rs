@@ -1,0 +1,171 @@
+//! Validated configuration: only valid states, and no knowledge of clap.
+
+use std::collections::BTreeSet;
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Which compilation targets cargo checks, as cargo's own flags select them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TargetSelection {
+    /// `--all-targets`, the default, as for `cargo fix`.
+    All,
+    Some {
+        lib: bool,
+        bins: bool,
+        tests: bool,
+    },
+}
+
+/// What the user asked cargo to build: packages, targets, features and platform.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CargoSelection {
+    pub packages: Vec<String>,
+    pub workspace: bool,
+    pub targets: TargetSelection,
+    pub features: Vec<String>,
+    pub all_features: bool,
+    pub no_default_features: bool,
+    pub target: Option<String>,
+}
+
+impl Default for CargoSelection {
+    fn default() -> Self {
+        CargoSelection {
+            packages: Vec::new(),
+            workspace: false,
+            targets: TargetSelection::All,
+            features: Vec::new(),
+            all_features: false,
+            no_default_features: false,
+            target: None,
+        }
+    }
+}
+
+impl CargoSelection {
+    /// Arguments for `cargo check` after `check`. `only` narrows the packages to those a patch
+    /// touched; `None` checks the user's whole selection.
+    pub fn check_args(&self, only: Option<&BTreeSet<String>>) -> Vec<String> {
+        let mut args = vec![
+            "--message-format=json".to_owned(),
+            // Without it cargo starts no new target after the first failure, and the gate would
+            // judge a candidate on part of the picture.
+            "--keep-going".to_owned(),
+        ];
+        match only {
+            Some(packages) => {
+                for package in packages {
+                    args.extend(["-p".to_owned(), package.clone()]);
+                }
+            }
+            None => {
+                if self.workspace {
+                    args.push("--workspace".to_owned());
+                }
+                for package in &self.packages {
+                    args.extend(["-p".to_owned(), package.clone()]);
+                }
+            }
+        }
+        match self.targets {
+            TargetSelection::All => args.push("--all-targets".to_owned()),
+            TargetSelection::Some { lib, bins, tests } => {
+                for (wanted, flag) in [(lib, "--lib"), (bins, "--bins"), (tests, "--tests")] {
+                    if wanted {
+                        args.push(flag.to_owned());
+                    }
+                }
+            }
+        }
+        if !self.features.is_empty() {
+            args.extend(["--features".to_owned(), self.features.join(",")]);
+        }
+        if self.all_features {
+            args.push("--all-features".to_owned());
+        }
+        if self.no_default_features {
+            args.push("--no-default-features".to_owned());
+        }
+        if let Some(target) = &self.target {
+            args.extend(["--target".to_owned(), target.clone()]);
+        }
+        args
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MessageFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+/// Everything a repair run needs to know.
+#[derive(Clone, Debug)]
+pub struct FixConfig {
+    /// Where the user ran us; cargo finds the manifest from here unless `manifest_path` is set.
+    pub cwd: PathBuf,
+    pub manifest_path: Option<PathBuf>,
+    pub selection: CargoSelection,
+    pub jobs: NonZeroUsize,
+    pub allow_dirty: bool,
+    pub allow_no_vcs: bool,
+    pub dry_run: bool,
+    pub max_rounds: NonZeroUsize,
+    pub worker_timeout: Duration,
+    pub message_format: MessageFormat,
+    pub verbosity: Verbosity,
+    pub color: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_selection_checks_all_targets_and_keeps_going() {
+        assert_eq!(
+            CargoSelection::default().check_args(None),
+            ["--message-format=json", "--keep-going", "--all-targets"]
+        );
+    }
+
+    #[test]
+    fn a_narrowed_check_replaces_the_package_selection() {
+        let selection = CargoSelection {
+            workspace: true,
+            targets: TargetSelection::Some {
+                lib: true,
+                bins: false,
+                tests: true,
+            },
+            features: vec!["a".to_owned(), "b".to_owned()],
+            target: Some("x86_64-unknown-linux-gnu".to_owned()),
+            ..CargoSelection::default()
+        };
+        let only = BTreeSet::from(["core-lib".to_owned()]);
+        assert_eq!(
+            selection.check_args(Some(&only)),
+            [
+                "--message-format=json",
+                "--keep-going",
+                "-p",
+                "core-lib",
+                "--lib",
+                "--tests",
+                "--features",
+                "a,b",
+                "--target",
+                "x86_64-unknown-linux-gnu"
+            ]
+        );
+        assert!(selection.check_args(None).contains(&"--workspace".to_owned()));
+    }
+}

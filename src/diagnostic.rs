@@ -1,0 +1,175 @@
+//! Domain types for one compiler diagnostic, converted from cargo's wire format at the parse boundary.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::edit::Edit;
+use crate::phase::Phase;
+
+/// A rustc error code such as `E0425`, validated once when it enters the program.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ErrorCode(String);
+
+impl ErrorCode {
+    /// Accepts exactly `E` followed by four ASCII digits; lint names and anything else are refused.
+    pub fn parse(text: &str) -> Option<ErrorCode> {
+        let digits = text.strip_prefix('E')?;
+        (digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| ErrorCode(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for ErrorCode {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        ErrorCode::parse(&text).ok_or_else(|| format!("not a rustc error code: {text:?}"))
+    }
+}
+
+impl From<ErrorCode> for String {
+    fn from(code: ErrorCode) -> String {
+        code.0
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The name a scope of diagnostics goes by: its error code, or `syntax` for errors that have none
+/// (the parser's errors carry no code).
+pub fn code_label(code: Option<&ErrorCode>) -> &str {
+    code.map_or("syntax", ErrorCode::as_str)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    Error,
+    Warning,
+    /// Notes, help, failure notes and anything rustc adds later: never counted.
+    Other,
+}
+
+/// How sure rustc is of a suggestion, in rustc's own terms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Applicability {
+    MachineApplicable,
+    MaybeIncorrect,
+    Unspecified,
+}
+
+/// A location in a source file. Paths are relative to the root of the git checkout, with `/`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Span {
+    pub file: PathBuf,
+    /// Byte offsets into the file, end exclusive.
+    pub byte_start: usize,
+    pub byte_end: usize,
+    /// 1-based line and column (columns count characters, as rustc does).
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Where a diagnostic's primary span lies, which decides whether we may edit it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "path")]
+pub enum Location {
+    /// A source file of the checkout, which a specialist may edit.
+    Workspace,
+    /// A registry crate, the standard library or a file generated under OUT_DIR: never edited.
+    External(PathBuf),
+    /// rustc gave no span at all.
+    Nowhere,
+}
+
+/// One alternative way rustc offers to resolve a diagnostic: all of its edits go together.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub message: String,
+    pub applicability: Applicability,
+    pub edits: Vec<Edit>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    pub level: Level,
+    pub code: Option<ErrorCode>,
+    pub message: String,
+    pub primary: Option<Span>,
+    pub location: Location,
+    /// rustc's suggestions without placeholders, one entry per alternative, in rustc's order.
+    pub suggestions: Vec<Suggestion>,
+    pub rendered: String,
+}
+
+/// What identifies a diagnostic across edits: code, message and file, but not the line, since
+/// every edit above a diagnostic moves it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Identity {
+    pub code: Option<ErrorCode>,
+    pub message: String,
+    pub file: Option<PathBuf>,
+}
+
+impl Diagnostic {
+    pub fn is_error(&self) -> bool {
+        self.level == Level::Error
+    }
+
+    pub fn identity(&self) -> Identity {
+        Identity {
+            code: self.code.clone(),
+            message: self.message.clone(),
+            file: self.primary.as_ref().map(|span| span.file.clone()),
+        }
+    }
+
+    pub fn phase(&self) -> Phase {
+        Phase::of(self.code.as_ref())
+    }
+
+    pub fn file(&self) -> Option<&Path> {
+        self.primary.as_ref().map(|span| span.file.as_path())
+    }
+
+    /// `path:line:column` for reports, or `(no location)`.
+    pub fn position(&self) -> String {
+        match (&self.location, &self.primary) {
+            (Location::External(path), Some(span)) => {
+                format!("{}:{}:{}", path.display(), span.line, span.column)
+            }
+            (_, Some(span)) => format!("{}:{}:{}", span.file.display(), span.line, span.column),
+            _ => "(no location)".to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_are_validated_once() {
+        assert_eq!(ErrorCode::parse("E0425").unwrap().as_str(), "E0425");
+        for bad in ["E042", "E04255", "unused_variables", "e0425", "E04a5", ""] {
+            assert_eq!(ErrorCode::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn code_label_names_codeless_errors_syntax() {
+        assert_eq!(code_label(None), "syntax");
+        assert_eq!(code_label(ErrorCode::parse("E0308").as_ref()), "E0308");
+    }
+}

@@ -1,0 +1,667 @@
+//! The dispatcher: owns the run state, runs rounds of check → plan → fix → merge, and applies the
+//! result once at the end. Workers get owned scopes and send back reports; nothing here prints.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio::sync::Semaphore;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use crate::apply::{self, ApplyError};
+use crate::cargo::{Cargo, CargoError, Member, Workspace};
+use crate::config::FixConfig;
+use crate::diagnostic::{Diagnostic, Identity, Location, code_label};
+use crate::event::{Event, ScopeOutline, WorkerReport, WorkerStatus};
+use crate::gate::{Gate, GateCheck, GateError};
+use crate::git::{self, GitError, Oid, Repo};
+use crate::parse::ParsedCheck;
+use crate::patch::Sources;
+use crate::plan::{self, Scope};
+use crate::pool::{PoolError, WorktreePool};
+use crate::specialist::{RustcSuggestions, Specialist};
+use crate::summary::{Outcome, RunSummary, ScopeFix, Unfixed};
+use crate::verdict;
+use crate::worker::{self, Round};
+
+/// A scope of more errors than this that spans several files is split by file.
+const SPLIT_SCOPES_ABOVE: usize = 40;
+
+/// Names our worktrees; followed by the run's process id, which is how a later run tells that a
+/// worktree was left behind by a run that no longer exists.
+const WORKTREE_PREFIX: &str = "fix-swarm-";
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Cargo(#[from] CargoError),
+    #[error(
+        "no git repository holds {}, and `cargo fix-swarm` needs one to work in isolated worktrees\n\
+         help: run `git init`, or pass `--allow-no-vcs` to let it use a scratch repository",
+        .0.display()
+    )]
+    NoVcs(PathBuf),
+    #[error(
+        "the working directory has uncommitted changes:\n{}\n\
+         help: commit or stash them, or pass `--allow-dirty`: they are snapshotted first and a file \
+         you change during the run is never overwritten",
+        files.iter().map(|f| format!("  {}", f.display())).collect::<Vec<_>>().join("\n")
+    )]
+    Dirty { files: Vec<PathBuf> },
+    #[error("cargo check could not run on the workspace:\n{0}")]
+    CheckFailed(String),
+    #[error(transparent)]
+    Git(#[from] GitError),
+    #[error(transparent)]
+    Pool(#[from] PoolError),
+    #[error(transparent)]
+    Gate(GateError),
+    #[error(transparent)]
+    Apply(#[from] ApplyError),
+    #[error("internal task failed: {0}")]
+    Task(String),
+}
+
+impl From<GateError> for RunError {
+    fn from(error: GateError) -> RunError {
+        match error {
+            GateError::Cargo(error) => RunError::Cargo(error),
+            GateError::Pool(error) => RunError::Pool(error),
+            other => RunError::Gate(other),
+        }
+    }
+}
+
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, RunError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|error| RunError::Task(error.to_string()))
+}
+
+fn relative_to(path: &Path, root: &Path) -> PathBuf {
+    path.strip_prefix(root).map_or_else(|_| path.to_owned(), Path::to_owned)
+}
+
+/// Whether a worktree named `fix-swarm-<pid>-<n>` belongs to a run that is gone.
+fn is_stale(name: &str) -> bool {
+    let Some(pid) = name
+        .strip_prefix(WORKTREE_PREFIX)
+        .and_then(|rest| rest.split('-').next())
+        .and_then(|pid| pid.parse::<u32>().ok())
+    else {
+        return false;
+    };
+    pid != std::process::id() && cfg!(target_os = "linux") && !Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// Everything a run set up, for the rounds to use.
+struct Session {
+    config: FixConfig,
+    repo: Repo,
+    gate: Arc<Gate>,
+    pool: WorktreePool,
+    specialists: Arc<[Box<dyn Specialist>]>,
+    events: UnboundedSender<Event>,
+    cancel: CancellationToken,
+    record_dir: PathBuf,
+    gate_runs: usize,
+}
+
+impl Session {
+    fn emit(&self, event: Event) {
+        let _ = self.events.send(event);
+    }
+
+    async fn check(&mut self, commit: Oid) -> Result<GateCheck, RunError> {
+        let mut lease = self.pool.acquire().await;
+        let check = self.gate.check(&mut lease, commit, None, &self.cancel).await?;
+        self.gate_runs += 1;
+        if check.parsed.error_count() == 0 && check.parsed.build_succeeded != Some(true) {
+            return Err(RunError::CheckFailed(check.stderr_tail));
+        }
+        Ok(check)
+    }
+}
+
+/// Repairs the workspace the configuration names. Returns the summary of a run that went to its
+/// end (interrupted included); errors are those of the environment (exit code 2).
+pub async fn repair(
+    config: FixConfig,
+    cargo: Cargo,
+    events: UnboundedSender<Event>,
+    cancel: CancellationToken,
+) -> Result<RunSummary, RunError> {
+    let started = Instant::now();
+    let workspace = {
+        let (cargo, cwd, manifest) = (cargo.clone(), config.cwd.clone(), config.manifest_path.clone());
+        blocking(move || cargo.metadata(&cwd, manifest.as_deref())).await??
+    };
+    let fix_swarm_dir = workspace.target_dir.join("fix-swarm");
+    let run_id = format!(
+        "{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.as_secs())
+    );
+    let repo = match git::Repo::discover(&workspace.root)? {
+        Some(repo) => repo,
+        None if config.allow_no_vcs => {
+            let git_dir = fix_swarm_dir.join("scratch-git").join(&run_id);
+            git::Repo::init_detached(&workspace.root, &git_dir)?
+        }
+        None => return Err(RunError::NoVcs(workspace.root.clone())),
+    };
+    let scratch_git = repo.temporary.then(|| repo.git_dir.clone());
+    let result = run_in(config, cargo, workspace, repo, run_id, events, cancel, started).await;
+    if let Some(git_dir) = scratch_git {
+        let _ = std::fs::remove_dir_all(git_dir);
+    }
+    result
+}
+
+#[expect(clippy::too_many_arguments, reason = "one call site that hands over the set-up")]
+async fn run_in(
+    config: FixConfig,
+    cargo: Cargo,
+    workspace: Workspace,
+    repo: Repo,
+    run_id: String,
+    events: UnboundedSender<Event>,
+    cancel: CancellationToken,
+    started: Instant,
+) -> Result<RunSummary, RunError> {
+    let checkout = repo.workdir.clone();
+    let target_dir = std::fs::canonicalize(&workspace.target_dir).unwrap_or(workspace.target_dir.clone());
+    let exclude: Vec<PathBuf> = target_dir
+        .strip_prefix(&checkout)
+        .map(|relative| vec![relative.to_owned()])
+        .unwrap_or_default();
+
+    let uncommitted = {
+        let (repo, exclude) = (repo.clone(), exclude.clone());
+        blocking(move || git::uncommitted_files(&repo, &exclude)).await??
+    };
+    if !uncommitted.is_empty() && !config.allow_dirty && !repo.temporary {
+        return Err(RunError::Dirty { files: uncommitted });
+    }
+    {
+        let repo = repo.clone();
+        blocking(move || git::sweep_stale_worktrees(&repo, WORKTREE_PREFIX, is_stale)).await??;
+    }
+    let fix_swarm_dir = target_dir.join("fix-swarm");
+    let record_dir = fix_swarm_dir.join("runs").join(&run_id);
+    let _ = events.send(Event::RunStarted {
+        run_id: run_id.clone(),
+        workspace: workspace.root.clone(),
+        record: record_dir.clone(),
+        jobs: config.jobs.get(),
+        max_rounds: config.max_rounds.get(),
+        dry_run: config.dry_run,
+    });
+    let snapshot = {
+        let (repo, exclude) = (repo.clone(), exclude.clone());
+        blocking(move || git::snapshot(&repo, &exclude)).await??
+    };
+    let _ = events.send(Event::Snapshot {
+        commit: snapshot.to_string(),
+        dirty_files: uncommitted.len(),
+    });
+
+    let work_dir = fix_swarm_dir.join("work").join(&run_id);
+    let mut seed = vec![(target_dir.join("debug"), PathBuf::from("debug"))];
+    if let Some(triple) = &config.selection.target {
+        seed.push((target_dir.join(triple).join("debug"), Path::new(triple).join("debug")));
+    }
+    let seeding = Instant::now();
+    let pool = {
+        let (repo, prefix) = (repo.clone(), format!("{WORKTREE_PREFIX}{}-", std::process::id()));
+        blocking(move || WorktreePool::create(repo, work_dir, prefix, snapshot, &seed)).await??
+    };
+
+    let members: Vec<Member> = workspace
+        .members
+        .iter()
+        .map(|member| Member {
+            name: member.name.clone(),
+            dir: relative_to(&canonical(&member.dir), &checkout),
+        })
+        .collect();
+    let gate = Gate::new(
+        cargo,
+        config.selection.clone(),
+        relative_to(&canonical(&workspace.manifest), &checkout),
+        relative_to(&canonical(&workspace.root), &checkout),
+        members,
+    );
+    let specialists: Arc<[Box<dyn Specialist>]> = Arc::new([Box::new(RustcSuggestions) as Box<dyn Specialist>]);
+    let mut session = Session {
+        config,
+        repo,
+        gate: Arc::new(gate),
+        pool,
+        specialists,
+        events,
+        cancel,
+        record_dir,
+        gate_runs: 0,
+    };
+    let outcome = rounds(&mut session, snapshot, seeding, started).await;
+    let closed = {
+        let pool = session.pool.clone();
+        blocking(move || pool.close()).await
+    };
+    let summary = outcome?;
+    closed??;
+    Ok(summary)
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned())
+}
+
+/// The rounds, then the final apply. Returns the summary.
+async fn rounds(
+    session: &mut Session,
+    snapshot: Oid,
+    seeding: Instant,
+    started: Instant,
+) -> Result<RunSummary, RunError> {
+    let mut current = match session.check(snapshot).await {
+        Ok(check) => check.parsed,
+        Err(RunError::Cargo(CargoError::Cancelled)) => return Ok(interrupted(session, 0, 0, started)),
+        Err(error) => return Err(error),
+    };
+    let errors_before = current.error_count();
+    session.emit(Event::Checked {
+        round: 0,
+        errors: errors_before,
+        warnings: current.diagnostics.len() - errors_before,
+        problems: current.problems.clone(),
+    });
+    if errors_before > 0 {
+        let (pool, jobs) = (session.pool.clone(), session.config.jobs.get());
+        blocking(move || pool.grow(jobs, snapshot)).await??;
+    }
+    session.emit(Event::WorktreesReady {
+        count: session.pool.size(),
+        seeded_from: None,
+        duration_ms: seeding.elapsed().as_millis() as u64,
+    });
+
+    let mut base = snapshot;
+    let mut fixes: Vec<ScopeFix> = Vec::new();
+    let mut reasons: BTreeMap<Identity, String> = BTreeMap::new();
+    let mut rounds_run = 0;
+    let mut stop_reason = "no fix passed the gate";
+    for number in 1..=session.config.max_rounds.get() {
+        if current.error_count() == 0 {
+            break;
+        }
+        let plan = plan::plan(&current.diagnostics, SPLIT_SCOPES_ABOVE);
+        for outside in &plan.outside {
+            reasons.insert(outside.identity(), outside_reason(outside));
+        }
+        if plan.scopes.is_empty() {
+            stop_reason = "no error lies in the workspace's sources";
+            break;
+        }
+        rounds_run = number;
+        let errors_at_start = current.error_count();
+        session.emit(Event::RoundStarted {
+            round: number,
+            errors: errors_at_start,
+            scopes: plan.scopes.iter().map(outline).collect(),
+        });
+        let sources = {
+            let (repo, paths) = (session.repo.clone(), files_to_read(&plan.scopes));
+            Sources::new(blocking(move || git::read_files(&repo, base, paths)).await??)
+        };
+        let round = Arc::new(Round {
+            number,
+            base,
+            before: current.diagnostics.clone(),
+            sources,
+            gate: Arc::clone(&session.gate),
+            pool: session.pool.clone(),
+            specialists: Arc::clone(&session.specialists),
+            events: session.events.clone(),
+            cancel: session.cancel.clone(),
+        });
+        let reports = dispatch(session, &round, plan.scopes).await;
+        session.gate_runs += reports.iter().map(|report| report.gate_runs).sum::<usize>();
+        for report in &reports {
+            for (identity, reason) in &report.unfixed {
+                reasons.insert(identity.clone(), reason.clone());
+            }
+        }
+        if session.cancel.is_cancelled() {
+            return Ok(interrupted(session, errors_before, rounds_run, started));
+        }
+        let accepted: Vec<&WorkerReport> = reports.iter().filter(|r| r.patch.is_some()).collect();
+        if accepted.is_empty() {
+            session.emit(Event::RoundFinished {
+                round: number,
+                errors_before: errors_at_start,
+                errors_after: errors_at_start,
+            });
+            break;
+        }
+        let merge = match merge_round(session, base, &current, &accepted).await {
+            Ok(merge) => merge,
+            Err(RunError::Cargo(CargoError::Cancelled)) => {
+                return Ok(interrupted(session, errors_before, rounds_run, started));
+            }
+            Err(error) => return Err(error),
+        };
+        session.emit(Event::Merged {
+            round: number,
+            merged: merge.kept.iter().map(|&i| accepted[i].scope.clone()).collect(),
+            deferred: merge.deferred.iter().map(|&i| accepted[i].scope.clone()).collect(),
+            backed_out: merge.backed_out.iter().map(|&i| accepted[i].scope.clone()).collect(),
+            errors: merge.after.error_count(),
+        });
+        session.emit(Event::RoundFinished {
+            round: number,
+            errors_before: errors_at_start,
+            errors_after: merge.after.error_count(),
+        });
+        if merge.kept.is_empty() {
+            stop_reason = "fixes passed alone but not once merged";
+            break;
+        }
+        for &i in &merge.kept {
+            let report = accepted[i];
+            let mut how: Vec<String> = report.fixed.iter().map(|fix| fix.how.clone()).collect();
+            how.sort();
+            how.dedup();
+            fixes.push(ScopeFix {
+                round: number,
+                scope: report.scope.clone(),
+                fixed: report.fixed.len(),
+                how,
+            });
+        }
+        base = merge.commit;
+        current = merge.after;
+        if number == session.config.max_rounds.get() && current.error_count() > 0 {
+            stop_reason = "the round limit (--max-rounds) was reached";
+        }
+    }
+
+    if session.cancel.is_cancelled() {
+        return Ok(interrupted(session, errors_before, rounds_run, started));
+    }
+    let changes = {
+        let repo = session.repo.clone();
+        blocking(move || git::changed_files(&repo, snapshot, base)).await??
+    };
+    let files_changed: Vec<PathBuf> = changes.iter().map(|change| change.path.clone()).collect();
+    let diff = unified_diff(&changes);
+    std::fs::create_dir_all(&session.record_dir).ok();
+    std::fs::write(session.record_dir.join("final.patch"), &diff).ok();
+    let mut skipped = Vec::new();
+    if session.config.dry_run {
+        session.emit(Event::Diff { patch: diff });
+    } else if !changes.is_empty() {
+        let (workdir, save_dir) = (session.repo.workdir.clone(), session.record_dir.join("skipped"));
+        let applied = blocking(move || apply::apply_changes(&workdir, &changes, &save_dir)).await??;
+        session.emit(Event::Applied {
+            written: applied.written.clone(),
+            skipped: applied.skipped.clone(),
+        });
+        skipped = applied.skipped;
+    }
+
+    let unfixed = current
+        .errors()
+        .map(|diagnostic| Unfixed {
+            code: code_label(diagnostic.code.as_ref()).to_owned(),
+            message: diagnostic.message.clone(),
+            position: diagnostic.position(),
+            reason: reasons
+                .get(&diagnostic.identity())
+                .cloned()
+                .unwrap_or_else(|| stop_reason.to_owned()),
+        })
+        .collect();
+    let errors_after = current.error_count();
+    Ok(RunSummary {
+        outcome: if errors_after == 0 { Outcome::Green } else { Outcome::ErrorsRemain },
+        errors_before,
+        errors_after,
+        rounds: rounds_run,
+        gate_runs: session.gate_runs,
+        duration_ms: started.elapsed().as_millis() as u64,
+        fixes,
+        unfixed,
+        files_changed,
+        skipped,
+        dry_run: session.config.dry_run,
+        record: Some(session.record_dir.clone()),
+    })
+}
+
+fn interrupted(session: &Session, errors_before: usize, rounds: usize, started: Instant) -> RunSummary {
+    RunSummary {
+        outcome: Outcome::Interrupted,
+        errors_before,
+        errors_after: errors_before,
+        rounds,
+        gate_runs: session.gate_runs,
+        duration_ms: started.elapsed().as_millis() as u64,
+        fixes: Vec::new(),
+        unfixed: Vec::new(),
+        files_changed: Vec::new(),
+        skipped: Vec::new(),
+        dry_run: session.config.dry_run,
+        record: Some(session.record_dir.clone()),
+    }
+}
+
+fn outside_reason(diagnostic: &Diagnostic) -> String {
+    match &diagnostic.location {
+        Location::External(path) => format!(
+            "lies outside the workspace's sources ({}): not ours to edit",
+            path.display()
+        ),
+        _ => "rustc gave it no location".to_owned(),
+    }
+}
+
+fn outline(scope: &Scope) -> ScopeOutline {
+    ScopeOutline {
+        id: scope.id.clone(),
+        phase: scope.phase,
+        diagnostics: scope.diagnostics.len(),
+        files: scope.files.len(),
+    }
+}
+
+/// The files a round may read or edit: those of the diagnostics and of rustc's suggestions.
+fn files_to_read(scopes: &[Scope]) -> BTreeSet<PathBuf> {
+    scopes
+        .iter()
+        .flat_map(|scope| scope.diagnostics.iter())
+        .flat_map(|diagnostic| {
+            let suggested = diagnostic
+                .suggestions
+                .iter()
+                .flat_map(|suggestion| suggestion.edits.iter().map(|edit| edit.file.clone()));
+            diagnostic.file().map(PathBuf::from).into_iter().chain(suggested)
+        })
+        .collect()
+}
+
+/// Runs one worker per scope, at most `jobs` at once, in plan order; every scope gets a report,
+/// whatever happens to its worker.
+async fn dispatch(session: &Session, round: &Arc<Round>, scopes: Vec<Scope>) -> Vec<WorkerReport> {
+    let slots = Arc::new(Semaphore::new(session.config.jobs.get()));
+    let timeout = session.config.worker_timeout;
+    let mut tasks = JoinSet::new();
+    let mut scope_of = BTreeMap::new();
+    let order: Vec<String> = scopes.iter().map(|scope| scope.id.clone()).collect();
+    for scope in scopes {
+        let (round, slots) = (Arc::clone(round), Arc::clone(&slots));
+        let (id, code) = (scope.id.clone(), scope.code.clone());
+        let handle = tasks.spawn(async move {
+            let _slot = slots.acquire_owned().await;
+            tokio::time::timeout(timeout, worker::run_worker(round, scope)).await
+        });
+        scope_of.insert(handle.id(), (id, code));
+    }
+    let mut reports = Vec::new();
+    while let Some(joined) = tasks.join_next_with_id().await {
+        let (id, outcome) = match joined {
+            Ok((id, outcome)) => (id, Ok(outcome)),
+            Err(error) => (error.id(), Err(error)),
+        };
+        let (scope, code) = scope_of.remove(&id).unwrap_or_default();
+        let failed = |status: WorkerStatus, summary: String| WorkerReport {
+            scope: scope.clone(),
+            code: code.clone(),
+            status,
+            summary,
+            fixed: Vec::new(),
+            unfixed: Vec::new(),
+            patch: None,
+            gate_runs: 0,
+            candidates: 0,
+            duration_ms: 0,
+        };
+        let report = match outcome {
+            Ok(Ok(Ok(report))) => report,
+            Ok(Ok(Err(error))) if error.is_cancelled() => failed(WorkerStatus::Stopped, "stopped".to_owned()),
+            Ok(Ok(Err(error))) => failed(WorkerStatus::Failed, error.to_string()),
+            Ok(Err(_elapsed)) => failed(
+                WorkerStatus::TimedOut,
+                format!("timed out after {}s", timeout.as_secs()),
+            ),
+            Err(error) if error.is_panic() => failed(WorkerStatus::Failed, "the worker panicked".to_owned()),
+            Err(error) => failed(WorkerStatus::Stopped, error.to_string()),
+        };
+        let event = match report.status {
+            WorkerStatus::Completed => Event::WorkerCompleted {
+                round: round.number,
+                report: report.clone(),
+            },
+            _ => Event::WorkerFailed {
+                round: round.number,
+                report: report.clone(),
+            },
+        };
+        session.emit(event);
+        reports.push(report);
+    }
+    // Deterministic order for merging: the plan's.
+    reports.sort_by_key(|report| order.iter().position(|id| *id == report.scope));
+    reports
+}
+
+/// The merged result of a round.
+struct Merge {
+    commit: Oid,
+    after: ParsedCheck,
+    kept: Vec<usize>,
+    deferred: Vec<usize>,
+    backed_out: Vec<usize>,
+}
+
+/// Merges the accepted patches, gates the result, and backs out patches one by one if the merged
+/// whole is worse than its parts promised.
+async fn merge_round(
+    session: &mut Session,
+    base: Oid,
+    current: &ParsedCheck,
+    accepted: &[&WorkerReport],
+) -> Result<Merge, RunError> {
+    let patches: Vec<BTreeMap<PathBuf, String>> = accepted
+        .iter()
+        .map(|report| {
+            report
+                .patch
+                .iter()
+                .flat_map(|patch| patch.files.iter())
+                .map(|(path, change)| (path.clone(), change.after.clone()))
+                .collect()
+        })
+        .collect();
+    let targets_of = |indexes: &[usize]| -> Vec<Identity> {
+        indexes
+            .iter()
+            .flat_map(|&i| accepted[i].fixed.iter().map(|fix| fix.target.clone()))
+            .collect()
+    };
+    let repo = session.repo.clone();
+    let integrate = |indexes: Vec<usize>| {
+        let repo = repo.clone();
+        let chosen: Vec<_> = indexes.iter().map(|&i| patches[i].clone()).collect();
+        async move {
+            blocking(move || git::integrate(&repo, base, &chosen, "cargo-fix-swarm: merged fixes")).await?
+                .map_err(RunError::from)
+        }
+    };
+
+    let all: Vec<usize> = (0..accepted.len()).collect();
+    let integration = integrate(all).await?;
+    let merged: Vec<usize> = integration.merged.clone();
+    let deferred = integration.conflicted.clone();
+    let check = session.check(integration.commit).await?;
+    if verdict::judge(&current.diagnostics, &targets_of(&merged), &check.parsed).is_accepted() {
+        return Ok(Merge {
+            commit: integration.commit,
+            after: check.parsed,
+            kept: merged,
+            deferred,
+            backed_out: Vec::new(),
+        });
+    }
+
+    // Worse together than apart: rebuild from the base, keeping each patch only if it helps.
+    let mut kept: Vec<usize> = Vec::new();
+    let mut backed_out = Vec::new();
+    let mut result = (base, current.clone());
+    for candidate in merged {
+        let mut attempt = kept.clone();
+        attempt.push(candidate);
+        let integration = integrate(attempt.clone()).await?;
+        if integration.merged.len() != attempt.len() {
+            backed_out.push(candidate);
+            continue;
+        }
+        let check = session.check(integration.commit).await?;
+        if verdict::judge(&current.diagnostics, &targets_of(&attempt), &check.parsed).is_accepted() {
+            kept = attempt;
+            result = (integration.commit, check.parsed);
+        } else {
+            backed_out.push(candidate);
+        }
+    }
+    Ok(Merge {
+        commit: result.0,
+        after: result.1,
+        kept,
+        deferred,
+        backed_out,
+    })
+}
+
+fn unified_diff(changes: &[git::ChangedFile]) -> String {
+    let mut patch = crate::patch::Patch::default();
+    for change in changes {
+        let text = |bytes: &Option<Vec<u8>>| String::from_utf8_lossy(bytes.as_deref().unwrap_or_default()).into_owned();
+        patch.files.insert(
+            change.path.clone(),
+            crate::patch::FileChange {
+                before: text(&change.before),
+                after: text(&change.after),
+            },
+        );
+    }
+    patch.unified_diff()
+}

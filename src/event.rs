@@ -1,0 +1,115 @@
+//! The closed set of events the engine emits, and the per-worker report they carry. Reporters
+//! consume events; nothing in the engine prints.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::diagnostic::{ErrorCode, Identity};
+use crate::parse::ParseProblem;
+use crate::patch::Patch;
+use crate::phase::Phase;
+use crate::summary::RunSummary;
+use crate::verdict::Verdict;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WorkerStatus {
+    Pending,
+    Running,
+    Completed,
+    Failed,
+    TimedOut,
+    Stopped,
+}
+
+/// One diagnostic a worker fixed, and how.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    pub target: Identity,
+    /// `path:line:column` before the fix.
+    pub position: String,
+    pub how: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WorkerReport {
+    pub scope: String,
+    pub code: Option<ErrorCode>,
+    pub status: WorkerStatus,
+    pub summary: String,
+    pub fixed: Vec<Fix>,
+    /// Diagnostics of the scope left unfixed, with the reason.
+    pub unfixed: Vec<(Identity, String)>,
+    pub patch: Option<Patch>,
+    pub gate_runs: usize,
+    pub candidates: usize,
+    pub duration_ms: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ScopeOutline {
+    pub id: String,
+    pub phase: Phase,
+    pub diagnostics: usize,
+    pub files: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SkippedFile {
+    pub path: PathBuf,
+    /// Where the patch that could not be written was saved instead.
+    pub saved_patch: Option<PathBuf>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+pub enum Event {
+    RunStarted {
+        run_id: String,
+        workspace: PathBuf,
+        /// Where the run's record is kept.
+        record: PathBuf,
+        jobs: usize,
+        max_rounds: usize,
+        dry_run: bool,
+    },
+    /// The user's state (HEAD plus uncommitted and untracked files) was captured as a commit.
+    Snapshot { commit: String, dirty_files: usize },
+    WorktreesReady { count: usize, seeded_from: Option<PathBuf>, duration_ms: u64 },
+    Checked {
+        round: usize,
+        errors: usize,
+        warnings: usize,
+        problems: Vec<ParseProblem>,
+    },
+    RoundStarted {
+        round: usize,
+        errors: usize,
+        scopes: Vec<ScopeOutline>,
+    },
+    WorkerStarted { round: usize, scope: String, diagnostics: usize },
+    WorkerProgress { round: usize, scope: String, message: String },
+    GateFinished {
+        round: usize,
+        scope: String,
+        candidate: String,
+        verdict: Verdict,
+        duration_ms: u64,
+    },
+    WorkerBlocked { round: usize, scope: String, reason: String },
+    WorkerCompleted { round: usize, report: WorkerReport },
+    WorkerFailed { round: usize, report: WorkerReport },
+    Merged {
+        round: usize,
+        merged: Vec<String>,
+        deferred: Vec<String>,
+        backed_out: Vec<String>,
+        errors: usize,
+    },
+    RoundFinished { round: usize, errors_before: usize, errors_after: usize },
+    /// `--dry-run`: the unified diff of what would change; nothing was written.
+    Diff { patch: String },
+    Applied { written: Vec<PathBuf>, skipped: Vec<SkippedFile> },
+    RunFinished { summary: RunSummary },
+}

@@ -1,0 +1,21 @@
+//! The process's exit codes, documented in `--help` and the README.
+
+use crate::summary::Outcome;
+
+/// The build is green.
+pub const GREEN: i32 = 0;
+/// Errors remain; whatever passed the gate was applied.
+pub const ERRORS_REMAIN: i32 = 1;
+/// A usage or environment error: bad flags, not a git repository, no Cargo.toml, a cargo that
+/// cannot run, a dirty tree without `--allow-dirty`. Nothing was changed.
+pub const USAGE_OR_ENVIRONMENT: i32 = 2;
+/// Interrupted by Ctrl-C: nothing was changed, and no worktree is left.
+pub const INTERRUPTED: i32 = 130;
+
+pub fn for_outcome(outcome: Outcome) -> i32 {
+    match outcome {
+        Outcome::Green => GREEN,
+        Outcome::ErrorsRemain => ERRORS_REMAIN,
+        Outcome::Interrupted => INTERRUPTED,
+    }
+}

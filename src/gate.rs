@@ -1,0 +1,155 @@
+//! The compilation gate: `cargo check` of a candidate patch in a pooled worktree.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use tokio_util::sync::CancellationToken;
+
+use crate::cargo::{Cargo, CargoError, Member};
+use crate::config::CargoSelection;
+use crate::git::Oid;
+use crate::parse::{self, ParsedCheck, SourceRoot};
+use crate::patch::Patch;
+use crate::pool::{Lease, PoolError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum GateError {
+    #[error(transparent)]
+    Cargo(#[from] CargoError),
+    #[error(transparent)]
+    Pool(#[from] PoolError),
+    #[error("a gate task panicked")]
+    Panicked,
+    #[error("no worktree was left in the pool")]
+    NoWorktree,
+}
+
+impl GateError {
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self, GateError::Cargo(CargoError::Cancelled))
+    }
+}
+
+/// What one gate run saw: the diagnostics, and which packages were checked (`None`: the user's
+/// whole selection), so that a verdict compares like with like.
+#[derive(Debug)]
+pub struct GateCheck {
+    pub parsed: ParsedCheck,
+    /// The end of cargo's stderr, for when cargo failed before reporting any diagnostic.
+    pub stderr_tail: String,
+    pub packages: Option<BTreeSet<String>>,
+}
+
+/// Knows how to check the user's workspace inside any worktree.
+#[derive(Debug)]
+pub struct Gate {
+    cargo: Cargo,
+    selection: CargoSelection,
+    /// The manifest the user selected, relative to the checkout root.
+    manifest: PathBuf,
+    /// The workspace root, relative to the checkout root.
+    workspace: PathBuf,
+    /// Members with directories relative to the checkout root, longest first.
+    members: Vec<Member>,
+}
+
+impl Gate {
+    pub fn new(
+        cargo: Cargo,
+        selection: CargoSelection,
+        manifest: PathBuf,
+        workspace: PathBuf,
+        mut members: Vec<Member>,
+    ) -> Gate {
+        members.sort_by_key(|member| std::cmp::Reverse(member.dir.components().count()));
+        Gate {
+            cargo,
+            selection,
+            manifest,
+            workspace,
+            members,
+        }
+    }
+
+    /// The package owning `file`, by the deepest member directory that contains it.
+    pub fn package_of(&self, file: &Path) -> Option<&str> {
+        self.members
+            .iter()
+            .find(|member| file.starts_with(&member.dir))
+            .map(|member| member.name.as_str())
+    }
+
+    /// The packages a patch touches, when the user did not narrow the selection already and
+    /// every file has an owner; checking only those is what keeps a gate run cheap.
+    fn narrowed(&self, patch: &Patch) -> Option<BTreeSet<String>> {
+        if !self.selection.packages.is_empty() || self.members.len() < 2 {
+            return None;
+        }
+        patch
+            .paths()
+            .map(|path| self.package_of(path).map(str::to_owned))
+            .collect()
+    }
+
+    /// Checks `commit` with `patch` applied on top, in the leased worktree, and puts the
+    /// worktree back to `commit` afterwards.
+    pub async fn check(
+        &self,
+        lease: &mut Lease,
+        commit: Oid,
+        patch: Option<&Patch>,
+        cancel: &CancellationToken,
+    ) -> Result<GateCheck, GateError> {
+        let mut slot = lease.take().ok_or(GateError::NoWorktree)?;
+        let patch = patch.cloned().unwrap_or_default();
+        let (slot, prepared) = tokio::task::spawn_blocking(move || {
+            let prepared = slot.prepare(commit).and_then(|()| slot.write(&patch));
+            (slot, prepared.map(|()| patch))
+        })
+        .await
+        .map_err(|_| GateError::Panicked)?;
+        let worktree = slot.path.clone();
+        let target_dir = slot.target_dir.clone();
+        lease.put_back(slot);
+        let patch = prepared?;
+
+        let packages = self.narrowed(&patch);
+        let mut args = vec![
+            "check".to_owned(),
+            "--manifest-path".to_owned(),
+            worktree.join(&self.manifest).to_string_lossy().into_owned(),
+        ];
+        args.extend(self.selection.check_args(packages.as_ref()));
+        let run = self
+            .cargo
+            .run(&worktree, Some(&target_dir), &args, cancel)
+            .await?;
+
+        let stderr_tail = tail(&run.stderr, 20);
+        let mut slot = lease.take().ok_or(GateError::NoWorktree)?;
+        let root = SourceRoot {
+            checkout: worktree,
+            workspace: self.workspace.clone(),
+        };
+        let (slot, restored, parsed) = tokio::task::spawn_blocking(move || {
+            let restored = slot.restore(&patch);
+            let parsed = parse::parse_stream(&run.stdout, &root);
+            (slot, restored, parsed)
+        })
+        .await
+        .map_err(|_| GateError::Panicked)?;
+        lease.put_back(slot);
+        restored?;
+        Ok(GateCheck {
+            parsed,
+            stderr_tail,
+            packages,
+        })
+    }
+}
+
+/// The last `lines` lines of `text`.
+fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}

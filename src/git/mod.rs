@@ -1,0 +1,47 @@
+//! Everything that touches git, through git2: the user's snapshot, worker worktrees, merges.
+
+mod merge;
+mod repository;
+mod worktree;
+
+use std::path::PathBuf;
+
+pub use git2::Oid;
+pub use merge::{ChangedFile, Integration, changed_files, commit_files, integrate};
+pub use repository::{Repo, read_files, snapshot, uncommitted_files};
+pub use worktree::{add_worktree, checkout, remove_worktree, sweep_stale_worktrees};
+
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    #[error("{context}: {source}")]
+    Git {
+        context: String,
+        source: git2::Error,
+    },
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        source: std::io::Error,
+    },
+    #[error("{} is not valid UTF-8", .0.display())]
+    NotUtf8(PathBuf),
+}
+
+/// Adds what we were doing to a git2 error.
+trait Context<T> {
+    fn context(self, context: impl FnOnce() -> String) -> Result<T, GitError>;
+}
+
+impl<T> Context<T> for Result<T, git2::Error> {
+    fn context(self, context: impl FnOnce() -> String) -> Result<T, GitError> {
+        self.map_err(|source| GitError::Git {
+            context: context(),
+            source,
+        })
+    }
+}
+
+fn signature() -> Result<git2::Signature<'static>, GitError> {
+    git2::Signature::now("cargo-fix-swarm", "cargo-fix-swarm@localhost")
+        .context(|| "making a commit signature".to_owned())
+}

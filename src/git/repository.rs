@@ -1,0 +1,157 @@
+//! The user's repository: finding it, seeing what is uncommitted, and snapshotting it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use git2::{IndexAddOption, Oid, Repository, RepositoryInitOptions, StatusOptions};
+
+use super::{Context, GitError, signature};
+
+/// A git repository with a working directory. `temporary` marks one made by `--allow-no-vcs`,
+/// whose git directory lives under the target directory and is deleted after the run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Repo {
+    pub git_dir: PathBuf,
+    pub workdir: PathBuf,
+    pub temporary: bool,
+}
+
+impl Repo {
+    /// The repository holding `start`, or `None` when there is none.
+    pub fn discover(start: &Path) -> Result<Option<Repo>, GitError> {
+        match Repository::discover(start) {
+            Ok(repository) => {
+                let Some(workdir) = repository.workdir() else {
+                    return Ok(None);
+                };
+                Ok(Some(Repo {
+                    git_dir: repository.path().to_owned(),
+                    workdir: canonical(workdir)?,
+                    temporary: false,
+                }))
+            }
+            Err(error) if error.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(source) => Err(GitError::Git {
+                context: format!("opening the git repository of {}", start.display()),
+                source,
+            }),
+        }
+    }
+
+    /// A repository kept apart from `workdir` (its git directory is `git_dir`), for a tree under
+    /// no version control. It has no commits; the snapshot becomes its first.
+    pub fn init_detached(workdir: &Path, git_dir: &Path) -> Result<Repo, GitError> {
+        let mut options = RepositoryInitOptions::new();
+        options.workdir_path(workdir).no_reinit(false);
+        Repository::init_opts(git_dir, &options)
+            .context(|| format!("creating a scratch repository in {}", git_dir.display()))?;
+        Ok(Repo {
+            git_dir: git_dir.to_owned(),
+            workdir: canonical(workdir)?,
+            temporary: true,
+        })
+    }
+
+    pub fn open(&self) -> Result<Repository, GitError> {
+        let repository = Repository::open(&self.git_dir)
+            .context(|| format!("opening {}", self.git_dir.display()))?;
+        if self.temporary {
+            repository
+                .set_workdir(&self.workdir, false)
+                .context(|| "setting the scratch repository's work tree".to_owned())?;
+        }
+        Ok(repository)
+    }
+}
+
+fn canonical(path: &Path) -> Result<PathBuf, GitError> {
+    std::fs::canonicalize(path).map_err(|source| GitError::Io {
+        context: format!("resolving {}", path.display()),
+        source,
+    })
+}
+
+fn is_excluded(path: &Path, exclude: &[PathBuf]) -> bool {
+    exclude.iter().any(|dir| path.starts_with(dir))
+}
+
+/// Files with staged, unstaged or untracked (not ignored) changes, relative to the work tree.
+pub fn uncommitted_files(repo: &Repo, exclude: &[PathBuf]) -> Result<Vec<PathBuf>, GitError> {
+    let repository = repo.open()?;
+    let mut options = StatusOptions::new();
+    options
+        .include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .exclude_submodules(true);
+    let statuses = repository
+        .statuses(Some(&mut options))
+        .context(|| "reading git status".to_owned())?;
+    Ok(statuses
+        .iter()
+        .filter(|entry| !entry.status().is_ignored())
+        .filter_map(|entry| entry.path().ok().map(PathBuf::from))
+        .filter(|path| !is_excluded(path, exclude))
+        .collect())
+}
+
+/// Captures HEAD plus every staged, unstaged and untracked-but-not-ignored file as a commit
+/// object, without touching HEAD, the index file, the stash, any branch or any file: the index is
+/// changed in memory only and never written back.
+pub fn snapshot(repo: &Repo, exclude: &[PathBuf]) -> Result<Oid, GitError> {
+    let repository = repo.open()?;
+    let mut index = repository
+        .index()
+        .context(|| "reading the git index".to_owned())?;
+    let mut skip_excluded = |path: &Path, _spec: &[u8]| i32::from(is_excluded(path, exclude));
+    index
+        .add_all(["*"], IndexAddOption::DEFAULT, Some(&mut skip_excluded))
+        .context(|| "adding the working tree to the snapshot".to_owned())?;
+    index
+        .update_all(["*"], None)
+        .context(|| "recording deleted files in the snapshot".to_owned())?;
+    let tree_id = index
+        .write_tree()
+        .context(|| "writing the snapshot tree".to_owned())?;
+    let tree = repository
+        .find_tree(tree_id)
+        .context(|| "reading the snapshot tree".to_owned())?;
+    let head = repository.head().ok().and_then(|head| head.peel_to_commit().ok());
+    let parents: Vec<&git2::Commit<'_>> = head.iter().collect();
+    let signature = signature()?;
+    repository
+        .commit(
+            None,
+            &signature,
+            &signature,
+            "cargo-fix-swarm: snapshot of the working tree",
+            &tree,
+            &parents,
+        )
+        .context(|| "committing the snapshot".to_owned())
+}
+
+/// The text of `paths` as of `commit`; paths missing there, or not UTF-8, are left out.
+pub fn read_files(
+    repo: &Repo,
+    commit: Oid,
+    paths: impl IntoIterator<Item = PathBuf>,
+) -> Result<BTreeMap<PathBuf, String>, GitError> {
+    let repository = repo.open()?;
+    let tree = repository
+        .find_commit(commit)
+        .and_then(|commit| commit.tree())
+        .context(|| format!("reading commit {commit}"))?;
+    let mut files = BTreeMap::new();
+    for path in paths {
+        let Ok(entry) = tree.get_path(&path) else {
+            continue;
+        };
+        let Ok(blob) = repository.find_blob(entry.id()) else {
+            continue;
+        };
+        if let Ok(text) = std::str::from_utf8(blob.content()) {
+            files.insert(path, text.to_owned());
+        }
+    }
+    Ok(files)
+}

@@ -1,0 +1,119 @@
+//! Worker worktrees: added detached at a commit, moved between commits, and removed without a trace.
+
+use std::path::Path;
+
+use git2::build::CheckoutBuilder;
+use git2::{BranchType, Oid, Repository, WorktreeAddOptions, WorktreePruneOptions};
+
+use super::{Context, GitError, Repo};
+
+/// Adds a worktree named `name` at `path`, with a detached HEAD at `commit`. git2 can only add a
+/// worktree on a branch, so a branch of the same name is made for the moment and deleted at once:
+/// no branch of ours outlives this call.
+pub fn add_worktree(repo: &Repo, name: &str, path: &Path, commit: Oid) -> Result<(), GitError> {
+    let repository = repo.open()?;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|source| GitError::Io {
+            context: format!("creating {}", parent.display()),
+            source,
+        })?;
+    }
+    let target = repository
+        .find_commit(commit)
+        .context(|| format!("finding commit {commit}"))?;
+    let mut branch = repository
+        .branch(name, &target, true)
+        .context(|| format!("creating the temporary branch {name}"))?;
+    let added = (|| {
+        let reference = branch.get();
+        let mut options = WorktreeAddOptions::new();
+        options.reference(Some(reference));
+        let worktree = repository
+            .worktree(name, path, Some(&options))
+            .context(|| format!("adding the worktree {}", path.display()))?;
+        let inside = Repository::open_from_worktree(&worktree)
+            .context(|| format!("opening the worktree {}", path.display()))?;
+        inside
+            .set_head_detached(commit)
+            .context(|| format!("detaching the worktree {}", path.display()))
+    })();
+    let deleted = branch
+        .delete()
+        .context(|| format!("deleting the temporary branch {name}"));
+    added.and(deleted)
+}
+
+/// Moves the worktree at `path` to `commit`, rewriting only the files that differ, so that cargo
+/// sees unchanged files as fresh.
+pub fn checkout(path: &Path, commit: Oid) -> Result<(), GitError> {
+    let repository =
+        Repository::open(path).context(|| format!("opening the worktree {}", path.display()))?;
+    let target = repository
+        .find_commit(commit)
+        .context(|| format!("finding commit {commit}"))?;
+    repository
+        .checkout_tree(target.as_object(), Some(CheckoutBuilder::new().force()))
+        .context(|| format!("checking out {commit} in {}", path.display()))?;
+    repository
+        .set_head_detached(commit)
+        .context(|| format!("moving HEAD of {}", path.display()))
+}
+
+/// Removes the worktree `name`: its directory and git's record of it.
+pub fn remove_worktree(repo: &Repo, name: &str) -> Result<(), GitError> {
+    let repository = repo.open()?;
+    let worktree = match repository.find_worktree(name) {
+        Ok(worktree) => worktree,
+        Err(error) if error.code() == git2::ErrorCode::NotFound => return Ok(()),
+        Err(source) => {
+            return Err(GitError::Git {
+                context: format!("finding the worktree {name}"),
+                source,
+            });
+        }
+    };
+    let mut options = WorktreePruneOptions::new();
+    options.valid(true).locked(true).working_tree(true);
+    worktree
+        .prune(Some(&mut options))
+        .context(|| format!("removing the worktree {name}"))?;
+    // A branch of that name exists only if a run died inside `add_worktree`.
+    if let Ok(mut branch) = repository.find_branch(name, BranchType::Local) {
+        branch
+            .delete()
+            .context(|| format!("deleting the branch {name}"))?;
+    }
+    Ok(())
+}
+
+/// Removes worktrees (and leftover branches) whose name starts with `prefix` and for which
+/// `is_stale` says their run is gone: what a run killed with SIGKILL leaves behind.
+pub fn sweep_stale_worktrees(
+    repo: &Repo,
+    prefix: &str,
+    is_stale: impl Fn(&str) -> bool,
+) -> Result<usize, GitError> {
+    let repository = repo.open()?;
+    let mut names: Vec<String> = repository
+        .worktrees()
+        .context(|| "listing worktrees".to_owned())?
+        .iter()
+        .filter_map(|name| name.ok().flatten())
+        .filter(|name| name.starts_with(prefix) && is_stale(name))
+        .map(str::to_owned)
+        .collect();
+    let branches = repository
+        .branches(Some(BranchType::Local))
+        .context(|| "listing branches".to_owned())?;
+    for (branch, _) in branches.flatten() {
+        if let Ok(Some(name)) = branch.name() {
+            if name.starts_with(prefix) && is_stale(name) && !names.iter().any(|n| n == name) {
+                names.push(name.to_owned());
+            }
+        }
+    }
+    for name in &names {
+        remove_worktree(repo, name)?;
+    }
+    Ok(names.len())
+}

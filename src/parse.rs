@@ -1,0 +1,343 @@
+//! Parses a `cargo check --message-format=json` stream into domain diagnostics. It never fails as a
+//! whole: lines it cannot read become problems that the report shows.
+
+use std::collections::HashSet;
+use std::path::{Component, Path, PathBuf};
+
+use cargo_metadata::Message;
+use cargo_metadata::diagnostic::{Diagnostic as WireDiagnostic, DiagnosticLevel};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Applicability, Diagnostic, ErrorCode, Level, Location, Span, Suggestion};
+use crate::edit::Edit;
+
+/// Where the checked sources live, to turn rustc's file names into checkout-relative paths.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceRoot {
+    /// Absolute root of the git checkout (the user's tree or a worktree).
+    pub checkout: PathBuf,
+    /// The cargo workspace root, relative to `checkout`; rustc's relative file names start here.
+    pub workspace: PathBuf,
+}
+
+impl SourceRoot {
+    /// Resolves a file name from rustc to a path relative to the checkout, or says it is outside.
+    fn locate(&self, file_name: &str) -> Result<PathBuf, PathBuf> {
+        let given = Path::new(file_name);
+        let absolute = if given.is_absolute() {
+            normalize(given)
+        } else {
+            normalize(&self.checkout.join(&self.workspace).join(given))
+        };
+        match absolute.strip_prefix(&self.checkout) {
+            Ok(relative) if !relative.as_os_str().is_empty() => Ok(relative.to_owned()),
+            _ => Err(absolute),
+        }
+    }
+}
+
+/// Removes `.` and resolves `..` without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A line of the stream that could not be understood.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParseProblem {
+    /// 1-based line number in the stream.
+    pub line: usize,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ParsedCheck {
+    /// Errors and warnings in stream order, each reported once even when several targets (the
+    /// library and its test harness) compiled the same file.
+    pub diagnostics: Vec<Diagnostic>,
+    pub problems: Vec<ParseProblem>,
+    /// What cargo's `build-finished` message said, if the stream got that far.
+    pub build_succeeded: Option<bool>,
+}
+
+impl ParsedCheck {
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.errors().count()
+    }
+}
+
+enum Line {
+    Diagnostic(Box<Diagnostic>),
+    Finished(bool),
+    Skip,
+    Problem(String),
+}
+
+pub fn parse_stream(stream: &str, root: &SourceRoot) -> ParsedCheck {
+    let raw: Vec<&str> = stream.lines().collect();
+    let lines: Vec<(usize, Line)> = raw
+        .par_iter()
+        .enumerate()
+        .map(|(index, line)| (index + 1, parse_line(line, root)))
+        .collect();
+
+    let mut parsed = ParsedCheck::default();
+    let mut seen = HashSet::new();
+    for (number, line) in lines {
+        match line {
+            Line::Diagnostic(diagnostic) => {
+                let key = (
+                    diagnostic.level,
+                    diagnostic.code.clone(),
+                    diagnostic.message.clone(),
+                    diagnostic.primary.clone(),
+                );
+                if seen.insert(key) {
+                    parsed.diagnostics.push(*diagnostic);
+                }
+            }
+            Line::Finished(success) => parsed.build_succeeded = Some(success),
+            Line::Skip => {}
+            Line::Problem(message) => parsed.problems.push(ParseProblem {
+                line: number,
+                message,
+            }),
+        }
+    }
+    parsed
+}
+
+fn parse_line(line: &str, root: &SourceRoot) -> Line {
+    if line.trim().is_empty() {
+        return Line::Skip;
+    }
+    let message = match serde_json::from_str::<Message>(line) {
+        Ok(message) => message,
+        Err(error) => return Line::Problem(format!("not a cargo JSON message: {error}")),
+    };
+    match message {
+        Message::CompilerMessage(message) => convert(&message.message, root)
+            .map_or(Line::Skip, |diagnostic| {
+                Line::Diagnostic(Box::new(diagnostic))
+            }),
+        Message::BuildFinished(finished) => Line::Finished(finished.success),
+        _ => Line::Skip,
+    }
+}
+
+/// Converts one rustc diagnostic, or drops it when it only summarises others.
+fn convert(wire: &WireDiagnostic, root: &SourceRoot) -> Option<Diagnostic> {
+    let level = match wire.level {
+        DiagnosticLevel::Error | DiagnosticLevel::Ice => Level::Error,
+        DiagnosticLevel::Warning => Level::Warning,
+        _ => Level::Other,
+    };
+    // "aborting due to 3 previous errors" counts the others; it is not one of them.
+    if wire.spans.is_empty() && wire.message.starts_with("aborting due to") {
+        return None;
+    }
+    let code = wire
+        .code
+        .as_ref()
+        .and_then(|code| ErrorCode::parse(&code.code));
+    let primary_wire = wire.spans.iter().find(|span| span.is_primary);
+    let (primary, location) = match primary_wire {
+        None => (None, Location::Nowhere),
+        Some(span) => {
+            let (file, location) = match root.locate(&span.file_name) {
+                Ok(relative) => (relative, Location::Workspace),
+                Err(absolute) => (PathBuf::from(&span.file_name), Location::External(absolute)),
+            };
+            let primary = Span {
+                file,
+                byte_start: span.byte_start as usize,
+                byte_end: span.byte_end as usize,
+                line: span.line_start,
+                column: span.column_start,
+            };
+            (Some(primary), location)
+        }
+    };
+    let suggestions = if has_suggestions(wire) {
+        suggestions(wire, root)
+    } else {
+        Vec::new()
+    };
+    Some(Diagnostic {
+        level,
+        code,
+        message: wire.message.clone(),
+        primary,
+        location,
+        suggestions,
+        rendered: wire.rendered.clone().unwrap_or_default(),
+    })
+}
+
+fn has_suggestions(wire: &WireDiagnostic) -> bool {
+    wire.children.iter().any(|child| {
+        child
+            .spans
+            .iter()
+            .any(|span| span.suggested_replacement.is_some())
+    })
+}
+
+/// rustc's suggestions as alternatives, read with rustfix. Suggestions with placeholders are
+/// dropped: their text (`/* value */`, `todo!()`) is not code anyone meant.
+fn suggestions(wire: &WireDiagnostic, root: &SourceRoot) -> Vec<Suggestion> {
+    use rustfix::diagnostics::Applicability as RustfixApplicability;
+
+    // rustfix reads rustc's own format, which cargo_metadata's types serialise back to.
+    let Ok(mut rustc) = serde_json::to_value(wire)
+        .and_then(serde_json::from_value::<rustfix::diagnostics::Diagnostic>)
+    else {
+        return Vec::new();
+    };
+    for child in &mut rustc.children {
+        child.spans.retain(|span| {
+            span.suggestion_applicability != Some(RustfixApplicability::HasPlaceholders)
+        });
+    }
+    // rustfix makes one solution per child that has replacements, in child order.
+    let applicabilities: Vec<Applicability> = rustc
+        .children
+        .iter()
+        .filter(|child| {
+            child
+                .spans
+                .iter()
+                .any(|span| span.suggested_replacement.is_some())
+        })
+        .map(|child| {
+            child
+                .spans
+                .iter()
+                .filter(|span| span.suggested_replacement.is_some())
+                .map(|span| match span.suggestion_applicability {
+                    Some(RustfixApplicability::MachineApplicable) => {
+                        Applicability::MachineApplicable
+                    }
+                    Some(RustfixApplicability::MaybeIncorrect) => Applicability::MaybeIncorrect,
+                    _ => Applicability::Unspecified,
+                })
+                .max()
+                .unwrap_or(Applicability::Unspecified)
+        })
+        .collect();
+    let Some(collected) = rustfix::collect_suggestions(
+        &rustc,
+        &HashSet::<String>::new(),
+        rustfix::Filter::Everything,
+    ) else {
+        return Vec::new();
+    };
+
+    let mut out = Vec::new();
+    for (solution, applicability) in collected.solutions.iter().zip(applicabilities) {
+        for alternative in split_alternatives(&solution.replacements) {
+            let edits: Result<Vec<Edit>, PathBuf> = alternative
+                .iter()
+                .map(|replacement| {
+                    Ok(Edit {
+                        file: root.locate(&replacement.snippet.file_name)?,
+                        start: replacement.snippet.range.start,
+                        end: replacement.snippet.range.end,
+                        replacement: replacement.replacement.clone(),
+                    })
+                })
+                .collect();
+            // A suggestion to edit a file outside the checkout is not ours to apply.
+            if let Ok(edits) = edits {
+                out.push(Suggestion {
+                    message: solution.message.clone(),
+                    applicability,
+                    edits,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// rustc lays out "one of these" alternatives as several replacements of one range within one
+/// child, and a multipart suggestion as replacements of different ranges. A child can mix both
+/// (several alternatives, each in several parts): the n-th alternative takes the n-th replacement
+/// of every range that has several, and the single replacement of every range that has one.
+fn split_alternatives(
+    replacements: &[rustfix::Replacement],
+) -> Vec<Vec<&rustfix::Replacement>> {
+    let mut groups: Vec<Vec<&rustfix::Replacement>> = Vec::new();
+    for replacement in replacements {
+        let same_range = groups.iter_mut().find(|group| {
+            group[0].snippet.file_name == replacement.snippet.file_name
+                && group[0].snippet.range == replacement.snippet.range
+        });
+        match same_range {
+            Some(group) => group.push(replacement),
+            None => groups.push(vec![replacement]),
+        }
+    }
+    let count = groups.iter().map(Vec::len).max().unwrap_or(0);
+    (0..count)
+        .map(|n| {
+            groups
+                .iter()
+                .filter_map(|group| match group.len() {
+                    1 => Some(group[0]),
+                    _ => group.get(n).copied(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root() -> SourceRoot {
+        SourceRoot {
+            checkout: PathBuf::from("/repo"),
+            workspace: PathBuf::from("crates"),
+        }
+    }
+
+    #[test]
+    fn file_names_resolve_against_the_workspace_root() {
+        let root = root();
+        assert_eq!(root.locate("app/src/main.rs"), Ok(PathBuf::from("crates/app/src/main.rs")));
+        assert_eq!(root.locate("/repo/src/lib.rs"), Ok(PathBuf::from("src/lib.rs")));
+        assert_eq!(root.locate("../src/x.rs"), Ok(PathBuf::from("src/x.rs")));
+        assert_eq!(
+            root.locate("/home/u/.cargo/registry/src/serde/lib.rs"),
+            Err(PathBuf::from("/home/u/.cargo/registry/src/serde/lib.rs"))
+        );
+        assert_eq!(root.locate("../../etc/passwd"), Err(PathBuf::from("/etc/passwd")));
+    }
+
+    #[test]
+    fn malformed_lines_become_problems_not_failures() {
+        let stream = "not json\n{\"reason\":\"build-finished\",\"success\":false}\n\n{\"reason\":";
+        let parsed = parse_stream(stream, &root());
+        assert_eq!(parsed.build_succeeded, Some(false));
+        assert_eq!(parsed.problems.len(), 2);
+        assert_eq!(parsed.problems[0].line, 1);
+        assert_eq!(parsed.problems[1].line, 4);
+        assert!(parsed.diagnostics.is_empty());
+    }
+}

@@ -1,0 +1,151 @@
+//! Groups a round's errors into scopes, one per error code, ordered by compiler phase.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, ErrorCode, Location, code_label};
+use crate::phase::Phase;
+
+/// The work one worker takes: errors of one code, possibly limited to one file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Scope {
+    /// `E0425`, or `E0425 in src/parser.rs` for part of a scope split by file. Unique in a plan.
+    pub id: String,
+    pub code: Option<ErrorCode>,
+    pub phase: Phase,
+    pub diagnostics: Vec<Diagnostic>,
+    pub files: BTreeSet<PathBuf>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    pub scopes: Vec<Scope>,
+    /// Errors we must not edit: outside the checkout, or without a location.
+    pub outside: Vec<Diagnostic>,
+}
+
+/// Plans a round. Scopes come in phase order, then by code; a scope of more than `split_above`
+/// errors that spans several files is split by file so that several workers can share it. The
+/// result depends only on the input, so that the same errors always give the same plan.
+pub fn plan(diagnostics: &[Diagnostic], split_above: usize) -> Plan {
+    let mut by_code: BTreeMap<(Phase, String), Vec<Diagnostic>> = BTreeMap::new();
+    let mut outside = Vec::new();
+    for diagnostic in diagnostics.iter().filter(|d| d.is_error()) {
+        if diagnostic.location == Location::Workspace {
+            let key = (diagnostic.phase(), code_label(diagnostic.code.as_ref()).to_owned());
+            by_code.entry(key).or_default().push(diagnostic.clone());
+        } else {
+            outside.push(diagnostic.clone());
+        }
+    }
+
+    let mut scopes = Vec::new();
+    for ((phase, label), group) in by_code {
+        let code = group[0].code.clone();
+        let files = files_of(&group);
+        if group.len() > split_above && files.len() > 1 {
+            let mut by_file: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();
+            for diagnostic in group {
+                let file = diagnostic.file().map(PathBuf::from).unwrap_or_default();
+                by_file.entry(file).or_default().push(diagnostic);
+            }
+            for (file, part) in by_file {
+                scopes.push(Scope {
+                    id: format!("{label} in {}", file.display()),
+                    code: code.clone(),
+                    phase,
+                    files: files_of(&part),
+                    diagnostics: part,
+                });
+            }
+        } else {
+            scopes.push(Scope {
+                id: label,
+                code,
+                phase,
+                files,
+                diagnostics: group,
+            });
+        }
+    }
+    Plan { scopes, outside }
+}
+
+fn files_of(diagnostics: &[Diagnostic]) -> BTreeSet<PathBuf> {
+    diagnostics
+        .iter()
+        .filter_map(|d| d.file().map(PathBuf::from))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Level, Span};
+
+    fn error(code: Option<&str>, file: &str) -> Diagnostic {
+        Diagnostic {
+            level: Level::Error,
+            code: code.and_then(ErrorCode::parse),
+            message: format!("error in {file}"),
+            primary: Some(Span {
+                file: PathBuf::from(file),
+                byte_start: 0,
+                byte_end: 1,
+                line: 1,
+                column: 1,
+            }),
+            location: Location::Workspace,
+            suggestions: Vec::new(),
+            rendered: String::new(),
+        }
+    }
+
+    fn ids(plan: &Plan) -> Vec<&str> {
+        plan.scopes.iter().map(|scope| scope.id.as_str()).collect()
+    }
+
+    #[test]
+    fn scopes_are_ordered_by_phase_then_code() {
+        let diagnostics = [
+            error(Some("E0382"), "src/a.rs"),
+            error(Some("E0308"), "src/a.rs"),
+            error(Some("E0425"), "src/b.rs"),
+            error(None, "src/c.rs"),
+            error(Some("E0308"), "src/b.rs"),
+            error(Some("E0277"), "src/a.rs"),
+        ];
+        let plan = plan(&diagnostics, 50);
+        assert_eq!(ids(&plan), ["syntax", "E0425", "E0277", "E0308", "E0382"]);
+        let types = &plan.scopes[3];
+        assert_eq!(types.diagnostics.len(), 2);
+        assert_eq!(
+            types.files.iter().collect::<Vec<_>>(),
+            [&PathBuf::from("src/a.rs"), &PathBuf::from("src/b.rs")]
+        );
+    }
+
+    #[test]
+    fn large_scopes_split_by_file() {
+        let diagnostics = [
+            error(Some("E0425"), "src/b.rs"),
+            error(Some("E0425"), "src/a.rs"),
+            error(Some("E0425"), "src/b.rs"),
+        ];
+        assert_eq!(ids(&plan(&diagnostics, 2)), ["E0425 in src/a.rs", "E0425 in src/b.rs"]);
+        assert_eq!(ids(&plan(&diagnostics, 3)), ["E0425"]);
+    }
+
+    #[test]
+    fn warnings_are_ignored_and_outside_errors_set_apart() {
+        let mut warning = error(None, "src/a.rs");
+        warning.level = Level::Warning;
+        let mut registry = error(Some("E0308"), "/registry/serde/lib.rs");
+        registry.location = Location::External(PathBuf::from("/registry/serde/lib.rs"));
+        let plan = plan(&[warning, registry.clone()], 50);
+        assert!(plan.scopes.is_empty());
+        assert_eq!(plan.outside, [registry]);
+    }
+}

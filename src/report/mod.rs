@@ -1,0 +1,26 @@
+//! Reporters: consumers of the engine's events. They print or write files and change no run state.
+
+mod human;
+mod json;
+mod record;
+
+pub use human::HumanReporter;
+pub use json::JsonReporter;
+pub use record::RecordWriter;
+
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use crate::event::Event;
+
+pub trait Reporter: Send {
+    fn report(&mut self, event: &Event);
+}
+
+/// Feeds every event to every reporter until the engine drops its sender.
+pub async fn drain(mut events: UnboundedReceiver<Event>, mut reporters: Vec<Box<dyn Reporter>>) {
+    while let Some(event) = events.recv().await {
+        for reporter in &mut reporters {
+            reporter.report(&event);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! The specialist that applies rustc's own structured suggestions, of every applicability.
+
+use crate::candidate::{Alternative, Proposal};
+use crate::patch::Sources;
+use crate::plan::Scope;
+
+use super::Specialist;
+
+/// rustc's suggestions as alternatives. Unlike `cargo fix`, MaybeIncorrect suggestions are tried
+/// too, since the gate (not the applicability) decides; MachineApplicable ones come first.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RustcSuggestions;
+
+impl Specialist for RustcSuggestions {
+    fn name(&self) -> &'static str {
+        "rustc-suggestions"
+    }
+
+    fn propose(&self, scope: &Scope, _sources: &Sources) -> Vec<Proposal> {
+        scope
+            .diagnostics
+            .iter()
+            .filter_map(|diagnostic| {
+                let mut alternatives: Vec<Alternative> = diagnostic
+                    .suggestions
+                    .iter()
+                    .filter(|suggestion| !suggestion.edits.is_empty())
+                    .map(|suggestion| Alternative {
+                        label: suggestion.message.clone(),
+                        applicability: suggestion.applicability,
+                        edits: suggestion.edits.clone(),
+                    })
+                    .collect();
+                // A stable sort keeps rustc's own order among equally sure suggestions.
+                alternatives.sort_by_key(|alternative| alternative.applicability);
+                alternatives.dedup_by(|a, b| a.edits == b.edits);
+                (!alternatives.is_empty()).then(|| Proposal {
+                    target: diagnostic.identity(),
+                    alternatives,
+                })
+            })
+            .collect()
+    }
+}

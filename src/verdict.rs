@@ -1,0 +1,201 @@
+//! The gate's decision on a candidate: a pure comparison of the errors before and after it.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Diagnostic, Identity};
+use crate::parse::ParsedCheck;
+use crate::phase::Phase;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "verdict")]
+pub enum Verdict {
+    Accepted {
+        /// Errors left after the candidate, revealed ones included.
+        remaining_errors: usize,
+        /// Errors of a later phase that appeared once the targets were fixed: the next round's.
+        revealed: Vec<Identity>,
+    },
+    Rejected(RejectReason),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "reason")]
+pub enum RejectReason {
+    /// cargo reported no error but did not finish a build either (a manifest error, a crash).
+    BuildFailed { detail: String },
+    /// Some diagnostic the candidate was meant to fix is still there.
+    TargetsRemain { remaining: Vec<Identity> },
+    /// The candidate causes errors of its targets' phase or an earlier one.
+    NewErrors { errors: Vec<Identity> },
+}
+
+impl Verdict {
+    pub fn is_accepted(&self) -> bool {
+        matches!(self, Verdict::Accepted { .. })
+    }
+
+    pub fn remaining_errors(&self) -> Option<usize> {
+        match self {
+            Verdict::Accepted {
+                remaining_errors, ..
+            } => Some(*remaining_errors),
+            Verdict::Rejected(_) => None,
+        }
+    }
+}
+
+type Counts = BTreeMap<Identity, usize>;
+
+fn count_errors<'a>(diagnostics: impl Iterator<Item = &'a Diagnostic>) -> Counts {
+    let mut counts = Counts::new();
+    for diagnostic in diagnostics.filter(|d| d.is_error()) {
+        *counts.entry(diagnostic.identity()).or_default() += 1;
+    }
+    counts
+}
+
+/// Judges a candidate that targeted `targets` (identities of errors in `before`, repeated when it
+/// targets several equal ones). Diagnostics are compared by identity and counted, never by line:
+/// an edit shifts every line below it.
+pub fn judge(before: &[Diagnostic], targets: &[Identity], after: &ParsedCheck) -> Verdict {
+    let after_errors = count_errors(after.diagnostics.iter());
+    if after_errors.is_empty() && after.build_succeeded != Some(true) {
+        let detail = after
+            .problems
+            .first()
+            .map(|problem| problem.message.clone())
+            .unwrap_or_else(|| "cargo reported no diagnostics and no successful build".to_owned());
+        return Verdict::Rejected(RejectReason::BuildFailed { detail });
+    }
+    let before_errors = count_errors(before.iter());
+    let mut targeted = Counts::new();
+    for target in targets {
+        *targeted.entry(target.clone()).or_default() += 1;
+    }
+
+    let remaining: Vec<Identity> = targeted
+        .iter()
+        .filter(|(identity, wanted)| {
+            let had = before_errors.get(*identity).copied().unwrap_or(0);
+            let has = after_errors.get(*identity).copied().unwrap_or(0);
+            has > had.saturating_sub(**wanted)
+        })
+        .map(|(identity, _)| identity.clone())
+        .collect();
+    if !remaining.is_empty() {
+        return Verdict::Rejected(RejectReason::TargetsRemain { remaining });
+    }
+
+    let ceiling = targets
+        .iter()
+        .map(|target| Phase::of(target.code.as_ref()))
+        .max()
+        .unwrap_or(Phase::BorrowChecking);
+    let (new_errors, revealed): (Vec<Identity>, Vec<Identity>) = after_errors
+        .iter()
+        .filter(|(identity, count)| **count > before_errors.get(*identity).copied().unwrap_or(0))
+        .map(|(identity, _)| identity.clone())
+        .partition(|identity| Phase::of(identity.code.as_ref()) <= ceiling);
+    if !new_errors.is_empty() {
+        return Verdict::Rejected(RejectReason::NewErrors { errors: new_errors });
+    }
+    Verdict::Accepted {
+        remaining_errors: after_errors.values().sum(),
+        revealed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::diagnostic::{ErrorCode, Level, Location, Span};
+
+    fn error(code: &str, message: &str, line: usize) -> Diagnostic {
+        Diagnostic {
+            level: Level::Error,
+            code: ErrorCode::parse(code),
+            message: message.to_owned(),
+            primary: Some(Span {
+                file: PathBuf::from("src/lib.rs"),
+                byte_start: line * 10,
+                byte_end: line * 10 + 3,
+                line,
+                column: 5,
+            }),
+            location: Location::Workspace,
+            suggestions: Vec::new(),
+            rendered: String::new(),
+        }
+    }
+
+    fn check(diagnostics: Vec<Diagnostic>) -> ParsedCheck {
+        let build_succeeded = Some(!diagnostics.iter().any(Diagnostic::is_error));
+        ParsedCheck {
+            diagnostics,
+            problems: Vec::new(),
+            build_succeeded,
+        }
+    }
+
+    #[test]
+    fn a_fix_that_moves_other_errors_down_is_accepted() {
+        let typo = error("E0425", "cannot find value `conut`", 3);
+        let mismatch = error("E0308", "mismatched types", 9);
+        let before = [typo.clone(), mismatch.clone()];
+        let after = check(vec![error("E0308", "mismatched types", 10)]);
+        assert_eq!(
+            judge(&before, &[typo.identity()], &after),
+            Verdict::Accepted {
+                remaining_errors: 1,
+                revealed: vec![]
+            }
+        );
+    }
+
+    #[test]
+    fn one_of_two_equal_errors_may_be_targeted() {
+        let typo = error("E0425", "cannot find value `conut`", 3);
+        let before = [typo.clone(), error("E0425", "cannot find value `conut`", 7)];
+        let after = check(vec![error("E0425", "cannot find value `conut`", 7)]);
+        assert!(judge(&before, &[typo.identity()], &after).is_accepted());
+        let both = [typo.identity(), typo.identity()];
+        assert!(matches!(
+            judge(&before, &both, &after),
+            Verdict::Rejected(RejectReason::TargetsRemain { .. })
+        ));
+    }
+
+    #[test]
+    fn new_errors_of_the_same_phase_reject_and_later_phases_are_revealed() {
+        let import = error("E0432", "unresolved import `std::colections`", 1);
+        let same_phase = check(vec![error("E0425", "cannot find value `x`", 4)]);
+        assert_eq!(
+            judge(std::slice::from_ref(&import), &[import.identity()], &same_phase),
+            Verdict::Rejected(RejectReason::NewErrors {
+                errors: vec![error("E0425", "cannot find value `x`", 4).identity()]
+            })
+        );
+        let later_phase = check(vec![error("E0308", "mismatched types", 4)]);
+        assert_eq!(
+            judge(std::slice::from_ref(&import), &[import.identity()], &later_phase),
+            Verdict::Accepted {
+                remaining_errors: 1,
+                revealed: vec![error("E0308", "mismatched types", 4).identity()]
+            }
+        );
+    }
+
+    #[test]
+    fn a_build_that_did_not_run_is_rejected() {
+        let typo = error("E0425", "cannot find value `conut`", 3);
+        let nothing = ParsedCheck::default();
+        assert!(matches!(
+            judge(std::slice::from_ref(&typo), &[typo.identity()], &nothing),
+            Verdict::Rejected(RejectReason::BuildFailed { .. })
+        ));
+    }
+}
