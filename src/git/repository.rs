@@ -155,3 +155,28 @@ pub fn read_files(
     }
     Ok(files)
 }
+
+/// Makes `dir` a new git repository whose first commit holds every file in it, as a user's
+/// checkout would be (the bench's fresh copies of fixtures).
+pub fn init_with_commit(dir: &Path) -> Result<(), GitError> {
+    let repository =
+        Repository::init(dir).context(|| format!("creating a repository in {}", dir.display()))?;
+    let mut index = repository
+        .index()
+        .context(|| "reading the new index".to_owned())?;
+    index
+        .add_all(["*"], IndexAddOption::DEFAULT, None)
+        .context(|| "adding the files".to_owned())?;
+    index.write().context(|| "writing the index".to_owned())?;
+    let tree_id = index
+        .write_tree()
+        .context(|| "writing the first tree".to_owned())?;
+    let tree = repository
+        .find_tree(tree_id)
+        .context(|| "reading the first tree".to_owned())?;
+    let signature = signature()?;
+    repository
+        .commit(Some("HEAD"), &signature, &signature, "fixture", &tree, &[])
+        .context(|| "making the first commit".to_owned())?;
+    Ok(())
+}

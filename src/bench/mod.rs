@@ -1,0 +1,10 @@
+//! `cargo fix-swarm bench`: repairs every fixture in a fresh repository, judges the result with
+//! `cargo check` and the fixture's own tests, and compares with `cargo fix --broken-code`.
+
+mod fixture;
+mod runner;
+mod table;
+
+pub use fixture::{Fixture, FixtureError, discover};
+pub use runner::run_bench;
+pub use table::{BenchReport, EngineResult, FixtureResult, render_table};

@@ -1,0 +1,277 @@
+//! Runs the bench: each fixture copied into a fresh git repository, repaired, and judged.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::fixture::{self, Fixture};
+use super::table::{BenchReport, EngineResult, FixtureResult, render_table};
+use crate::cargo::Cargo;
+use crate::cli::{BenchArgs, default_jobs};
+use crate::config::{CargoSelection, FixConfig, MessageFormat, Verbosity};
+use crate::diagnostic::code_label;
+use crate::parse::{self, SourceRoot};
+use crate::{engine, exit_code, git};
+
+/// The bench's entry point; returns the exit code.
+pub async fn run_bench(args: BenchArgs, cwd: PathBuf) -> i32 {
+    let dir = cwd.join(&args.dir);
+    let fixtures = match fixture::discover(&dir, args.filter.as_deref()) {
+        Ok(fixtures) => fixtures,
+        Err(error) => {
+            let _ = writeln!(std::io::stderr(), "error: {error}");
+            return exit_code::USAGE_OR_ENVIRONMENT;
+        }
+    };
+    let jobs = args.jobs.unwrap_or_else(default_jobs);
+    let cargo = Cargo::from_env();
+    let cancel = CancellationToken::new();
+    let on_interrupt = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_interrupt.cancel();
+        }
+    });
+    let mut results = Vec::new();
+    for fixture in &fixtures {
+        if cancel.is_cancelled() {
+            return exit_code::INTERRUPTED;
+        }
+        let _ = writeln!(std::io::stderr(), "{:>12} {}", "Bench", fixture.name);
+        match bench_fixture(fixture, &cargo, jobs, args.max_rounds, args.baseline.is_some(), &cancel).await {
+            Ok(result) => results.push(result),
+            Err(error) => {
+                let _ = writeln!(std::io::stderr(), "error: {}: {error}", fixture.name);
+                return exit_code::USAGE_OR_ENVIRONMENT;
+            }
+        }
+    }
+    let report = BenchReport {
+        jobs: jobs.get(),
+        fixtures: results,
+    };
+    let mut stdout = std::io::stdout().lock();
+    if args.json {
+        let _ = writeln!(stdout, "{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+    } else {
+        let _ = write!(stdout, "{}", render_table(&report));
+    }
+    exit_code::GREEN
+}
+
+/// A fresh copy of a fixture, checked once (which writes its Cargo.lock and warms its target
+/// directory, as a developer's checkout would have them) and committed to a new git repository.
+async fn fresh_copy(
+    fixture: &Fixture,
+    cargo: &Cargo,
+    cancel: &CancellationToken,
+) -> std::io::Result<(tempfile::TempDir, Judgement)> {
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("fix-swarm-bench-{}-", fixture.name))
+        .tempdir()?;
+    copy_tree(&fixture.dir, dir.path())?;
+    std::fs::write(dir.path().join(".gitignore"), "target/\n")?;
+    let first = judge(cargo, dir.path(), false, cancel).await?;
+    git::init_with_commit(dir.path()).map_err(std::io::Error::other)?;
+    Ok((dir, first))
+}
+
+/// Copies a source tree, leaving out build output.
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name == "target" {
+            continue;
+        }
+        let destination = to.join(&name);
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &destination)?;
+        } else {
+            std::fs::copy(entry.path(), destination)?;
+        }
+    }
+    Ok(())
+}
+
+/// The errors and codes of `cargo check` in `dir`, whether it passes, and whether the tests do.
+struct Judgement {
+    errors: usize,
+    codes: Vec<String>,
+    green: bool,
+    tests_pass: bool,
+}
+
+async fn judge(cargo: &Cargo, dir: &Path, run_tests: bool, cancel: &CancellationToken) -> std::io::Result<Judgement> {
+    let args: Vec<String> = ["check", "--workspace", "--all-targets", "--message-format=json", "--keep-going"]
+        .map(str::to_owned)
+        .to_vec();
+    let check = cargo.run(dir, None, &args, cancel).await.map_err(std::io::Error::other)?;
+    let root = SourceRoot {
+        checkout: std::fs::canonicalize(dir)?,
+        workspace: PathBuf::new(),
+    };
+    let parsed = parse::parse_stream(&check.stdout, &root);
+    let mut codes: Vec<String> = parsed.errors().map(|d| code_label(d.code.as_ref()).to_owned()).collect();
+    codes.sort();
+    codes.dedup();
+    let green = check.success && parsed.error_count() == 0;
+    let tests_pass = if green && run_tests {
+        let args = ["test", "--workspace"].map(str::to_owned).to_vec();
+        cargo.run(dir, None, &args, cancel).await.map_err(std::io::Error::other)?.success
+    } else {
+        false
+    };
+    Ok(Judgement {
+        errors: parsed.error_count(),
+        codes,
+        green,
+        tests_pass,
+    })
+}
+
+async fn bench_fixture(
+    fixture: &Fixture,
+    cargo: &Cargo,
+    jobs: NonZeroUsize,
+    max_rounds: NonZeroUsize,
+    with_baseline: bool,
+    cancel: &CancellationToken,
+) -> std::io::Result<FixtureResult> {
+    let (copy, first) = fresh_copy(fixture, cargo, cancel).await?;
+    let swarm = run_swarm(cargo, copy.path(), jobs, max_rounds, first.errors, cancel).await?;
+    let baseline = if with_baseline {
+        let (copy, first) = fresh_copy(fixture, cargo, cancel).await?;
+        Some(run_cargo_fix(cargo, copy.path(), first.errors, cancel).await?)
+    } else {
+        None
+    };
+    Ok(FixtureResult {
+        fixture: fixture.name.clone(),
+        expected_errors: fixture.expected_errors,
+        codes_as_expected: first.codes == fixture.expected_codes && first.errors == fixture.expected_errors,
+        codes: first.codes,
+        swarm,
+        baseline,
+    })
+}
+
+async fn run_swarm(
+    cargo: &Cargo,
+    dir: &Path,
+    jobs: NonZeroUsize,
+    max_rounds: NonZeroUsize,
+    errors_before: usize,
+    cancel: &CancellationToken,
+) -> std::io::Result<EngineResult> {
+    let config = FixConfig {
+        cwd: dir.to_owned(),
+        manifest_path: None,
+        selection: CargoSelection {
+            workspace: true,
+            ..CargoSelection::default()
+        },
+        jobs,
+        allow_dirty: false,
+        allow_no_vcs: false,
+        dry_run: false,
+        max_rounds,
+        worker_timeout: Duration::from_secs(600),
+        message_format: MessageFormat::Human,
+        verbosity: Verbosity::Quiet,
+        color: false,
+    };
+    let (events, mut received) = mpsc::unbounded_channel();
+    let discard = tokio::spawn(async move { while received.recv().await.is_some() {} });
+    let started = Instant::now();
+    let outcome = engine::repair(config, cargo.clone(), events, cancel.clone()).await;
+    let wall_ms = started.elapsed().as_millis() as u64;
+    let _ = discard.await;
+    let judged = judge(cargo, dir, true, cancel).await?;
+    Ok(match outcome {
+        Ok(summary) => EngineResult {
+            errors_before,
+            errors_after: judged.errors,
+            green: judged.green,
+            tests_pass: judged.tests_pass,
+            wall_ms,
+            rounds: summary.rounds,
+            gate_runs: summary.gate_runs,
+            failure: None,
+        },
+        Err(error) => EngineResult {
+            errors_before,
+            errors_after: judged.errors,
+            green: judged.green,
+            tests_pass: judged.tests_pass,
+            wall_ms,
+            rounds: 0,
+            gate_runs: 0,
+            failure: Some(error.to_string()),
+        },
+    })
+}
+
+/// The contents of every file under `dir` but build output, to see when `cargo fix` stops changing
+/// anything.
+fn tree_contents(dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name == "target" || name == ".git" {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            tree_contents(&entry.path(), out)?;
+        } else {
+            out.insert(entry.path(), std::fs::read(entry.path())?);
+        }
+    }
+    Ok(())
+}
+
+/// `cargo fix --broken-code`, repeated until it changes nothing (at most ten times). Its "rounds"
+/// are the invocations that changed something, its "gate runs" all invocations.
+async fn run_cargo_fix(
+    cargo: &Cargo,
+    dir: &Path,
+    errors_before: usize,
+    cancel: &CancellationToken,
+) -> std::io::Result<EngineResult> {
+    let args: Vec<String> = ["fix", "--broken-code", "--allow-dirty", "--workspace", "--all-targets"]
+        .map(str::to_owned)
+        .to_vec();
+    let started = Instant::now();
+    let mut rounds = 0;
+    let mut invocations = 0;
+    for _ in 0..10 {
+        let mut before = BTreeMap::new();
+        tree_contents(dir, &mut before)?;
+        cargo.run(dir, None, &args, cancel).await.map_err(std::io::Error::other)?;
+        invocations += 1;
+        let mut after = BTreeMap::new();
+        tree_contents(dir, &mut after)?;
+        if after == before {
+            break;
+        }
+        rounds += 1;
+    }
+    let wall_ms = started.elapsed().as_millis() as u64;
+    let judged = judge(cargo, dir, true, cancel).await?;
+    Ok(EngineResult {
+        errors_before,
+        errors_after: judged.errors,
+        green: judged.green,
+        tests_pass: judged.tests_pass,
+        wall_ms,
+        rounds,
+        gate_runs: invocations,
+        failure: None,
+    })
+}
