@@ -7,8 +7,9 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::diagnostic::{Applicability, Identity};
-use crate::edit::Edit;
-use crate::patch::Sources;
+use crate::edit::{self, Edit};
+use crate::parse::ParsedCheck;
+use crate::patch::{Patch, Sources};
 
 /// One way to fix one diagnostic.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -63,6 +64,65 @@ pub fn check_meaning(alternative: &Alternative, sources: &Sources) -> Result<(),
         }
     }
     Ok(())
+}
+
+/// Extends a candidate with rustc's own fixes for the errors it caused: for each new error, its
+/// most certain suggestion, applied to the candidate's output. Returns the extended candidate as
+/// edits against the base (with the follow-ups' labels), or `None` when some new error has no
+/// suggestion, a suggestion fails the meaning guard, or the follow-ups do not apply cleanly.
+pub fn follow_up(
+    sources: &Sources,
+    patch: &Patch,
+    after: &ParsedCheck,
+    new_errors: &[Identity],
+) -> Option<(Vec<Edit>, Vec<String>)> {
+    let mut texts: std::collections::BTreeMap<std::path::PathBuf, String> = patch
+        .files
+        .iter()
+        .map(|(path, change)| (path.clone(), change.after.clone()))
+        .collect();
+    let mut extra: Vec<Edit> = Vec::new();
+    let mut labels = Vec::new();
+    for identity in new_errors {
+        let diagnostic = after.errors().find(|d| &d.identity() == identity)?;
+        let suggestion = diagnostic
+            .suggestions
+            .iter()
+            .filter(|s| !s.edits.is_empty())
+            .min_by_key(|s| s.applicability)?;
+        let alternative = Alternative {
+            label: suggestion.message.clone(),
+            applicability: suggestion.applicability,
+            edits: suggestion.edits.clone(),
+        };
+        // The suggestion's offsets are into the candidate's output, so guard against that text.
+        let current = Sources::new(
+            alternative
+                .edits
+                .iter()
+                .filter_map(|e| {
+                    let text = texts.get(&e.file).cloned().or_else(|| sources.get(&e.file).map(str::to_owned))?;
+                    Some((e.file.clone(), text))
+                })
+                .collect(),
+        );
+        check_meaning(&alternative, &current).ok()?;
+        extra.extend(alternative.edits);
+        labels.push(alternative.label);
+    }
+    for (path, file_edits) in edit::by_file(&extra) {
+        let text = texts
+            .get(path)
+            .cloned()
+            .or_else(|| sources.get(path).map(str::to_owned))?;
+        let updated = edit::apply_edits(path, &text, &file_edits).ok()?;
+        texts.insert(path.to_owned(), updated);
+    }
+    let mut edits = Vec::new();
+    for (path, text) in &texts {
+        edits.extend(edit::edits_between(path, sources.get(path)?, text));
+    }
+    Some((edits, labels))
 }
 
 #[cfg(test)]

@@ -104,6 +104,38 @@ pub fn apply_edits(file: &Path, source: &str, edits: &[Edit]) -> Result<String, 
     Ok(output)
 }
 
+/// The edits that turn `before` into `after`, one per changed run of lines: how a result
+/// computed in several steps (a fix, then a follow-up fix on its output) is expressed against the
+/// text both started from.
+pub fn edits_between(file: &Path, before: &str, after: &str) -> Vec<Edit> {
+    let diff = similar::TextDiff::from_lines(before, after);
+    let old_offsets = line_offsets(before);
+    let new_offsets = line_offsets(after);
+    diff.ops()
+        .iter()
+        .filter(|op| op.tag() != similar::DiffTag::Equal)
+        .map(|op| {
+            let (old, new) = (op.old_range(), op.new_range());
+            Edit {
+                file: file.to_owned(),
+                start: old_offsets[old.start],
+                end: old_offsets[old.end],
+                replacement: after[new_offsets[new.start]..new_offsets[new.end]].to_owned(),
+            }
+        })
+        .collect()
+}
+
+/// Byte offset of the start of each line, and of the end of the text.
+fn line_offsets(text: &str) -> Vec<usize> {
+    let mut offsets = vec![0];
+    offsets.extend(text.match_indices('\n').map(|(at, _)| at + 1));
+    if offsets.last() != Some(&text.len()) {
+        offsets.push(text.len());
+    }
+    offsets
+}
+
 /// Groups edits by the file they change, in path order.
 pub fn by_file(edits: &[Edit]) -> BTreeMap<&Path, Vec<Edit>> {
     let mut files: BTreeMap<&Path, Vec<Edit>> = BTreeMap::new();
@@ -182,6 +214,16 @@ mod tests {
             apply("é", &[edit(1, 1, "x")]),
             Err(EditError::NotCharBoundary { .. })
         ));
+    }
+
+    #[test]
+    fn edits_between_two_texts_rebuild_the_second() {
+        let before = "a\nb\nc\nd";
+        for after in ["a\nB\nc\nd", "x\na\nb\nc\nd\ny", "a\nd", "", "a\nb\nc\nd\n"] {
+            let edits = edits_between(Path::new("src/lib.rs"), before, after);
+            assert_eq!(apply(before, &edits).unwrap(), after, "{after:?}");
+        }
+        assert!(edits_between(Path::new("src/lib.rs"), before, before).is_empty());
     }
 
     #[test]

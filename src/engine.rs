@@ -326,6 +326,7 @@ async fn rounds(
             number,
             base,
             before: current.diagnostics.clone(),
+            unchecked: session.gate.unchecked_packages(&current),
             sources,
             gate: Arc::clone(&session.gate),
             pool: session.pool.clone(),
@@ -343,7 +344,7 @@ async fn rounds(
         if session.cancel.is_cancelled() {
             return Ok(interrupted(session, errors_before, rounds_run, started));
         }
-        let accepted: Vec<&WorkerReport> = reports.iter().filter(|r| r.patch.is_some()).collect();
+        let (accepted, superseded) = order_for_merge(&reports);
         if accepted.is_empty() {
             session.emit(Event::RoundFinished {
                 round: number,
@@ -363,6 +364,7 @@ async fn rounds(
             round: number,
             merged: merge.kept.iter().map(|&i| accepted[i].scope.clone()).collect(),
             deferred: merge.deferred.iter().map(|&i| accepted[i].scope.clone()).collect(),
+            superseded: superseded.iter().map(|report| report.scope.clone()).collect(),
             backed_out: merge.backed_out.iter().map(|&i| accepted[i].scope.clone()).collect(),
             errors: merge.after.error_count(),
         });
@@ -530,6 +532,7 @@ async fn dispatch(session: &Session, round: &Arc<Round>, scopes: Vec<Scope>) -> 
             fixed: Vec::new(),
             unfixed: Vec::new(),
             patch: None,
+            resolved: Vec::new(),
             gate_runs: 0,
             candidates: 0,
             duration_ms: 0,
@@ -561,6 +564,35 @@ async fn dispatch(session: &Session, round: &Arc<Round>, scopes: Vec<Scope>) -> 
     // Deterministic order for merging: the plan's.
     reports.sort_by_key(|report| order.iter().position(|id| *id == report.scope));
     reports
+}
+
+/// The accepted patches in merge order: those that resolved the most errors first (plan order
+/// among equals), without those whose targets an earlier patch resolved already (the second
+/// list). A fix of a root cause (an import) thus wins over a fix of its symptom (a type
+/// parameter invented for the name the import would have brought).
+fn order_for_merge(reports: &[WorkerReport]) -> (Vec<&WorkerReport>, Vec<&WorkerReport>) {
+    let mut candidates: Vec<&WorkerReport> = reports.iter().filter(|r| r.patch.is_some()).collect();
+    candidates.sort_by_key(|report| std::cmp::Reverse(report.resolved.len()));
+    let mut resolved: BTreeMap<&Identity, usize> = BTreeMap::new();
+    let (mut merged, mut superseded) = (Vec::new(), Vec::new());
+    for report in candidates {
+        let mut needed: BTreeMap<&Identity, usize> = BTreeMap::new();
+        for fix in &report.fixed {
+            *needed.entry(&fix.target).or_default() += 1;
+        }
+        let already = needed
+            .iter()
+            .all(|(identity, count)| resolved.get(identity).copied().unwrap_or(0) >= *count);
+        if already && !needed.is_empty() {
+            superseded.push(report);
+            continue;
+        }
+        for identity in &report.resolved {
+            *resolved.entry(identity).or_default() += 1;
+        }
+        merged.push(report);
+    }
+    (merged, superseded)
 }
 
 /// The merged result of a round.
@@ -607,12 +639,17 @@ async fn merge_round(
         }
     };
 
+    let unchecked = session.gate.unchecked_packages(current);
+    let gate = Arc::clone(&session.gate);
+    let judge = |targets: &[Identity], after: &ParsedCheck| {
+        verdict::judge(&current.diagnostics, targets, after, |file| gate.is_in(file, &unchecked)).is_accepted()
+    };
     let all: Vec<usize> = (0..accepted.len()).collect();
     let integration = integrate(all).await?;
     let merged: Vec<usize> = integration.merged.clone();
     let deferred = integration.conflicted.clone();
     let check = session.check(integration.commit).await?;
-    if verdict::judge(&current.diagnostics, &targets_of(&merged), &check.parsed).is_accepted() {
+    if judge(&targets_of(&merged), &check.parsed) {
         return Ok(Merge {
             commit: integration.commit,
             after: check.parsed,
@@ -635,7 +672,7 @@ async fn merge_round(
             continue;
         }
         let check = session.check(integration.commit).await?;
-        if verdict::judge(&current.diagnostics, &targets_of(&attempt), &check.parsed).is_accepted() {
+        if judge(&targets_of(&attempt), &check.parsed) {
             kept = attempt;
             result = (integration.commit, check.parsed);
         } else {

@@ -42,6 +42,9 @@ pub struct WorkerReport {
     /// Diagnostics of the scope left unfixed, with the reason.
     pub unfixed: Vec<(Identity, String)>,
     pub patch: Option<Patch>,
+    /// Every error the patch resolved in its gate run: its targets, and errors elsewhere that
+    /// went away with them (an import fix resolves every use of the name).
+    pub resolved: Vec<Identity>,
     pub gate_runs: usize,
     pub candidates: usize,
     pub duration_ms: u64,
@@ -104,6 +107,8 @@ pub enum Event {
         round: usize,
         merged: Vec<String>,
         deferred: Vec<String>,
+        /// Patches left out because a patch merged before them resolved their errors already.
+        superseded: Vec<String>,
         backed_out: Vec<String>,
         errors: usize,
     },

@@ -79,6 +79,28 @@ impl Gate {
             .map(|member| member.name.as_str())
     }
 
+    /// Workspace packages the check never reached: no target of theirs compiled and no
+    /// diagnostic points into them, because a package they depend on failed first.
+    pub fn unchecked_packages(&self, parsed: &ParsedCheck) -> BTreeSet<String> {
+        let reached: BTreeSet<&str> = parsed
+            .compiled_sources
+            .iter()
+            .map(PathBuf::as_path)
+            .chain(parsed.diagnostics.iter().filter_map(|d| d.file()))
+            .filter_map(|file| self.package_of(file))
+            .collect();
+        self.members
+            .iter()
+            .filter(|member| !reached.contains(member.name.as_str()))
+            .map(|member| member.name.clone())
+            .collect()
+    }
+
+    /// Whether `file` belongs to one of `packages`.
+    pub fn is_in(&self, file: &Path, packages: &BTreeSet<String>) -> bool {
+        self.package_of(file).is_some_and(|package| packages.contains(package))
+    }
+
     /// The packages a patch touches, when the user did not narrow the selection already and
     /// every file has an owner; checking only those is what keeps a gate run cheap.
     fn narrowed(&self, patch: &Patch) -> Option<BTreeSet<String>> {

@@ -1,7 +1,7 @@
 //! Parses a `cargo check --message-format=json` stream into domain diagnostics. It never fails as a
 //! whole: lines it cannot read become problems that the report shows.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use cargo_metadata::Message;
@@ -68,6 +68,9 @@ pub struct ParsedCheck {
     pub problems: Vec<ParseProblem>,
     /// What cargo's `build-finished` message said, if the stream got that far.
     pub build_succeeded: Option<bool>,
+    /// Root source files (checkout-relative) of the targets that compiled: with the files of the
+    /// diagnostics, they tell which packages this check reached at all.
+    pub compiled_sources: BTreeSet<PathBuf>,
 }
 
 impl ParsedCheck {
@@ -82,6 +85,7 @@ impl ParsedCheck {
 
 enum Line {
     Diagnostic(Box<Diagnostic>),
+    Compiled(PathBuf),
     Finished(bool),
     Skip,
     Problem(String),
@@ -110,6 +114,9 @@ pub fn parse_stream(stream: &str, root: &SourceRoot) -> ParsedCheck {
                     parsed.diagnostics.push(*diagnostic);
                 }
             }
+            Line::Compiled(source) => {
+                parsed.compiled_sources.insert(source);
+            }
             Line::Finished(success) => parsed.build_succeeded = Some(success),
             Line::Skip => {}
             Line::Problem(message) => parsed.problems.push(ParseProblem {
@@ -134,6 +141,9 @@ fn parse_line(line: &str, root: &SourceRoot) -> Line {
             .map_or(Line::Skip, |diagnostic| {
                 Line::Diagnostic(Box::new(diagnostic))
             }),
+        Message::CompilerArtifact(artifact) => root
+            .locate(artifact.target.src_path.as_str())
+            .map_or(Line::Skip, Line::Compiled),
         Message::BuildFinished(finished) => Line::Finished(finished.success),
         _ => Line::Skip,
     }

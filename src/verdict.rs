@@ -1,6 +1,7 @@
 //! The gate's decision on a candidate: a pure comparison of the errors before and after it.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +15,9 @@ pub enum Verdict {
     Accepted {
         /// Errors left after the candidate, revealed ones included.
         remaining_errors: usize,
+        /// Every error of `before` that is gone, the targets and any others the fix resolved too
+        /// (repeated once per occurrence gone).
+        resolved: Vec<Identity>,
         /// Errors of a later phase that appeared once the targets were fixed: the next round's.
         revealed: Vec<Identity>,
     },
@@ -58,8 +62,15 @@ fn count_errors<'a>(diagnostics: impl Iterator<Item = &'a Diagnostic>) -> Counts
 
 /// Judges a candidate that targeted `targets` (identities of errors in `before`, repeated when it
 /// targets several equal ones). Diagnostics are compared by identity and counted, never by line:
-/// an edit shifts every line below it.
-pub fn judge(before: &[Diagnostic], targets: &[Identity], after: &ParsedCheck) -> Verdict {
+/// an edit shifts every line below it. `unchecked_before` names files that the `before` check
+/// never compiled (their package depends on one that failed): errors there are revealed by the
+/// fix, not caused by it.
+pub fn judge(
+    before: &[Diagnostic],
+    targets: &[Identity],
+    after: &ParsedCheck,
+    unchecked_before: impl Fn(&Path) -> bool,
+) -> Verdict {
     let after_errors = count_errors(after.diagnostics.iter());
     if after_errors.is_empty() && after.build_succeeded != Some(true) {
         let detail = after
@@ -97,12 +108,23 @@ pub fn judge(before: &[Diagnostic], targets: &[Identity], after: &ParsedCheck) -
         .iter()
         .filter(|(identity, count)| **count > before_errors.get(*identity).copied().unwrap_or(0))
         .map(|(identity, _)| identity.clone())
-        .partition(|identity| Phase::of(identity.code.as_ref()) <= ceiling);
+        .partition(|identity| {
+            let unchecked = identity.file.as_deref().is_some_and(&unchecked_before);
+            !unchecked && Phase::of(identity.code.as_ref()) <= ceiling
+        });
     if !new_errors.is_empty() {
         return Verdict::Rejected(RejectReason::NewErrors { errors: new_errors });
     }
+    let resolved = before_errors
+        .iter()
+        .flat_map(|(identity, &had)| {
+            let has = after_errors.get(identity).copied().unwrap_or(0);
+            std::iter::repeat_n(identity.clone(), had.saturating_sub(has))
+        })
+        .collect();
     Verdict::Accepted {
         remaining_errors: after_errors.values().sum(),
+        resolved,
         revealed,
     }
 }
@@ -136,8 +158,8 @@ mod tests {
         let build_succeeded = Some(!diagnostics.iter().any(Diagnostic::is_error));
         ParsedCheck {
             diagnostics,
-            problems: Vec::new(),
             build_succeeded,
+            ..ParsedCheck::default()
         }
     }
 
@@ -148,9 +170,10 @@ mod tests {
         let before = [typo.clone(), mismatch.clone()];
         let after = check(vec![error("E0308", "mismatched types", 10)]);
         assert_eq!(
-            judge(&before, &[typo.identity()], &after),
+            judge(&before, &[typo.identity()], &after, |_| false),
             Verdict::Accepted {
                 remaining_errors: 1,
+                resolved: vec![typo.identity()],
                 revealed: vec![]
             }
         );
@@ -161,10 +184,10 @@ mod tests {
         let typo = error("E0425", "cannot find value `conut`", 3);
         let before = [typo.clone(), error("E0425", "cannot find value `conut`", 7)];
         let after = check(vec![error("E0425", "cannot find value `conut`", 7)]);
-        assert!(judge(&before, &[typo.identity()], &after).is_accepted());
+        assert!(judge(&before, &[typo.identity()], &after, |_| false).is_accepted());
         let both = [typo.identity(), typo.identity()];
         assert!(matches!(
-            judge(&before, &both, &after),
+            judge(&before, &both, &after, |_| false),
             Verdict::Rejected(RejectReason::TargetsRemain { .. })
         ));
     }
@@ -174,19 +197,38 @@ mod tests {
         let import = error("E0432", "unresolved import `std::colections`", 1);
         let same_phase = check(vec![error("E0425", "cannot find value `x`", 4)]);
         assert_eq!(
-            judge(std::slice::from_ref(&import), &[import.identity()], &same_phase),
+            judge(std::slice::from_ref(&import), &[import.identity()], &same_phase, |_| false),
             Verdict::Rejected(RejectReason::NewErrors {
                 errors: vec![error("E0425", "cannot find value `x`", 4).identity()]
             })
         );
         let later_phase = check(vec![error("E0308", "mismatched types", 4)]);
         assert_eq!(
-            judge(std::slice::from_ref(&import), &[import.identity()], &later_phase),
+            judge(std::slice::from_ref(&import), &[import.identity()], &later_phase, |_| false),
             Verdict::Accepted {
                 remaining_errors: 1,
+                resolved: vec![import.identity()],
                 revealed: vec![error("E0308", "mismatched types", 4).identity()]
             }
         );
+    }
+
+    #[test]
+    fn errors_in_a_package_that_could_not_compile_before_are_revealed() {
+        let field = error("E0609", "no field `vertice` on type `&Polygon`", 3);
+        let mut import = error("E0432", "unresolved import `core_lib::Pointt`", 1);
+        import.primary.as_mut().unwrap().file = PathBuf::from("app/src/main.rs");
+        let after = check(vec![import.clone()]);
+        let in_app = |file: &Path| file.starts_with("app");
+        assert_eq!(
+            judge(std::slice::from_ref(&field), &[field.identity()], &after, in_app),
+            Verdict::Accepted {
+                remaining_errors: 1,
+                resolved: vec![field.identity()],
+                revealed: vec![import.identity()]
+            }
+        );
+        assert!(!judge(std::slice::from_ref(&field), &[field.identity()], &after, |_| false).is_accepted());
     }
 
     #[test]
@@ -194,7 +236,7 @@ mod tests {
         let typo = error("E0425", "cannot find value `conut`", 3);
         let nothing = ParsedCheck::default();
         assert!(matches!(
-            judge(std::slice::from_ref(&typo), &[typo.identity()], &nothing),
+            judge(std::slice::from_ref(&typo), &[typo.identity()], &nothing, |_| false),
             Verdict::Rejected(RejectReason::BuildFailed { .. })
         ));
     }

@@ -19,7 +19,8 @@ use crate::patch::{Patch, Sources};
 use crate::plan::Scope;
 use crate::pool::WorktreePool;
 use crate::specialist::Specialist;
-use crate::verdict::{self, Verdict};
+use crate::parse::ParsedCheck;
+use crate::verdict::{self, RejectReason, Verdict};
 
 /// What every worker of a round shares. Owned data only: workers hold no reference into the
 /// dispatcher's state.
@@ -29,6 +30,9 @@ pub struct Round {
     pub base: Oid,
     /// The base's diagnostics, against which every candidate is judged.
     pub before: Vec<Diagnostic>,
+    /// Packages the base's check could not reach (a dependency failed): their errors, once they
+    /// appear, are revealed rather than caused.
+    pub unchecked: BTreeSet<String>,
     pub sources: Sources,
     pub gate: Arc<Gate>,
     pub pool: WorktreePool,
@@ -40,11 +44,17 @@ pub struct Round {
 /// A set of chosen alternatives: `(proposal, alternative)` index pairs.
 type Choice = Vec<(usize, usize)>;
 
-/// A candidate the gate judged, with the patch it was judged on.
+/// How many times a candidate may be extended with rustc's fixes for the errors it causes.
+const FOLLOW_UP_DEPTH: usize = 2;
+
+/// A candidate the gate judged: the edits it finally consisted of (the proposal's, plus any
+/// follow-up fixes), the patch they make, and the verdict on it.
 #[derive(Debug)]
 struct Judged {
     verdict: Verdict,
     patch: Patch,
+    edits: Vec<Edit>,
+    follow_ups: Vec<String>,
 }
 
 impl Judged {
@@ -70,26 +80,74 @@ impl Round {
             .collect()
     }
 
-    /// Gates the alternatives in `choice` applied together. `None`: they make no patch at all
-    /// (their edits overlap, or change nothing).
+    fn targets_of(proposals: &[Proposal], choice: &Choice) -> Vec<Identity> {
+        choice.iter().map(|&(p, _)| proposals[p].target.clone()).collect()
+    }
+
+    fn label_of(proposals: &[Proposal], choice: &Choice) -> String {
+        match choice.as_slice() {
+            [(p, a)] => proposals[*p].alternatives[*a].label.clone(),
+            _ => format!("{} fixes together", choice.len()),
+        }
+    }
+
+    /// Gates `edits` applied together, for `targets`. When the only fault is new errors that
+    /// rustc offers fixes for (making `&self` into `&mut self` makes a caller's binding need
+    /// `mut`), the candidate is extended with those fixes and gated again: the result must still
+    /// pass with no new error. `None`: the edits make no patch (they overlap, or change nothing).
     async fn judge(
         &self,
         scope: &str,
-        proposals: &[Proposal],
-        choice: &Choice,
+        label: &str,
+        mut edits: Vec<Edit>,
+        targets: &[Identity],
     ) -> Result<Option<Judged>, GateError> {
-        let Ok(patch) = Patch::from_edits(&self.sources, &Self::edits_of(proposals, choice)) else {
-            return Ok(None);
-        };
-        if patch.is_empty() {
-            return Ok(None);
+        let mut follow_ups = Vec::new();
+        let mut gate_runs = 0;
+        loop {
+            let Ok(patch) = Patch::from_edits(&self.sources, &edits) else {
+                return Ok(None);
+            };
+            if patch.is_empty() {
+                return Ok(None);
+            }
+            let (verdict, after) = self.gate_once(scope, label, &patch, targets).await?;
+            gate_runs += 1;
+            let extension = match &verdict {
+                Verdict::Rejected(RejectReason::NewErrors { errors }) if gate_runs <= FOLLOW_UP_DEPTH => {
+                    candidate::follow_up(&self.sources, &patch, &after, errors)
+                }
+                _ => None,
+            };
+            match extension {
+                Some((extended, labels)) => {
+                    edits = extended;
+                    follow_ups.extend(labels);
+                }
+                None => {
+                    return Ok(Some(Judged {
+                        verdict,
+                        patch,
+                        edits,
+                        follow_ups,
+                    }));
+                }
+            }
         }
-        let targets: Vec<Identity> = choice.iter().map(|&(p, _)| proposals[p].target.clone()).collect();
+    }
+
+    async fn gate_once(
+        &self,
+        scope: &str,
+        label: &str,
+        patch: &Patch,
+        targets: &[Identity],
+    ) -> Result<(Verdict, ParsedCheck), GateError> {
         let started = Instant::now();
         let mut lease = self.pool.acquire().await;
         let check = self
             .gate
-            .check(&mut lease, self.base, Some(&patch), &self.cancel)
+            .check(&mut lease, self.base, Some(patch), &self.cancel)
             .await?;
         drop(lease);
         // Compare only what the gate checked: a narrowed check does not see other packages.
@@ -98,27 +156,21 @@ impl Round {
             Some(packages) => self
                 .before
                 .iter()
-                .filter(|d| {
-                    d.file()
-                        .and_then(|file| self.gate.package_of(file))
-                        .is_some_and(|package| packages.contains(package))
-                })
+                .filter(|d| d.file().is_some_and(|file| self.gate.is_in(file, packages)))
                 .cloned()
                 .collect(),
         };
-        let verdict = verdict::judge(&before, &targets, &check.parsed);
-        let candidate = match choice.as_slice() {
-            [(p, a)] => proposals[*p].alternatives[*a].label.clone(),
-            _ => format!("{} fixes together", choice.len()),
-        };
+        let verdict = verdict::judge(&before, targets, &check.parsed, |file| {
+            self.gate.is_in(file, &self.unchecked)
+        });
         self.emit(Event::GateFinished {
             round: self.number,
             scope: scope.to_owned(),
-            candidate,
+            candidate: label.to_owned(),
             verdict: verdict.clone(),
             duration_ms: started.elapsed().as_millis() as u64,
         });
-        Ok(Some(Judged { verdict, patch }))
+        Ok((verdict, check.parsed))
     }
 }
 
@@ -126,6 +178,10 @@ impl Round {
 #[derive(Debug, Default)]
 struct Findings {
     chosen: Choice,
+    /// What the gate saw resolved by the final patch.
+    resolved: Vec<Identity>,
+    /// How each chosen proposal was fixed, follow-ups included.
+    labels: std::collections::BTreeMap<usize, String>,
     patch: Option<Patch>,
     gate_runs: usize,
     /// Per proposal, why its alternatives failed.
@@ -176,11 +232,10 @@ pub async fn run_worker(round: Arc<Round>, scope: Scope) -> Result<WorkerReport,
         if let Some(p) = proposal {
             claimed[p] = true;
             if fixed_targets.contains(&p) {
-                let &(_, a) = findings.chosen.iter().find(|(q, _)| *q == p).expect("chosen");
                 fixed.push(Fix {
                     target: identity,
                     position: diagnostic.position(),
-                    how: proposals[p].alternatives[a].label.clone(),
+                    how: findings.labels.get(&p).cloned().unwrap_or_default(),
                 });
                 continue;
             }
@@ -208,6 +263,7 @@ pub async fn run_worker(round: Arc<Round>, scope: Scope) -> Result<WorkerReport,
         fixed,
         unfixed,
         patch: findings.patch,
+        resolved: findings.resolved,
         gate_runs: findings.gate_runs,
         candidates,
         duration_ms: started.elapsed().as_millis() as u64,
@@ -246,7 +302,6 @@ fn propose(
 }
 
 fn describe(verdict: &Verdict) -> String {
-    use crate::verdict::RejectReason;
     match verdict {
         Verdict::Accepted { .. } => "accepted".to_owned(),
         Verdict::Rejected(RejectReason::BuildFailed { detail }) => format!("the build failed: {detail}"),
@@ -277,28 +332,34 @@ async fn search(
 
     // The batch: every single-alternative proposal that does not overlap an earlier one.
     let mut batch: Choice = Vec::new();
-    let mut left_out: Vec<usize> = Vec::new();
+    let mut alone: Vec<usize> = Vec::new();
     for &p in &singles {
         let edits = &proposals[p].alternatives[0].edits;
         if edit::conflict(&Round::edits_of(proposals, &batch), edits) {
-            left_out.push(p);
+            alone.push(p);
         } else {
             batch.push((p, 0));
         }
     }
 
-    let mut tasks: JoinSet<(Choice, Result<Option<Judged>, GateError>)> = JoinSet::new();
-    let spawn = |tasks: &mut JoinSet<_>, choice: Choice| {
+    type Outcome = (Choice, Result<Option<Judged>, GateError>);
+    let spawn = |tasks: &mut JoinSet<Outcome>, choice: Choice| {
         let round = Arc::clone(round);
         let proposals = Arc::clone(proposals);
         let scope = scope.to_owned();
         tasks.spawn(async move {
-            let judged = round.judge(&scope, &proposals, &choice).await;
+            let label = Round::label_of(&proposals, &choice);
+            let targets = Round::targets_of(&proposals, &choice);
+            let edits = Round::edits_of(&proposals, &choice);
+            let judged = round.judge(&scope, &label, edits, &targets).await;
             (choice, judged)
         });
     };
-    if !batch.is_empty() {
+    let mut tasks = JoinSet::new();
+    if batch.len() > 1 {
         spawn(&mut tasks, batch.clone());
+    } else {
+        alone.extend(batch.drain(..).map(|(p, _)| p));
     }
     for &p in &multis {
         for a in 0..proposals[p].alternatives.len() {
@@ -306,95 +367,137 @@ async fn search(
         }
     }
 
+    // Per proposal, its best accepted alternative alone: (alternative, judged).
     let mut best: Vec<Option<(usize, Judged)>> = (0..proposals.len()).map(|_| None).collect();
-    let mut batch_passed = false;
-    let record = |findings: &mut Findings,
-                      best: &mut Vec<Option<(usize, Judged)>>,
-                      choice: Choice,
-                      judged: Option<Judged>|
-     -> bool {
-        let Some(judged) = judged else { return false };
-        findings.gate_runs += 1;
-        if choice.len() > 1 {
-            return judged.verdict.is_accepted();
-        }
-        let (p, a) = choice[0];
-        if judged.verdict.is_accepted() {
-            let better = best[p].as_ref().is_none_or(|(_, b)| judged.rank() < b.rank());
-            if better {
-                best[p] = Some((a, judged));
-            }
-        } else if best[p].is_none() {
-            findings.rejections[p] = Some(describe(&judged.verdict));
-        }
-        false
-    };
-    while let Some(joined) = tasks.join_next().await {
-        let (choice, judged) = joined.map_err(|_| GateError::Panicked)?;
-        let is_batch = choice.len() > 1 || (choice.len() == 1 && batch == choice);
-        let accepted = record(&mut findings, &mut best, choice, judged?);
-        if is_batch && accepted {
-            batch_passed = true;
-        }
-    }
-    if batch.len() == 1 && !batch_passed {
-        // The lone batch member was judged alone already; its verdict is in `best`/`rejections`.
-        batch_passed = best[batch[0].0].is_some();
-    }
-
-    // Single-alternative proposals that could not go in the batch, or all of them if the batch
-    // failed, are judged one by one, side by side.
-    let mut alone: Vec<usize> = left_out;
-    if !batch_passed && batch.len() > 1 {
-        alone.extend(batch.iter().map(|&(p, _)| p));
-    }
-    for &p in &alone {
-        spawn(&mut tasks, vec![(p, 0)]);
-    }
-    while let Some(joined) = tasks.join_next().await {
-        let (choice, judged) = joined.map_err(|_| GateError::Panicked)?;
-        record(&mut findings, &mut best, choice, judged?);
-    }
-
-    // Combine: the batch if it passed, plus each proposal's best lone alternative.
-    let mut chosen: Choice = if batch_passed { batch.clone() } else { Vec::new() };
-    let picks: Choice = (0..proposals.len())
-        .filter(|p| !chosen.iter().any(|(q, _)| q == p))
-        .filter_map(|p| best[p].as_ref().map(|(a, _)| (p, *a)))
-        .collect();
-    if chosen.is_empty() && picks.len() == 1 {
-        chosen = picks;
-    } else if !picks.is_empty() {
-        let mut together = chosen.clone();
-        together.extend(picks.iter().copied());
-        let judged = round.judge(scope, proposals, &together).await?;
-        if judged.as_ref().is_some_and(|j| j.verdict.is_accepted()) {
-            findings.gate_runs += 1;
-            chosen = together;
-        } else {
-            findings.gate_runs += usize::from(judged.is_some());
-            // Add the picks one at a time, keeping those that still pass with the rest.
-            for pick in picks {
-                let mut attempt = chosen.clone();
-                attempt.push(pick);
-                if chosen.is_empty() {
-                    chosen = attempt;
-                    continue;
-                }
-                let judged = round.judge(scope, proposals, &attempt).await?;
-                findings.gate_runs += usize::from(judged.is_some());
-                if judged.is_some_and(|j| j.verdict.is_accepted()) {
-                    chosen = attempt;
+    let mut batch_result: Option<Judged> = None;
+    let mut first_pass = true;
+    loop {
+        while let Some(joined) = tasks.join_next().await {
+            let (choice, judged) = joined.map_err(|_| GateError::Panicked)?;
+            let Some(judged) = judged? else { continue };
+            findings.gate_runs += 1 + judged.follow_ups.len();
+            if choice.len() > 1 {
+                if judged.verdict.is_accepted() {
+                    batch_result = Some(judged);
                 } else {
-                    findings.rejections[pick.0] =
-                        Some("its fix passed alone but not with the scope's other fixes".to_owned());
+                    // The batch failed: judge its members one by one.
+                    alone.extend(choice.iter().map(|&(p, _)| p));
                 }
+                continue;
+            }
+            let (p, a) = choice[0];
+            if judged.verdict.is_accepted() {
+                if best[p].as_ref().is_none_or(|(_, b)| judged.rank() < b.rank()) {
+                    best[p] = Some((a, judged));
+                }
+            } else if best[p].is_none() {
+                findings.rejections[p] = Some(describe(&judged.verdict));
+            }
+        }
+        if !first_pass || alone.is_empty() {
+            break;
+        }
+        first_pass = false;
+        for p in alone.drain(..) {
+            spawn(&mut tasks, vec![(p, 0)]);
+        }
+    }
+
+    // Combine: the batch if it passed, plus each other proposal's best lone alternative.
+    let mut chosen: Choice = Vec::new();
+    let mut edits: Vec<Edit> = Vec::new();
+    let mut labels: Vec<(usize, String)> = Vec::new();
+    let mut resolved: Vec<Identity> = Vec::new();
+    if let Some(judged) = batch_result {
+        chosen.extend(batch.iter().copied());
+        resolved = resolved_by(&judged.verdict);
+        edits = judged.edits;
+        for &(p, a) in &batch {
+            labels.push((p, with_follow_ups(&proposals[p].alternatives[a].label, &judged.follow_ups)));
+        }
+    }
+    let picks: Vec<(usize, usize, Judged)> = best
+        .into_iter()
+        .enumerate()
+        .filter(|(p, _)| !chosen.iter().any(|(q, _)| q == p))
+        .filter_map(|(p, pick)| pick.map(|(a, judged)| (p, a, judged)))
+        .collect();
+    let everything: Vec<Edit> = edits
+        .iter()
+        .cloned()
+        .chain(picks.iter().flat_map(|(_, _, judged)| judged.edits.iter().cloned()))
+        .collect();
+    let mut together = chosen.clone();
+    together.extend(picks.iter().map(|&(p, a, _)| (p, a)));
+    let all_at_once = if chosen.is_empty() && picks.len() == 1 {
+        Some(resolved_by(&picks[0].2.verdict))
+    } else if picks.is_empty() {
+        None
+    } else {
+        let targets = Round::targets_of(proposals, &together);
+        let label = format!("{} fixes together", together.len());
+        let judged = round.judge(scope, &label, everything.clone(), &targets).await?;
+        findings.gate_runs += usize::from(judged.is_some());
+        judged
+            .filter(|j| j.verdict.is_accepted() && j.follow_ups.is_empty())
+            .map(|j| resolved_by(&j.verdict))
+    };
+    if let Some(all_resolved) = all_at_once {
+        resolved = all_resolved;
+        chosen = together;
+        edits = everything;
+        for (p, a, judged) in &picks {
+            labels.push((*p, with_follow_ups(&proposals[*p].alternatives[*a].label, &judged.follow_ups)));
+        }
+    } else {
+        // Add the picks one at a time, keeping those that still pass with the rest.
+        for (p, a, judged) in picks {
+            let mut attempt_edits = edits.clone();
+            attempt_edits.extend(judged.edits.iter().cloned());
+            let mut attempt = chosen.clone();
+            attempt.push((p, a));
+            let passes = if chosen.is_empty() {
+                Some(resolved_by(&judged.verdict))
+            } else {
+                let targets = Round::targets_of(proposals, &attempt);
+                let label = Round::label_of(proposals, &vec![(p, a)]);
+                let verdict = round.judge(scope, &label, attempt_edits.clone(), &targets).await?;
+                findings.gate_runs += usize::from(verdict.is_some());
+                verdict
+                    .filter(|j| j.verdict.is_accepted() && j.follow_ups.is_empty())
+                    .map(|j| resolved_by(&j.verdict))
+            };
+            if let Some(now_resolved) = passes {
+                resolved = now_resolved;
+                chosen = attempt;
+                edits = attempt_edits;
+                labels.push((p, with_follow_ups(&proposals[p].alternatives[a].label, &judged.follow_ups)));
+            } else {
+                findings.rejections[p] =
+                    Some("its fix passed alone but not with the scope's other fixes".to_owned());
             }
         }
     }
     if !chosen.is_empty() {
-        findings.patch = Patch::from_edits(&round.sources, &Round::edits_of(proposals, &chosen)).ok();
+        findings.patch = Patch::from_edits(&round.sources, &edits).ok();
     }
     findings.chosen = chosen;
+    findings.resolved = resolved;
+    findings.labels = labels.into_iter().collect();
     Ok(findings)
+}
+
+fn resolved_by(verdict: &Verdict) -> Vec<Identity> {
+    match verdict {
+        Verdict::Accepted { resolved, .. } => resolved.clone(),
+        Verdict::Rejected(_) => Vec::new(),
+    }
+}
+
+fn with_follow_ups(label: &str, follow_ups: &[String]) -> String {
+    if follow_ups.is_empty() {
+        label.to_owned()
+    } else {
+        format!("{label}, then {}", follow_ups.join(", then "))
+    }
 }

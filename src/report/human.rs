@@ -156,10 +156,13 @@ impl Reporter for HumanReporter {
             Event::WorkerCompleted { report, .. } | Event::WorkerFailed { report, .. } => {
                 self.finish_worker(report);
             }
-            Event::Merged { merged, deferred, backed_out, errors, .. } => {
+            Event::Merged { merged, deferred, superseded, backed_out, errors, .. } => {
                 let mut text = format!("{:>12} {} scope{}", "Merged", merged.len(), if merged.len() == 1 { "" } else { "s" });
                 if !deferred.is_empty() {
                     text.push_str(&format!(", deferred (conflict): {}", deferred.join(", ")));
+                }
+                if !superseded.is_empty() {
+                    text.push_str(&format!(", superseded: {}", superseded.join(", ")));
                 }
                 if !backed_out.is_empty() {
                     text.push_str(&format!(", backed out: {}", backed_out.join(", ")));
