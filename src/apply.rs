@@ -58,7 +58,9 @@ fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     temporary.write_all(contents)?;
     temporary.as_file().sync_all()?;
     if let Ok(metadata) = std::fs::metadata(path) {
-        temporary.as_file().set_permissions(metadata.permissions())?;
+        temporary
+            .as_file()
+            .set_permissions(metadata.permissions())?;
     }
     temporary.persist(path).map_err(|error| error.error)?;
     Ok(())
@@ -99,12 +101,18 @@ mod tests {
         let save_dir = dir.path().join("saved");
         let applied = apply_changes(
             dir.path(),
-            &[change("a.rs", "old a", "new a"), change("b.rs", "old b", "new b")],
+            &[
+                change("a.rs", "old a", "new a"),
+                change("b.rs", "old b", "new b"),
+            ],
             &save_dir,
         )
         .unwrap();
         assert_eq!(applied.written, [PathBuf::from("a.rs")]);
-        assert_eq!(std::fs::read_to_string(dir.path().join("a.rs")).unwrap(), "new a");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("a.rs")).unwrap(),
+            "new a"
+        );
         assert_eq!(
             std::fs::read_to_string(dir.path().join("b.rs")).unwrap(),
             "edited by the user"

@@ -41,8 +41,10 @@ static SILENCERS: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static ITEM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(fn|struct|enum|trait|impl|mod|union|static|const|type|macro_rules!)\s+[A-Za-z_<]")
-        .expect("valid regex")
+    Regex::new(
+        r"\b(fn|struct|enum|trait|impl|mod|union|static|const|type|macro_rules!)\s+[A-Za-z_<]",
+    )
+    .expect("valid regex")
 });
 
 /// Refuses alternatives that would make an error go away without preserving meaning: adding
@@ -101,7 +103,10 @@ pub fn follow_up(
                 .edits
                 .iter()
                 .filter_map(|e| {
-                    let text = texts.get(&e.file).cloned().or_else(|| sources.get(&e.file).map(str::to_owned))?;
+                    let text = texts
+                        .get(&e.file)
+                        .cloned()
+                        .or_else(|| sources.get(&e.file).map(str::to_owned))?;
                     Some((e.file.clone(), text))
                 })
                 .collect(),
@@ -134,7 +139,10 @@ mod tests {
 
     fn sources() -> Sources {
         let text = "fn helper() -> u8 { 1 }\nfn main() { let x = helper(1); }\n";
-        Sources::new(BTreeMap::from([(PathBuf::from("src/main.rs"), text.to_owned())]))
+        Sources::new(BTreeMap::from([(
+            PathBuf::from("src/main.rs"),
+            text.to_owned(),
+        )]))
     }
 
     fn alternative(start: usize, end: usize, replacement: &str) -> Alternative {
@@ -153,14 +161,25 @@ mod tests {
     #[test]
     fn ordinary_fixes_pass() {
         assert_eq!(check_meaning(&alternative(52, 53, ""), &sources()), Ok(()));
-        assert_eq!(check_meaning(&alternative(0, 0, "use std::fmt;\n"), &sources()), Ok(()));
+        assert_eq!(
+            check_meaning(&alternative(0, 0, "use std::fmt;\n"), &sources()),
+            Ok(())
+        );
     }
 
     #[test]
     fn silencers_and_stubs_are_refused() {
-        for text in ["#[allow(unused)]\n", "#![allow(dead_code)]", "todo!()", "unimplemented!()"] {
+        for text in [
+            "#[allow(unused)]\n",
+            "#![allow(dead_code)]",
+            "todo!()",
+            "unimplemented!()",
+        ] {
             assert!(
-                matches!(check_meaning(&alternative(0, 0, text), &sources()), Err(Refusal::Silences(_))),
+                matches!(
+                    check_meaning(&alternative(0, 0, text), &sources()),
+                    Err(Refusal::Silences(_))
+                ),
                 "{text}"
             );
         }

@@ -59,7 +59,12 @@ pub struct FixArgs {
     pub manifest_path: Option<PathBuf>,
 
     /// Package(s) to fix
-    #[arg(short, long = "package", value_name = "SPEC", help_heading = "Package Selection")]
+    #[arg(
+        short,
+        long = "package",
+        value_name = "SPEC",
+        help_heading = "Package Selection"
+    )]
     pub packages: Vec<String>,
     /// Fix all packages in the workspace
     #[arg(long, help_heading = "Package Selection")]
@@ -79,7 +84,12 @@ pub struct FixArgs {
     pub tests: bool,
 
     /// Space or comma separated list of features to activate
-    #[arg(short = 'F', long, value_name = "FEATURES", help_heading = "Feature Selection")]
+    #[arg(
+        short = 'F',
+        long,
+        value_name = "FEATURES",
+        help_heading = "Feature Selection"
+    )]
     pub features: Vec<String>,
     /// Activate all available features
     #[arg(long, help_heading = "Feature Selection")]
@@ -112,16 +122,33 @@ pub struct FixArgs {
     pub worker_timeout: u64,
 
     /// Output format: `human` progress and summary, or `json` lines of events on stdout
-    #[arg(long, value_enum, value_name = "FMT", default_value = "human", help_heading = "Display Options")]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FMT",
+        default_value = "human",
+        help_heading = "Display Options"
+    )]
     pub message_format: MessageFormatArg,
     /// Use verbose output: every gate run
     #[arg(short, long, action = clap::ArgAction::Count, help_heading = "Display Options")]
     pub verbose: u8,
     /// Print no progress, only the summary
-    #[arg(short, long, conflicts_with = "verbose", help_heading = "Display Options")]
+    #[arg(
+        short,
+        long,
+        conflicts_with = "verbose",
+        help_heading = "Display Options"
+    )]
     pub quiet: bool,
     /// Coloring
-    #[arg(long, value_enum, value_name = "WHEN", default_value = "auto", help_heading = "Display Options")]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "WHEN",
+        default_value = "auto",
+        help_heading = "Display Options"
+    )]
     pub color: ColorArg,
 }
 
@@ -262,7 +289,16 @@ mod tests {
 
     #[test]
     fn target_and_feature_flags_follow_cargo() {
-        let config = config(&["--lib", "--tests", "-F", "a b,c", "--features", "d", "-p", "x"]);
+        let config = config(&[
+            "--lib",
+            "--tests",
+            "-F",
+            "a b,c",
+            "--features",
+            "d",
+            "-p",
+            "x",
+        ]);
         assert_eq!(
             config.selection.targets,
             TargetSelection::Some {
@@ -278,7 +314,12 @@ mod tests {
 
     #[test]
     fn bench_is_a_subcommand() {
-        let cli = parse(["cargo-fix-swarm", "fix-swarm", "bench", "--json", "fx"].map(Into::into).to_vec()).unwrap();
+        let cli = parse(
+            ["cargo-fix-swarm", "fix-swarm", "bench", "--json", "fx"]
+                .map(Into::into)
+                .to_vec(),
+        )
+        .unwrap();
         let Some(Command::Bench(bench)) = cli.command else {
             panic!("expected bench")
         };

@@ -166,6 +166,10 @@ mod tests {
                 "x86_64-unknown-linux-gnu"
             ]
         );
-        assert!(selection.check_args(None).contains(&"--workspace".to_owned()));
+        assert!(
+            selection
+                .check_args(None)
+                .contains(&"--workspace".to_owned())
+        );
     }
 }

@@ -86,14 +86,14 @@ pub fn apply_edits(file: &Path, source: &str, edits: &[Edit]) -> Result<String, 
                 range: edit.range(),
             });
         }
-        if let Some(previous) = previous {
-            if edit.start < cursor || previous.overlaps(edit) {
-                return Err(EditError::Overlap {
-                    file: file.to_owned(),
-                    first: previous.range(),
-                    second: edit.range(),
-                });
-            }
+        if let Some(previous) = previous
+            && (edit.start < cursor || previous.overlaps(edit))
+        {
+            return Err(EditError::Overlap {
+                file: file.to_owned(),
+                first: previous.range(),
+                second: edit.range(),
+            });
         }
         output.push_str(&source[cursor..edit.start]);
         output.push_str(&edit.replacement);
@@ -180,7 +180,10 @@ mod tests {
     #[test]
     fn insertions_at_one_offset_keep_their_order() {
         let edits = [edit(0, 0, "use a;\n"), edit(0, 0, "use b;\n")];
-        assert_eq!(apply("fn f() {}", &edits).unwrap(), "use a;\nuse b;\nfn f() {}");
+        assert_eq!(
+            apply("fn f() {}", &edits).unwrap(),
+            "use a;\nuse b;\nfn f() {}"
+        );
     }
 
     #[test]
@@ -201,7 +204,10 @@ mod tests {
             }
         );
         assert!(apply("abcdef", &[edit(0, 4, "x"), edit(2, 2, "y")]).is_err());
-        assert_eq!(apply("abcdef", &[edit(0, 2, "x"), edit(2, 2, "y")]).unwrap(), "xycdef");
+        assert_eq!(
+            apply("abcdef", &[edit(0, 2, "x"), edit(2, 2, "y")]).unwrap(),
+            "xycdef"
+        );
     }
 
     #[test]

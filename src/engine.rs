@@ -84,7 +84,8 @@ async fn blocking<T: Send + 'static>(
 }
 
 fn relative_to(path: &Path, root: &Path) -> PathBuf {
-    path.strip_prefix(root).map_or_else(|_| path.to_owned(), Path::to_owned)
+    path.strip_prefix(root)
+        .map_or_else(|_| path.to_owned(), Path::to_owned)
 }
 
 /// Whether a worktree named `fix-swarm-<pid>-<n>` belongs to a run that is gone.
@@ -96,7 +97,9 @@ fn is_stale(name: &str) -> bool {
     else {
         return false;
     };
-    pid != std::process::id() && cfg!(target_os = "linux") && !Path::new(&format!("/proc/{pid}")).exists()
+    pid != std::process::id()
+        && cfg!(target_os = "linux")
+        && !Path::new(&format!("/proc/{pid}")).exists()
 }
 
 /// Everything a run set up, for the rounds to use.
@@ -119,7 +122,10 @@ impl Session {
 
     async fn check(&mut self, commit: Oid) -> Result<GateCheck, RunError> {
         let mut lease = self.pool.acquire().await;
-        let check = self.gate.check(&mut lease, commit, None, &self.cancel).await?;
+        let check = self
+            .gate
+            .check(&mut lease, commit, None, &self.cancel)
+            .await?;
         self.gate_runs += 1;
         if check.parsed.error_count() == 0 && check.parsed.build_succeeded != Some(true) {
             return Err(RunError::CheckFailed(check.stderr_tail));
@@ -138,7 +144,11 @@ pub async fn repair(
 ) -> Result<RunSummary, RunError> {
     let started = Instant::now();
     let workspace = {
-        let (cargo, cwd, manifest) = (cargo.clone(), config.cwd.clone(), config.manifest_path.clone());
+        let (cargo, cwd, manifest) = (
+            cargo.clone(),
+            config.cwd.clone(),
+            config.manifest_path.clone(),
+        );
         blocking(move || cargo.metadata(&cwd, manifest.as_deref())).await??
     };
     let fix_swarm_dir = workspace.target_dir.join("fix-swarm");
@@ -158,14 +168,20 @@ pub async fn repair(
         None => return Err(RunError::NoVcs(workspace.root.clone())),
     };
     let scratch_git = repo.temporary.then(|| repo.git_dir.clone());
-    let result = run_in(config, cargo, workspace, repo, run_id, events, cancel, started).await;
+    let result = run_in(
+        config, cargo, workspace, repo, run_id, events, cancel, started,
+    )
+    .await;
     if let Some(git_dir) = scratch_git {
         let _ = std::fs::remove_dir_all(git_dir);
     }
     result
 }
 
-#[expect(clippy::too_many_arguments, reason = "one call site that hands over the set-up")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site that hands over the set-up"
+)]
 async fn run_in(
     config: FixConfig,
     cargo: Cargo,
@@ -177,7 +193,8 @@ async fn run_in(
     started: Instant,
 ) -> Result<RunSummary, RunError> {
     let checkout = repo.workdir.clone();
-    let target_dir = std::fs::canonicalize(&workspace.target_dir).unwrap_or(workspace.target_dir.clone());
+    let target_dir =
+        std::fs::canonicalize(&workspace.target_dir).unwrap_or(workspace.target_dir.clone());
     let exclude: Vec<PathBuf> = target_dir
         .strip_prefix(&checkout)
         .map(|relative| vec![relative.to_owned()])
@@ -216,11 +233,17 @@ async fn run_in(
     let work_dir = fix_swarm_dir.join("work").join(&run_id);
     let mut seed = vec![(target_dir.join("debug"), PathBuf::from("debug"))];
     if let Some(triple) = &config.selection.target {
-        seed.push((target_dir.join(triple).join("debug"), Path::new(triple).join("debug")));
+        seed.push((
+            target_dir.join(triple).join("debug"),
+            Path::new(triple).join("debug"),
+        ));
     }
     let seeding = Instant::now();
     let pool = {
-        let (repo, prefix) = (repo.clone(), format!("{WORKTREE_PREFIX}{}-", std::process::id()));
+        let (repo, prefix) = (
+            repo.clone(),
+            format!("{WORKTREE_PREFIX}{}-", std::process::id()),
+        );
         blocking(move || WorktreePool::create(repo, work_dir, prefix, snapshot, &seed)).await??
     };
 
@@ -239,7 +262,8 @@ async fn run_in(
         relative_to(&canonical(&workspace.root), &checkout),
         members,
     );
-    let specialists: Arc<[Box<dyn Specialist>]> = Arc::new([Box::new(RustcSuggestions) as Box<dyn Specialist>]);
+    let specialists: Arc<[Box<dyn Specialist>]> =
+        Arc::new([Box::new(RustcSuggestions) as Box<dyn Specialist>]);
     let mut session = Session {
         config,
         repo,
@@ -274,7 +298,9 @@ async fn rounds(
 ) -> Result<RunSummary, RunError> {
     let mut current = match session.check(snapshot).await {
         Ok(check) => check.parsed,
-        Err(RunError::Cargo(CargoError::Cancelled)) => return Ok(interrupted(session, 0, 0, started)),
+        Err(RunError::Cargo(CargoError::Cancelled)) => {
+            return Ok(interrupted(session, 0, 0, started));
+        }
         Err(error) => return Err(error),
     };
     let errors_before = current.error_count();
@@ -362,10 +388,25 @@ async fn rounds(
         };
         session.emit(Event::Merged {
             round: number,
-            merged: merge.kept.iter().map(|&i| accepted[i].scope.clone()).collect(),
-            deferred: merge.deferred.iter().map(|&i| accepted[i].scope.clone()).collect(),
-            superseded: superseded.iter().map(|report| report.scope.clone()).collect(),
-            backed_out: merge.backed_out.iter().map(|&i| accepted[i].scope.clone()).collect(),
+            merged: merge
+                .kept
+                .iter()
+                .map(|&i| accepted[i].scope.clone())
+                .collect(),
+            deferred: merge
+                .deferred
+                .iter()
+                .map(|&i| accepted[i].scope.clone())
+                .collect(),
+            superseded: superseded
+                .iter()
+                .map(|report| report.scope.clone())
+                .collect(),
+            backed_out: merge
+                .backed_out
+                .iter()
+                .map(|&i| accepted[i].scope.clone())
+                .collect(),
             errors: merge.after.error_count(),
         });
         session.emit(Event::RoundFinished {
@@ -411,8 +452,12 @@ async fn rounds(
     if session.config.dry_run {
         session.emit(Event::Diff { patch: diff });
     } else if !changes.is_empty() {
-        let (workdir, save_dir) = (session.repo.workdir.clone(), session.record_dir.join("skipped"));
-        let applied = blocking(move || apply::apply_changes(&workdir, &changes, &save_dir)).await??;
+        let (workdir, save_dir) = (
+            session.repo.workdir.clone(),
+            session.record_dir.join("skipped"),
+        );
+        let applied =
+            blocking(move || apply::apply_changes(&workdir, &changes, &save_dir)).await??;
         session.emit(Event::Applied {
             written: applied.written.clone(),
             skipped: applied.skipped.clone(),
@@ -434,7 +479,11 @@ async fn rounds(
         .collect();
     let errors_after = current.error_count();
     Ok(RunSummary {
-        outcome: if errors_after == 0 { Outcome::Green } else { Outcome::ErrorsRemain },
+        outcome: if errors_after == 0 {
+            Outcome::Green
+        } else {
+            Outcome::ErrorsRemain
+        },
         errors_before,
         errors_after,
         rounds: rounds_run,
@@ -449,7 +498,12 @@ async fn rounds(
     })
 }
 
-fn interrupted(session: &Session, errors_before: usize, rounds: usize, started: Instant) -> RunSummary {
+fn interrupted(
+    session: &Session,
+    errors_before: usize,
+    rounds: usize,
+    started: Instant,
+) -> RunSummary {
     RunSummary {
         outcome: Outcome::Interrupted,
         errors_before,
@@ -495,7 +549,11 @@ fn files_to_read(scopes: &[Scope]) -> BTreeSet<PathBuf> {
                 .suggestions
                 .iter()
                 .flat_map(|suggestion| suggestion.edits.iter().map(|edit| edit.file.clone()));
-            diagnostic.file().map(PathBuf::from).into_iter().chain(suggested)
+            diagnostic
+                .file()
+                .map(PathBuf::from)
+                .into_iter()
+                .chain(suggested)
         })
         .collect()
 }
@@ -539,13 +597,17 @@ async fn dispatch(session: &Session, round: &Arc<Round>, scopes: Vec<Scope>) -> 
         };
         let report = match outcome {
             Ok(Ok(Ok(report))) => report,
-            Ok(Ok(Err(error))) if error.is_cancelled() => failed(WorkerStatus::Stopped, "stopped".to_owned()),
+            Ok(Ok(Err(error))) if error.is_cancelled() => {
+                failed(WorkerStatus::Stopped, "stopped".to_owned())
+            }
             Ok(Ok(Err(error))) => failed(WorkerStatus::Failed, error.to_string()),
             Ok(Err(_elapsed)) => failed(
                 WorkerStatus::TimedOut,
                 format!("timed out after {}s", timeout.as_secs()),
             ),
-            Err(error) if error.is_panic() => failed(WorkerStatus::Failed, "the worker panicked".to_owned()),
+            Err(error) if error.is_panic() => {
+                failed(WorkerStatus::Failed, "the worker panicked".to_owned())
+            }
             Err(error) => failed(WorkerStatus::Stopped, error.to_string()),
         };
         let event = match report.status {
@@ -634,7 +696,8 @@ async fn merge_round(
         let repo = repo.clone();
         let chosen: Vec<_> = indexes.iter().map(|&i| patches[i].clone()).collect();
         async move {
-            blocking(move || git::integrate(&repo, base, &chosen, "cargo-fix-swarm: merged fixes")).await?
+            blocking(move || git::integrate(&repo, base, &chosen, "cargo-fix-swarm: merged fixes"))
+                .await?
                 .map_err(RunError::from)
         }
     };
@@ -642,7 +705,10 @@ async fn merge_round(
     let unchecked = session.gate.unchecked_packages(current);
     let gate = Arc::clone(&session.gate);
     let judge = |targets: &[Identity], after: &ParsedCheck| {
-        verdict::judge(&current.diagnostics, targets, after, |file| gate.is_in(file, &unchecked)).is_accepted()
+        verdict::judge(&current.diagnostics, targets, after, |file| {
+            gate.is_in(file, &unchecked)
+        })
+        .is_accepted()
     };
     let all: Vec<usize> = (0..accepted.len()).collect();
     let integration = integrate(all).await?;
@@ -691,7 +757,9 @@ async fn merge_round(
 fn unified_diff(changes: &[git::ChangedFile]) -> String {
     let mut patch = crate::patch::Patch::default();
     for change in changes {
-        let text = |bytes: &Option<Vec<u8>>| String::from_utf8_lossy(bytes.as_deref().unwrap_or_default()).into_owned();
+        let text = |bytes: &Option<Vec<u8>>| {
+            String::from_utf8_lossy(bytes.as_deref().unwrap_or_default()).into_owned()
+        };
         patch.files.insert(
             change.path.clone(),
             crate::patch::FileChange {

@@ -78,8 +78,15 @@ pub enum Event {
         dry_run: bool,
     },
     /// The user's state (HEAD plus uncommitted and untracked files) was captured as a commit.
-    Snapshot { commit: String, dirty_files: usize },
-    WorktreesReady { count: usize, seeded_from: Option<PathBuf>, duration_ms: u64 },
+    Snapshot {
+        commit: String,
+        dirty_files: usize,
+    },
+    WorktreesReady {
+        count: usize,
+        seeded_from: Option<PathBuf>,
+        duration_ms: u64,
+    },
     Checked {
         round: usize,
         errors: usize,
@@ -91,8 +98,16 @@ pub enum Event {
         errors: usize,
         scopes: Vec<ScopeOutline>,
     },
-    WorkerStarted { round: usize, scope: String, diagnostics: usize },
-    WorkerProgress { round: usize, scope: String, message: String },
+    WorkerStarted {
+        round: usize,
+        scope: String,
+        diagnostics: usize,
+    },
+    WorkerProgress {
+        round: usize,
+        scope: String,
+        message: String,
+    },
     GateFinished {
         round: usize,
         scope: String,
@@ -100,9 +115,19 @@ pub enum Event {
         verdict: Verdict,
         duration_ms: u64,
     },
-    WorkerBlocked { round: usize, scope: String, reason: String },
-    WorkerCompleted { round: usize, report: WorkerReport },
-    WorkerFailed { round: usize, report: WorkerReport },
+    WorkerBlocked {
+        round: usize,
+        scope: String,
+        reason: String,
+    },
+    WorkerCompleted {
+        round: usize,
+        report: WorkerReport,
+    },
+    WorkerFailed {
+        round: usize,
+        report: WorkerReport,
+    },
     Merged {
         round: usize,
         merged: Vec<String>,
@@ -112,9 +137,20 @@ pub enum Event {
         backed_out: Vec<String>,
         errors: usize,
     },
-    RoundFinished { round: usize, errors_before: usize, errors_after: usize },
+    RoundFinished {
+        round: usize,
+        errors_before: usize,
+        errors_after: usize,
+    },
     /// `--dry-run`: the unified diff of what would change; nothing was written.
-    Diff { patch: String },
-    Applied { written: Vec<PathBuf>, skipped: Vec<SkippedFile> },
-    RunFinished { summary: RunSummary },
+    Diff {
+        patch: String,
+    },
+    Applied {
+        written: Vec<PathBuf>,
+        skipped: Vec<SkippedFile>,
+    },
+    RunFinished {
+        summary: RunSummary,
+    },
 }

@@ -98,7 +98,8 @@ impl Gate {
 
     /// Whether `file` belongs to one of `packages`.
     pub fn is_in(&self, file: &Path, packages: &BTreeSet<String>) -> bool {
-        self.package_of(file).is_some_and(|package| packages.contains(package))
+        self.package_of(file)
+            .is_some_and(|package| packages.contains(package))
     }
 
     /// The packages a patch touches, when the user did not narrow the selection already and

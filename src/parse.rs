@@ -23,16 +23,23 @@ pub struct SourceRoot {
 
 impl SourceRoot {
     /// Resolves a file name from rustc to a path relative to the checkout, or says it is outside.
+    /// rustc names the workspace's own files relative to the workspace root; an absolute name is a
+    /// registry crate, the standard library or code generated under OUT_DIR (which may well sit
+    /// inside the checkout, in `target/`), none of which is ours to edit.
     fn locate(&self, file_name: &str) -> Result<PathBuf, PathBuf> {
         let given = Path::new(file_name);
-        let absolute = if given.is_absolute() {
-            normalize(given)
-        } else {
-            normalize(&self.checkout.join(&self.workspace).join(given))
-        };
+        if given.is_absolute() {
+            return Err(normalize(given));
+        }
+        let absolute = normalize(&self.checkout.join(&self.workspace).join(given));
+        self.relative(&absolute).ok_or(absolute)
+    }
+
+    /// An absolute path inside the checkout, made relative to it.
+    fn relative(&self, absolute: &Path) -> Option<PathBuf> {
         match absolute.strip_prefix(&self.checkout) {
-            Ok(relative) if !relative.as_os_str().is_empty() => Ok(relative.to_owned()),
-            _ => Err(absolute),
+            Ok(relative) if !relative.as_os_str().is_empty() => Some(relative.to_owned()),
+            _ => None,
         }
     }
 }
@@ -62,7 +69,8 @@ pub struct ParseProblem {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ParsedCheck {
-    /// Errors and warnings in stream order, each reported once even when several targets (the
+    /// Diagnostics (errors, warnings, and failure notes as `Level::Other`) in stream order, each
+    /// reported once even when several targets (the
     /// library and its test harness) compiled the same file.
     pub diagnostics: Vec<Diagnostic>,
     pub problems: Vec<ParseProblem>,
@@ -142,7 +150,7 @@ fn parse_line(line: &str, root: &SourceRoot) -> Line {
                 Line::Diagnostic(Box::new(diagnostic))
             }),
         Message::CompilerArtifact(artifact) => root
-            .locate(artifact.target.src_path.as_str())
+            .relative(&normalize(artifact.target.src_path.as_std_path()))
             .map_or(Line::Skip, Line::Compiled),
         Message::BuildFinished(finished) => Line::Finished(finished.success),
         _ => Line::Skip,
@@ -288,9 +296,7 @@ fn suggestions(wire: &WireDiagnostic, root: &SourceRoot) -> Vec<Suggestion> {
 /// child, and a multipart suggestion as replacements of different ranges. A child can mix both
 /// (several alternatives, each in several parts): the n-th alternative takes the n-th replacement
 /// of every range that has several, and the single replacement of every range that has one.
-fn split_alternatives(
-    replacements: &[rustfix::Replacement],
-) -> Vec<Vec<&rustfix::Replacement>> {
+fn split_alternatives(replacements: &[rustfix::Replacement]) -> Vec<Vec<&rustfix::Replacement>> {
     let mut groups: Vec<Vec<&rustfix::Replacement>> = Vec::new();
     for replacement in replacements {
         let same_range = groups.iter_mut().find(|group| {
@@ -330,14 +336,27 @@ mod tests {
     #[test]
     fn file_names_resolve_against_the_workspace_root() {
         let root = root();
-        assert_eq!(root.locate("app/src/main.rs"), Ok(PathBuf::from("crates/app/src/main.rs")));
-        assert_eq!(root.locate("/repo/src/lib.rs"), Ok(PathBuf::from("src/lib.rs")));
+        assert_eq!(
+            root.locate("app/src/main.rs"),
+            Ok(PathBuf::from("crates/app/src/main.rs"))
+        );
+        assert_eq!(
+            root.locate("/repo/target/debug/build/x-1/out/gen.rs"),
+            Err(PathBuf::from("/repo/target/debug/build/x-1/out/gen.rs"))
+        );
+        assert_eq!(
+            root.relative(Path::new("/repo/src/lib.rs")),
+            Some(PathBuf::from("src/lib.rs"))
+        );
         assert_eq!(root.locate("../src/x.rs"), Ok(PathBuf::from("src/x.rs")));
         assert_eq!(
             root.locate("/home/u/.cargo/registry/src/serde/lib.rs"),
             Err(PathBuf::from("/home/u/.cargo/registry/src/serde/lib.rs"))
         );
-        assert_eq!(root.locate("../../etc/passwd"), Err(PathBuf::from("/etc/passwd")));
+        assert_eq!(
+            root.locate("../../etc/passwd"),
+            Err(PathBuf::from("/etc/passwd"))
+        );
     }
 
     #[test]

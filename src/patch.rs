@@ -111,7 +111,10 @@ mod tests {
 
     fn sources() -> Sources {
         let mut files = BTreeMap::new();
-        files.insert(PathBuf::from("src/lib.rs"), "fn f() {\n    conut\n}\n".to_owned());
+        files.insert(
+            PathBuf::from("src/lib.rs"),
+            "fn f() {\n    conut\n}\n".to_owned(),
+        );
         Sources::new(files)
     }
 

@@ -34,7 +34,10 @@ pub fn plan(diagnostics: &[Diagnostic], split_above: usize) -> Plan {
     let mut outside = Vec::new();
     for diagnostic in diagnostics.iter().filter(|d| d.is_error()) {
         if diagnostic.location == Location::Workspace {
-            let key = (diagnostic.phase(), code_label(diagnostic.code.as_ref()).to_owned());
+            let key = (
+                diagnostic.phase(),
+                code_label(diagnostic.code.as_ref()).to_owned(),
+            );
             by_code.entry(key).or_default().push(diagnostic.clone());
         } else {
             outside.push(diagnostic.clone());
@@ -134,7 +137,10 @@ mod tests {
             error(Some("E0425"), "src/a.rs"),
             error(Some("E0425"), "src/b.rs"),
         ];
-        assert_eq!(ids(&plan(&diagnostics, 2)), ["E0425 in src/a.rs", "E0425 in src/b.rs"]);
+        assert_eq!(
+            ids(&plan(&diagnostics, 2)),
+            ["E0425 in src/a.rs", "E0425 in src/b.rs"]
+        );
         assert_eq!(ids(&plan(&diagnostics, 3)), ["E0425"]);
     }
 

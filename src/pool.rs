@@ -225,14 +225,22 @@ impl WorktreePool {
     }
 
     pub fn size(&self) -> usize {
-        self.shared.names.lock().unwrap_or_else(PoisonError::into_inner).len()
+        self.shared
+            .names
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
     }
 
     /// Grows the pool to `total` worktrees, each target seeded from the first slot's, which must
     /// be idle (it is: this runs right after the first check, before any worker starts).
     pub fn grow(&self, total: usize, commit: Oid) -> Result<(), PoolError> {
         let template = {
-            let idle = self.shared.idle.lock().unwrap_or_else(PoisonError::into_inner);
+            let idle = self
+                .shared
+                .idle
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
             idle.first().map(|slot| slot.target_dir.clone())
         };
         let start = self.size();

@@ -20,7 +20,11 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
-            return if error.use_stderr() { exit_code::USAGE_OR_ENVIRONMENT } else { exit_code::GREEN };
+            return if error.use_stderr() {
+                exit_code::USAGE_OR_ENVIRONMENT
+            } else {
+                exit_code::GREEN
+            };
         }
     };
     let _ = tracing_subscriber::fmt()
@@ -30,7 +34,10 @@ pub fn run(args: Vec<OsString>) -> i32 {
         )
         .with_writer(std::io::stderr)
         .try_init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => return fail(&format!("could not start the async runtime: {error}")),
     };
@@ -49,24 +56,51 @@ fn fail(message: &str) -> i32 {
     exit_code::USAGE_OR_ENVIRONMENT
 }
 
-async fn fix(config: FixConfig) -> i32 {
+/// A token cancelled by Ctrl-C (SIGINT). The handler is installed before this returns, so that
+/// no signal arriving once work has started can kill the process the default way, which would
+/// skip the clean-up. Must be called inside the runtime.
+pub fn cancel_on_interrupt() -> CancellationToken {
     let cancel = CancellationToken::new();
     let on_interrupt = cancel.clone();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::interrupt()) {
+            Ok(mut interrupts) => {
+                tokio::spawn(async move {
+                    if interrupts.recv().await.is_some() {
+                        on_interrupt.cancel();
+                    }
+                });
+            }
+            Err(error) => tracing::warn!("cannot listen for Ctrl-C: {error}"),
+        }
+    }
+    #[cfg(not(unix))]
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
             on_interrupt.cancel();
         }
     });
+    cancel
+}
+
+async fn fix(config: FixConfig) -> i32 {
+    let cancel = cancel_on_interrupt();
     let mut reporters: Vec<Box<dyn Reporter>> = vec![Box::new(RecordWriter::default())];
     match config.message_format {
-        MessageFormat::Human => reporters.push(Box::new(HumanReporter::new(config.verbosity, config.color))),
+        MessageFormat::Human => {
+            reporters.push(Box::new(HumanReporter::new(config.verbosity, config.color)))
+        }
         MessageFormat::Json => reporters.push(Box::new(JsonReporter)),
     }
     let (events, received) = mpsc::unbounded_channel();
     let reporting = tokio::spawn(report::drain(received, reporters));
     let result = engine::repair(config, Cargo::from_env(), events.clone(), cancel).await;
     if let Ok(summary) = &result {
-        let _ = events.send(Event::RunFinished { summary: summary.clone() });
+        let _ = events.send(Event::RunFinished {
+            summary: summary.clone(),
+        });
     }
     drop(events);
     let _ = reporting.await;

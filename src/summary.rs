@@ -90,14 +90,21 @@ impl RunSummary {
             }
         }
         if !self.files_changed.is_empty() {
-            let action = if self.dry_run { "would change" } else { "changed" };
+            let action = if self.dry_run {
+                "would change"
+            } else {
+                "changed"
+            };
             let _ = writeln!(out, "\n{action}:");
             for file in &self.files_changed {
                 let _ = writeln!(out, "  {}", file.display());
             }
         }
         if !self.skipped.is_empty() {
-            let _ = writeln!(out, "\nnot written, because the file changed during the run:");
+            let _ = writeln!(
+                out,
+                "\nnot written, because the file changed during the run:"
+            );
             for skipped in &self.skipped {
                 let saved = skipped.saved_patch.as_ref().map_or(String::new(), |patch| {
                     format!(" (patch saved to {})", patch.display())

@@ -197,14 +197,24 @@ mod tests {
         let import = error("E0432", "unresolved import `std::colections`", 1);
         let same_phase = check(vec![error("E0425", "cannot find value `x`", 4)]);
         assert_eq!(
-            judge(std::slice::from_ref(&import), &[import.identity()], &same_phase, |_| false),
+            judge(
+                std::slice::from_ref(&import),
+                &[import.identity()],
+                &same_phase,
+                |_| false
+            ),
             Verdict::Rejected(RejectReason::NewErrors {
                 errors: vec![error("E0425", "cannot find value `x`", 4).identity()]
             })
         );
         let later_phase = check(vec![error("E0308", "mismatched types", 4)]);
         assert_eq!(
-            judge(std::slice::from_ref(&import), &[import.identity()], &later_phase, |_| false),
+            judge(
+                std::slice::from_ref(&import),
+                &[import.identity()],
+                &later_phase,
+                |_| false
+            ),
             Verdict::Accepted {
                 remaining_errors: 1,
                 resolved: vec![import.identity()],
@@ -221,14 +231,27 @@ mod tests {
         let after = check(vec![import.clone()]);
         let in_app = |file: &Path| file.starts_with("app");
         assert_eq!(
-            judge(std::slice::from_ref(&field), &[field.identity()], &after, in_app),
+            judge(
+                std::slice::from_ref(&field),
+                &[field.identity()],
+                &after,
+                in_app
+            ),
             Verdict::Accepted {
                 remaining_errors: 1,
                 resolved: vec![field.identity()],
                 revealed: vec![import.identity()]
             }
         );
-        assert!(!judge(std::slice::from_ref(&field), &[field.identity()], &after, |_| false).is_accepted());
+        assert!(
+            !judge(
+                std::slice::from_ref(&field),
+                &[field.identity()],
+                &after,
+                |_| false
+            )
+            .is_accepted()
+        );
     }
 
     #[test]
@@ -236,7 +259,12 @@ mod tests {
         let typo = error("E0425", "cannot find value `conut`", 3);
         let nothing = ParsedCheck::default();
         assert!(matches!(
-            judge(std::slice::from_ref(&typo), &[typo.identity()], &nothing, |_| false),
+            judge(
+                std::slice::from_ref(&typo),
+                &[typo.identity()],
+                &nothing,
+                |_| false
+            ),
             Verdict::Rejected(RejectReason::BuildFailed { .. })
         ));
     }

@@ -15,11 +15,11 @@ use crate::edit::{self, Edit};
 use crate::event::{Event, Fix, WorkerReport, WorkerStatus};
 use crate::gate::{Gate, GateError};
 use crate::git::Oid;
+use crate::parse::ParsedCheck;
 use crate::patch::{Patch, Sources};
 use crate::plan::Scope;
 use crate::pool::WorktreePool;
 use crate::specialist::Specialist;
-use crate::parse::ParsedCheck;
 use crate::verdict::{self, RejectReason, Verdict};
 
 /// What every worker of a round shares. Owned data only: workers hold no reference into the
@@ -81,7 +81,10 @@ impl Round {
     }
 
     fn targets_of(proposals: &[Proposal], choice: &Choice) -> Vec<Identity> {
-        choice.iter().map(|&(p, _)| proposals[p].target.clone()).collect()
+        choice
+            .iter()
+            .map(|&(p, _)| proposals[p].target.clone())
+            .collect()
     }
 
     fn label_of(proposals: &[Proposal], choice: &Choice) -> String {
@@ -114,7 +117,9 @@ impl Round {
             let (verdict, after) = self.gate_once(scope, label, &patch, targets).await?;
             gate_runs += 1;
             let extension = match &verdict {
-                Verdict::Rejected(RejectReason::NewErrors { errors }) if gate_runs <= FOLLOW_UP_DEPTH => {
+                Verdict::Rejected(RejectReason::NewErrors { errors })
+                    if gate_runs <= FOLLOW_UP_DEPTH =>
+                {
                     candidate::follow_up(&self.sources, &patch, &after, errors)
                 }
                 _ => None,
@@ -228,7 +233,8 @@ pub async fn run_worker(round: Arc<Round>, scope: Scope) -> Result<WorkerReport,
     for diagnostic in &scope.diagnostics {
         let identity = diagnostic.identity();
         // Equal identities map to distinct proposals, in order.
-        let proposal = (0..proposals.len()).find(|&p| !claimed[p] && proposals[p].target == identity);
+        let proposal =
+            (0..proposals.len()).find(|&p| !claimed[p] && proposals[p].target == identity);
         if let Some(p) = proposal {
             claimed[p] = true;
             if fixed_targets.contains(&p) {
@@ -304,7 +310,9 @@ fn propose(
 fn describe(verdict: &Verdict) -> String {
     match verdict {
         Verdict::Accepted { .. } => "accepted".to_owned(),
-        Verdict::Rejected(RejectReason::BuildFailed { detail }) => format!("the build failed: {detail}"),
+        Verdict::Rejected(RejectReason::BuildFailed { detail }) => {
+            format!("the build failed: {detail}")
+        }
         Verdict::Rejected(RejectReason::TargetsRemain { .. }) => {
             "rustc's suggestions did not make the error go away".to_owned()
         }
@@ -387,7 +395,10 @@ async fn search(
             }
             let (p, a) = choice[0];
             if judged.verdict.is_accepted() {
-                if best[p].as_ref().is_none_or(|(_, b)| judged.rank() < b.rank()) {
+                if best[p]
+                    .as_ref()
+                    .is_none_or(|(_, b)| judged.rank() < b.rank())
+                {
                     best[p] = Some((a, judged));
                 }
             } else if best[p].is_none() {
@@ -413,7 +424,10 @@ async fn search(
         resolved = resolved_by(&judged.verdict);
         edits = judged.edits;
         for &(p, a) in &batch {
-            labels.push((p, with_follow_ups(&proposals[p].alternatives[a].label, &judged.follow_ups)));
+            labels.push((
+                p,
+                with_follow_ups(&proposals[p].alternatives[a].label, &judged.follow_ups),
+            ));
         }
     }
     let picks: Vec<(usize, usize, Judged)> = best
@@ -425,7 +439,11 @@ async fn search(
     let everything: Vec<Edit> = edits
         .iter()
         .cloned()
-        .chain(picks.iter().flat_map(|(_, _, judged)| judged.edits.iter().cloned()))
+        .chain(
+            picks
+                .iter()
+                .flat_map(|(_, _, judged)| judged.edits.iter().cloned()),
+        )
         .collect();
     let mut together = chosen.clone();
     together.extend(picks.iter().map(|&(p, a, _)| (p, a)));
@@ -436,7 +454,9 @@ async fn search(
     } else {
         let targets = Round::targets_of(proposals, &together);
         let label = format!("{} fixes together", together.len());
-        let judged = round.judge(scope, &label, everything.clone(), &targets).await?;
+        let judged = round
+            .judge(scope, &label, everything.clone(), &targets)
+            .await?;
         findings.gate_runs += usize::from(judged.is_some());
         judged
             .filter(|j| j.verdict.is_accepted() && j.follow_ups.is_empty())
@@ -447,7 +467,10 @@ async fn search(
         chosen = together;
         edits = everything;
         for (p, a, judged) in &picks {
-            labels.push((*p, with_follow_ups(&proposals[*p].alternatives[*a].label, &judged.follow_ups)));
+            labels.push((
+                *p,
+                with_follow_ups(&proposals[*p].alternatives[*a].label, &judged.follow_ups),
+            ));
         }
     } else {
         // Add the picks one at a time, keeping those that still pass with the rest.
@@ -461,7 +484,9 @@ async fn search(
             } else {
                 let targets = Round::targets_of(proposals, &attempt);
                 let label = Round::label_of(proposals, &vec![(p, a)]);
-                let verdict = round.judge(scope, &label, attempt_edits.clone(), &targets).await?;
+                let verdict = round
+                    .judge(scope, &label, attempt_edits.clone(), &targets)
+                    .await?;
                 findings.gate_runs += usize::from(verdict.is_some());
                 verdict
                     .filter(|j| j.verdict.is_accepted() && j.follow_ups.is_empty())
@@ -471,7 +496,10 @@ async fn search(
                 resolved = now_resolved;
                 chosen = attempt;
                 edits = attempt_edits;
-                labels.push((p, with_follow_ups(&proposals[p].alternatives[a].label, &judged.follow_ups)));
+                labels.push((
+                    p,
+                    with_follow_ups(&proposals[p].alternatives[a].label, &judged.follow_ups),
+                ));
             } else {
                 findings.rejections[p] =
                     Some("its fix passed alone but not with the scope's other fixes".to_owned());

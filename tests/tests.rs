@@ -1,1 +1,7 @@
+//! The one integration-test binary.
 
+mod cli;
+mod gate;
+mod interrupt;
+mod recorded;
+mod util;

@@ -82,18 +82,29 @@ mod tests {
             .unwrap();
         }
         std::fs::create_dir(dir.path().join("not-a-fixture")).unwrap();
-        let names: Vec<String> = discover(dir.path(), None).unwrap().into_iter().map(|f| f.name).collect();
+        let names: Vec<String> = discover(dir.path(), None)
+            .unwrap()
+            .into_iter()
+            .map(|f| f.name)
+            .collect();
         assert_eq!(names, ["a-one", "b-two"]);
         let filtered = discover(dir.path(), Some("two")).unwrap();
         assert_eq!(filtered[0].expected_errors, 2);
-        assert!(matches!(discover(dir.path(), Some("zzz")), Err(FixtureError::Empty(_))));
+        assert!(matches!(
+            discover(dir.path(), Some("zzz")),
+            Err(FixtureError::Empty(_))
+        ));
     }
 
     #[test]
     fn a_malformed_fixture_toml_is_named() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("bad")).unwrap();
-        std::fs::write(dir.path().join("bad").join("fixture.toml"), "expected_errors = \"x\"").unwrap();
+        std::fs::write(
+            dir.path().join("bad").join("fixture.toml"),
+            "expected_errors = \"x\"",
+        )
+        .unwrap();
         let error = discover(dir.path(), None).unwrap_err();
         assert!(error.to_string().contains("fixture.toml"), "{error}");
     }

@@ -30,20 +30,23 @@ pub async fn run_bench(args: BenchArgs, cwd: PathBuf) -> i32 {
     };
     let jobs = args.jobs.unwrap_or_else(default_jobs);
     let cargo = Cargo::from_env();
-    let cancel = CancellationToken::new();
-    let on_interrupt = cancel.clone();
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            on_interrupt.cancel();
-        }
-    });
+    let cancel = crate::run::cancel_on_interrupt();
     let mut results = Vec::new();
     for fixture in &fixtures {
         if cancel.is_cancelled() {
             return exit_code::INTERRUPTED;
         }
         let _ = writeln!(std::io::stderr(), "{:>12} {}", "Bench", fixture.name);
-        match bench_fixture(fixture, &cargo, jobs, args.max_rounds, args.baseline.is_some(), &cancel).await {
+        match bench_fixture(
+            fixture,
+            &cargo,
+            jobs,
+            args.max_rounds,
+            args.baseline.is_some(),
+            &cancel,
+        )
+        .await
+        {
             Ok(result) => results.push(result),
             Err(error) => {
                 let _ = writeln!(std::io::stderr(), "error: {}: {error}", fixture.name);
@@ -57,7 +60,11 @@ pub async fn run_bench(args: BenchArgs, cwd: PathBuf) -> i32 {
     };
     let mut stdout = std::io::stdout().lock();
     if args.json {
-        let _ = writeln!(stdout, "{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+        let _ = writeln!(
+            stdout,
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
     } else {
         let _ = write!(stdout, "{}", render_table(&report));
     }
@@ -108,23 +115,44 @@ struct Judgement {
     tests_pass: bool,
 }
 
-async fn judge(cargo: &Cargo, dir: &Path, run_tests: bool, cancel: &CancellationToken) -> std::io::Result<Judgement> {
-    let args: Vec<String> = ["check", "--workspace", "--all-targets", "--message-format=json", "--keep-going"]
-        .map(str::to_owned)
-        .to_vec();
-    let check = cargo.run(dir, None, &args, cancel).await.map_err(std::io::Error::other)?;
+async fn judge(
+    cargo: &Cargo,
+    dir: &Path,
+    run_tests: bool,
+    cancel: &CancellationToken,
+) -> std::io::Result<Judgement> {
+    let args: Vec<String> = [
+        "check",
+        "--workspace",
+        "--all-targets",
+        "--message-format=json",
+        "--keep-going",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let check = cargo
+        .run(dir, None, &args, cancel)
+        .await
+        .map_err(std::io::Error::other)?;
     let root = SourceRoot {
         checkout: std::fs::canonicalize(dir)?,
         workspace: PathBuf::new(),
     };
     let parsed = parse::parse_stream(&check.stdout, &root);
-    let mut codes: Vec<String> = parsed.errors().map(|d| code_label(d.code.as_ref()).to_owned()).collect();
+    let mut codes: Vec<String> = parsed
+        .errors()
+        .map(|d| code_label(d.code.as_ref()).to_owned())
+        .collect();
     codes.sort();
     codes.dedup();
     let green = check.success && parsed.error_count() == 0;
     let tests_pass = if green && run_tests {
         let args = ["test", "--workspace"].map(str::to_owned).to_vec();
-        cargo.run(dir, None, &args, cancel).await.map_err(std::io::Error::other)?.success
+        cargo
+            .run(dir, None, &args, cancel)
+            .await
+            .map_err(std::io::Error::other)?
+            .success
     } else {
         false
     };
@@ -155,7 +183,8 @@ async fn bench_fixture(
     Ok(FixtureResult {
         fixture: fixture.name.clone(),
         expected_errors: fixture.expected_errors,
-        codes_as_expected: first.codes == fixture.expected_codes && first.errors == fixture.expected_errors,
+        codes_as_expected: first.codes == fixture.expected_codes
+            && first.errors == fixture.expected_errors,
         codes: first.codes,
         swarm,
         baseline,
@@ -244,16 +273,25 @@ async fn run_cargo_fix(
     errors_before: usize,
     cancel: &CancellationToken,
 ) -> std::io::Result<EngineResult> {
-    let args: Vec<String> = ["fix", "--broken-code", "--allow-dirty", "--workspace", "--all-targets"]
-        .map(str::to_owned)
-        .to_vec();
+    let args: Vec<String> = [
+        "fix",
+        "--broken-code",
+        "--allow-dirty",
+        "--workspace",
+        "--all-targets",
+    ]
+    .map(str::to_owned)
+    .to_vec();
     let started = Instant::now();
     let mut rounds = 0;
     let mut invocations = 0;
     for _ in 0..10 {
         let mut before = BTreeMap::new();
         tree_contents(dir, &mut before)?;
-        cargo.run(dir, None, &args, cancel).await.map_err(std::io::Error::other)?;
+        cargo
+            .run(dir, None, &args, cancel)
+            .await
+            .map_err(std::io::Error::other)?;
         invocations += 1;
         let mut after = BTreeMap::new();
         tree_contents(dir, &mut after)?;

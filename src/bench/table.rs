@@ -100,21 +100,38 @@ pub fn render_table(report: &BenchReport) -> String {
     let _ = writeln!(out);
     for fixture in &report.fixtures {
         let mark = if fixture.codes_as_expected { "" } else { " *" };
-        let _ = write!(out, "{:<width$}  {}", format!("{}{mark}", fixture.fixture), cells(&fixture.swarm));
+        let _ = write!(
+            out,
+            "{:<width$}  {}",
+            format!("{}{mark}", fixture.fixture),
+            cells(&fixture.swarm)
+        );
         if let Some(baseline) = &fixture.baseline {
             let _ = write!(out, " | {}", cells(baseline));
         }
         let _ = writeln!(out);
     }
     let swarm: Vec<&EngineResult> = report.fixtures.iter().map(|f| &f.swarm).collect();
-    let _ = write!(out, "{:<width$}  {}", format!("total ({})", swarm.len()), totals(&swarm));
+    let _ = write!(
+        out,
+        "{:<width$}  {}",
+        format!("total ({})", swarm.len()),
+        totals(&swarm)
+    );
     if has_baseline {
-        let baseline: Vec<&EngineResult> = report.fixtures.iter().filter_map(|f| f.baseline.as_ref()).collect();
+        let baseline: Vec<&EngineResult> = report
+            .fixtures
+            .iter()
+            .filter_map(|f| f.baseline.as_ref())
+            .collect();
         let _ = write!(out, " | {}", totals(&baseline));
     }
     let _ = writeln!(out);
     if report.fixtures.iter().any(|f| !f.codes_as_expected) {
-        let _ = writeln!(out, "* the first check found other error codes than fixture.toml states");
+        let _ = writeln!(
+            out,
+            "* the first check found other error codes than fixture.toml states"
+        );
     }
     out
 }

@@ -47,9 +47,7 @@ fn tree_with(
         let blob = repository
             .blob(text.as_bytes())
             .context(|| format!("storing {}", path.display()))?;
-        let mut entry = index
-            .get_path(path, 0)
-            .unwrap_or_else(|| new_entry(path));
+        let mut entry = index.get_path(path, 0).unwrap_or_else(|| new_entry(path));
         entry.id = blob;
         entry.file_size = u32::try_from(text.len()).unwrap_or(u32::MAX);
         index

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use git2::{IndexAddOption, Oid, Repository, RepositoryInitOptions, StatusOptions};
+use git2::{IndexAddOption, Oid, Repository, StatusOptions};
 
 use super::{Context, GitError, signature};
 
@@ -39,11 +39,11 @@ impl Repo {
     }
 
     /// A repository kept apart from `workdir` (its git directory is `git_dir`), for a tree under
-    /// no version control. It has no commits; the snapshot becomes its first.
+    /// no version control. It has no commits; the snapshot becomes its first. It is made bare and
+    /// given its work tree only in memory (see `open`): a repository made with a work tree would
+    /// leave a `.git` link file in the user's tree.
     pub fn init_detached(workdir: &Path, git_dir: &Path) -> Result<Repo, GitError> {
-        let mut options = RepositoryInitOptions::new();
-        options.workdir_path(workdir).no_reinit(false);
-        Repository::init_opts(git_dir, &options)
+        Repository::init_bare(git_dir)
             .context(|| format!("creating a scratch repository in {}", git_dir.display()))?;
         Ok(Repo {
             git_dir: git_dir.to_owned(),
@@ -115,7 +115,10 @@ pub fn snapshot(repo: &Repo, exclude: &[PathBuf]) -> Result<Oid, GitError> {
     let tree = repository
         .find_tree(tree_id)
         .context(|| "reading the snapshot tree".to_owned())?;
-    let head = repository.head().ok().and_then(|head| head.peel_to_commit().ok());
+    let head = repository
+        .head()
+        .ok()
+        .and_then(|head| head.peel_to_commit().ok());
     let parents: Vec<&git2::Commit<'_>> = head.iter().collect();
     let signature = signature()?;
     repository

@@ -106,10 +106,12 @@ pub fn sweep_stale_worktrees(
         .branches(Some(BranchType::Local))
         .context(|| "listing branches".to_owned())?;
     for (branch, _) in branches.flatten() {
-        if let Ok(Some(name)) = branch.name() {
-            if name.starts_with(prefix) && is_stale(name) && !names.iter().any(|n| n == name) {
-                names.push(name.to_owned());
-            }
+        if let Ok(Some(name)) = branch.name()
+            && name.starts_with(prefix)
+            && is_stale(name)
+            && !names.iter().any(|n| n == name)
+        {
+            names.push(name.to_owned());
         }
     }
     for name in &names {

@@ -89,7 +89,9 @@ impl HumanReporter {
 impl Reporter for HumanReporter {
     fn report(&mut self, event: &Event) {
         match event {
-            Event::RunStarted { workspace, jobs, .. } => {
+            Event::RunStarted {
+                workspace, jobs, ..
+            } => {
                 self.line(&format!(
                     "{:>12} {} ({jobs} worker{})",
                     "Repairing",
@@ -97,20 +99,37 @@ impl Reporter for HumanReporter {
                     if *jobs == 1 { "" } else { "s" }
                 ));
             }
-            Event::Checked { errors, problems, .. } => {
-                self.line(&format!("{:>12} {errors} error{}", "Checked", if *errors == 1 { "" } else { "s" }));
+            Event::Checked {
+                errors, problems, ..
+            } => {
+                self.line(&format!(
+                    "{:>12} {errors} error{}",
+                    "Checked",
+                    if *errors == 1 { "" } else { "s" }
+                ));
                 for problem in problems {
-                    self.line(&format!("{:>12} line {}: {}", "Unreadable", problem.line, problem.message));
+                    self.line(&format!(
+                        "{:>12} line {}: {}",
+                        "Unreadable", problem.line, problem.message
+                    ));
                 }
             }
-            Event::RoundStarted { round, errors, scopes } => {
+            Event::RoundStarted {
+                round,
+                errors,
+                scopes,
+            } => {
                 self.line(&format!(
                     "{:>12} {round}: {errors} error{} in {} scope{}: {}",
                     "Round",
                     if *errors == 1 { "" } else { "s" },
                     scopes.len(),
                     if scopes.len() == 1 { "" } else { "s" },
-                    scopes.iter().map(|s| format!("{} ({})", s.id, s.diagnostics)).collect::<Vec<_>>().join(", ")
+                    scopes
+                        .iter()
+                        .map(|s| format!("{} ({})", s.id, s.diagnostics))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ));
                 if let Some(live) = &self.live {
                     live.overall.set_length(scopes.len() as u64);
@@ -118,12 +137,20 @@ impl Reporter for HumanReporter {
                     live.overall.set_message(format!("round {round}"));
                 }
             }
-            Event::WorkerStarted { scope, diagnostics, .. } => {
+            Event::WorkerStarted {
+                scope, diagnostics, ..
+            } => {
                 if let Some(live) = &mut self.live {
                     let bar = live.multi.add(ProgressBar::new_spinner());
-                    bar.set_style(ProgressStyle::with_template("{spinner} {prefix:>10} {msg}").expect("valid template"));
+                    bar.set_style(
+                        ProgressStyle::with_template("{spinner} {prefix:>10} {msg}")
+                            .expect("valid template"),
+                    );
                     bar.set_prefix(scope.clone());
-                    bar.set_message(format!("{diagnostics} error{}", if *diagnostics == 1 { "" } else { "s" }));
+                    bar.set_message(format!(
+                        "{diagnostics} error{}",
+                        if *diagnostics == 1 { "" } else { "s" }
+                    ));
                     bar.enable_steady_tick(Duration::from_millis(120));
                     live.workers.insert(scope.clone(), bar);
                 }
@@ -136,16 +163,30 @@ impl Reporter for HumanReporter {
                     self.line(&format!("{:>12} {scope}: {message}", ""));
                 }
             }
-            Event::GateFinished { scope, candidate, verdict, duration_ms, .. } => {
+            Event::GateFinished {
+                scope,
+                candidate,
+                verdict,
+                duration_ms,
+                ..
+            } => {
                 let outcome = match verdict {
-                    Verdict::Accepted { remaining_errors, .. } => format!("passed, {remaining_errors} errors left"),
+                    Verdict::Accepted {
+                        remaining_errors, ..
+                    } => format!("passed, {remaining_errors} errors left"),
                     Verdict::Rejected(reason) => format!("rejected: {reason:?}"),
                 };
                 if let Some(bar) = self.live.as_ref().and_then(|live| live.workers.get(scope)) {
-                    bar.set_message(format!("gate: {candidate}: {}", outcome.chars().take(60).collect::<String>()));
+                    bar.set_message(format!(
+                        "gate: {candidate}: {}",
+                        outcome.chars().take(60).collect::<String>()
+                    ));
                 }
                 if self.verbosity == Verbosity::Verbose {
-                    self.line(&format!("{:>12} {scope}: `{candidate}` {outcome} ({duration_ms} ms)", "Gate"));
+                    self.line(&format!(
+                        "{:>12} {scope}: `{candidate}` {outcome} ({duration_ms} ms)",
+                        "Gate"
+                    ));
                 }
             }
             Event::WorkerBlocked { scope, reason, .. } => {
@@ -156,8 +197,20 @@ impl Reporter for HumanReporter {
             Event::WorkerCompleted { report, .. } | Event::WorkerFailed { report, .. } => {
                 self.finish_worker(report);
             }
-            Event::Merged { merged, deferred, superseded, backed_out, errors, .. } => {
-                let mut text = format!("{:>12} {} scope{}", "Merged", merged.len(), if merged.len() == 1 { "" } else { "s" });
+            Event::Merged {
+                merged,
+                deferred,
+                superseded,
+                backed_out,
+                errors,
+                ..
+            } => {
+                let mut text = format!(
+                    "{:>12} {} scope{}",
+                    "Merged",
+                    merged.len(),
+                    if merged.len() == 1 { "" } else { "s" }
+                );
                 if !deferred.is_empty() {
                     text.push_str(&format!(", deferred (conflict): {}", deferred.join(", ")));
                 }
@@ -167,14 +220,22 @@ impl Reporter for HumanReporter {
                 if !backed_out.is_empty() {
                     text.push_str(&format!(", backed out: {}", backed_out.join(", ")));
                 }
-                text.push_str(&format!("; {errors} error{} left", if *errors == 1 { "" } else { "s" }));
+                text.push_str(&format!(
+                    "; {errors} error{} left",
+                    if *errors == 1 { "" } else { "s" }
+                ));
                 self.line(&text);
             }
             Event::Diff { patch } => {
                 let _ = write!(std::io::stdout(), "{patch}");
             }
             Event::Applied { written, .. } => {
-                self.line(&format!("{:>12} {} file{}", "Wrote", written.len(), if written.len() == 1 { "" } else { "s" }));
+                self.line(&format!(
+                    "{:>12} {} file{}",
+                    "Wrote",
+                    written.len(),
+                    if written.len() == 1 { "" } else { "s" }
+                ));
             }
             Event::RunFinished { summary } => {
                 if let Some(live) = self.live.take() {
@@ -183,7 +244,8 @@ impl Reporter for HumanReporter {
                 }
                 let _ = write!(std::io::stdout(), "{}", summary.render());
             }
-            Event::Snapshot { .. } | Event::WorktreesReady { .. } | Event::RoundFinished { .. } => {}
+            Event::Snapshot { .. } | Event::WorktreesReady { .. } | Event::RoundFinished { .. } => {
+            }
         }
     }
 }

@@ -28,7 +28,9 @@ impl Reporter for RecordWriter {
         }
         if let Event::RunFinished { summary } = event {
             let _ = file.flush();
-            if let (Some(record), Ok(json)) = (&summary.record, serde_json::to_string_pretty(summary)) {
+            if let (Some(record), Ok(json)) =
+                (&summary.record, serde_json::to_string_pretty(summary))
+            {
                 let _ = std::fs::write(record.join("summary.json"), json);
             }
         }

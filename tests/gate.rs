@@ -1,0 +1,97 @@
+//! The gate in a reused worktree must judge each candidate on its own sources: a type error that
+//! an earlier candidate did not have is caught, although the target directory is warm from it.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use cargo_fix_swarm::cargo::{Cargo, Member};
+use cargo_fix_swarm::config::CargoSelection;
+use cargo_fix_swarm::gate::Gate;
+use cargo_fix_swarm::git::{self, Repo};
+use cargo_fix_swarm::patch::{FileChange, Patch};
+use cargo_fix_swarm::pool::WorktreePool;
+use tokio_util::sync::CancellationToken;
+
+use crate::util::Scenario;
+
+const BASE: &str = "pub fn answer() -> u32 {\n    41\n}\n";
+
+fn candidate(after: &str) -> Patch {
+    let change = FileChange {
+        before: BASE.to_owned(),
+        after: after.to_owned(),
+    };
+    Patch {
+        files: BTreeMap::from([(PathBuf::from("src/lib.rs"), change)]),
+    }
+}
+
+#[test]
+fn a_reused_worktree_catches_a_type_error_an_earlier_candidate_did_not_have() {
+    let project = Scenario::package().file("src/lib.rs", BASE).create();
+    let cargo = Cargo::from_env();
+    let workspace = cargo.metadata(project.path(), None).unwrap();
+    let repo = Repo::discover(project.path()).unwrap().unwrap();
+    let snapshot = git::snapshot(&repo, &[PathBuf::from("target")]).unwrap();
+    let work_dir = workspace.target_dir.join("fix-swarm/work/gate-test");
+    let pool = WorktreePool::create(
+        repo,
+        work_dir,
+        "fix-swarm-gate-test-".to_owned(),
+        snapshot,
+        &[],
+    )
+    .unwrap();
+    let members = vec![Member {
+        name: "demo".to_owned(),
+        dir: PathBuf::new(),
+    }];
+    let gate = Gate::new(
+        cargo,
+        CargoSelection::default(),
+        PathBuf::from("Cargo.toml"),
+        PathBuf::new(),
+        members,
+    );
+    let cancel = CancellationToken::new();
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let errors = runtime.block_on(async {
+        let mut lease = pool.acquire().await;
+        let mut errors = Vec::new();
+        for after in [
+            "pub fn answer() -> u32 {\n    42\n}\n",
+            "pub fn answer() -> u32 {\n    \"forty-two\"\n}\n",
+            "pub fn answer() -> u32 {\n    42\n}\n",
+        ] {
+            let check = gate
+                .check(&mut lease, snapshot, Some(&candidate(after)), &cancel)
+                .await
+                .unwrap();
+            let codes: Vec<String> = check
+                .parsed
+                .errors()
+                .map(|d| {
+                    d.code
+                        .as_ref()
+                        .map_or("syntax".to_owned(), ToString::to_string)
+                })
+                .collect();
+            errors.push(codes);
+        }
+        let base = gate
+            .check(&mut lease, snapshot, None, &cancel)
+            .await
+            .unwrap();
+        errors.push(base.parsed.errors().map(|d| d.message.clone()).collect());
+        errors
+    });
+    let none: Vec<String> = Vec::new();
+    assert_eq!(
+        errors,
+        [none.clone(), vec!["E0308".to_owned()], none.clone(), none]
+    );
+    // The worktree was put back to the snapshot after every candidate.
+    pool.close().unwrap();
+    project.assert_no_trace();
+}

@@ -1,0 +1,163 @@
+//! A fluent builder for throwaway cargo projects in real git repositories, and helpers to look at
+//! them afterwards with the git CLI (independent of the git2 code under test).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A crate whose three errors rustc's suggestions fix: a typo'd local, a missing import and a
+/// `&str` returned as `String`. Its test pins the behaviour a fix must keep.
+pub const BROKEN_LIB: &str = r#"pub fn total(values: &[i32]) -> i32 {
+    let mut counter = 0;
+    for v in values {
+        countr += v;
+    }
+    counter
+}
+
+pub fn distinct(words: &[&str]) -> usize {
+    let mut seen = HashSet::new();
+    for word in words {
+        seen.insert(*word);
+    }
+    seen.len()
+}
+
+pub fn greet(name: &str) -> String {
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn behaviour_is_kept() {
+        assert_eq!(super::total(&[1, 2, 3]), 6);
+        assert_eq!(super::distinct(&["a", "b", "a"]), 2);
+        assert_eq!(super::greet("x"), "x");
+    }
+}
+"#;
+
+pub struct Scenario {
+    files: Vec<(PathBuf, String)>,
+    git: bool,
+}
+
+impl Scenario {
+    /// A package `demo` with no source yet.
+    pub fn package() -> Scenario {
+        let manifest =
+            "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n";
+        Scenario {
+            files: vec![(PathBuf::from("Cargo.toml"), manifest.to_owned())],
+            git: true,
+        }
+    }
+
+    pub fn file(mut self, path: &str, text: &str) -> Scenario {
+        self.files
+            .retain(|(existing, _)| existing != Path::new(path));
+        self.files.push((PathBuf::from(path), text.to_owned()));
+        self
+    }
+
+    pub fn without_git(mut self) -> Scenario {
+        self.git = false;
+        self
+    }
+
+    /// Writes the files; with git, commits them (with `target/` ignored) as a user's checkout.
+    pub fn create(self) -> Project {
+        let dir = tempfile::Builder::new()
+            .prefix("fix-swarm-test-")
+            .tempdir()
+            .unwrap();
+        for (path, text) in &self.files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let project = Project { dir };
+        if self.git {
+            project.write(".gitignore", "target/\n");
+            project.git(&["init", "-q"]);
+            project.git(&["add", "-A"]);
+            project.git(&["commit", "-q", "-m", "init"]);
+        }
+        project
+    }
+}
+
+pub struct Project {
+    dir: tempfile::TempDir,
+}
+
+impl Project {
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The binary under test, run in the project.
+    pub fn fix_swarm(&self) -> assert_cmd::Command {
+        let mut command =
+            assert_cmd::Command::new(assert_cmd::cargo::cargo_bin!("cargo-fix-swarm"));
+        command
+            .current_dir(self.path())
+            .env_remove("CARGO_TARGET_DIR");
+        command
+    }
+
+    pub fn read(&self, path: &str) -> String {
+        std::fs::read_to_string(self.path().join(path)).unwrap()
+    }
+
+    pub fn write(&self, path: &str, text: &str) {
+        std::fs::write(self.path().join(path), text).unwrap();
+    }
+
+    pub fn git(&self, args: &[&str]) -> String {
+        let output = Command::new("git")
+            .args(["-c", "user.name=test", "-c", "user.email=test@localhost"])
+            .args(args)
+            .current_dir(self.path())
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    pub fn cargo(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO"))
+            .args(args)
+            .current_dir(self.path())
+            .env_remove("CARGO_TARGET_DIR")
+            .output()
+            .unwrap()
+    }
+
+    /// Fails the test if a run left a worktree, a branch or a work directory of ours behind.
+    pub fn assert_no_trace(&self) {
+        let worktrees = self.git(&["worktree", "list", "--porcelain"]);
+        assert_eq!(
+            worktrees.matches("worktree ").count(),
+            1,
+            "stray worktrees:\n{worktrees}"
+        );
+        let branches = self.git(&["branch", "-a", "--format=%(refname)"]);
+        assert!(
+            !branches.contains("fix-swarm"),
+            "stray branches:\n{branches}"
+        );
+        let work = self.path().join("target/fix-swarm/work");
+        let leftovers: Vec<_> = std::fs::read_dir(&work)
+            .map(|dir| dir.flatten().collect())
+            .unwrap_or_default();
+        assert!(
+            leftovers.is_empty(),
+            "stray work directories: {leftovers:?}"
+        );
+    }
+}
