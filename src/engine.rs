@@ -21,7 +21,7 @@ use crate::git::{self, GitError, Oid, Repo};
 use crate::parse::ParsedCheck;
 use crate::patch::Sources;
 use crate::plan::{self, Scope};
-use crate::pool::{PoolError, WorktreePool};
+use crate::pool::{PoolError, PoolSpec, WorktreePool};
 use crate::specialist::{RustcSuggestions, Specialist};
 use crate::summary::{Outcome, RunSummary, ScopeFix, Unfixed};
 use crate::verdict;
@@ -239,13 +239,15 @@ async fn run_in(
         ));
     }
     let seeding = Instant::now();
-    let pool = {
-        let (repo, prefix) = (
-            repo.clone(),
-            format!("{WORKTREE_PREFIX}{}-", std::process::id()),
-        );
-        blocking(move || WorktreePool::create(repo, work_dir, prefix, snapshot, &seed)).await??
+    let spec = PoolSpec {
+        repo: repo.clone(),
+        work_dir,
+        prefix: format!("{WORKTREE_PREFIX}{}-", std::process::id()),
+        size: config.jobs.get(),
+        seed,
+        mtimes_from: Some(checkout.clone()),
     };
+    let pool = blocking(move || WorktreePool::create(spec, snapshot)).await??;
 
     let members: Vec<Member> = workspace
         .members
@@ -311,12 +313,11 @@ async fn rounds(
         problems: current.problems.clone(),
     });
     if errors_before > 0 {
-        let (pool, jobs) = (session.pool.clone(), session.config.jobs.get());
-        blocking(move || pool.grow(jobs, snapshot)).await??;
+        let pool = session.pool.clone();
+        blocking(move || pool.seed_rest()).await?;
     }
     session.emit(Event::WorktreesReady {
         count: session.pool.size(),
-        seeded_from: None,
         duration_ms: seeding.elapsed().as_millis() as u64,
     });
 

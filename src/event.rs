@@ -82,9 +82,9 @@ pub enum Event {
         commit: String,
         dirty_files: usize,
     },
+    /// The pool is made and the first check done.
     WorktreesReady {
         count: usize,
-        seeded_from: Option<PathBuf>,
         duration_ms: u64,
     },
     Checked {

@@ -79,6 +79,8 @@ struct Shared {
     work_dir: PathBuf,
     prefix: String,
     idle: Mutex<Vec<Slot>>,
+    /// Worktrees made but not yet seeded, hence not offered.
+    waiting: Mutex<Vec<Slot>>,
     /// Every worktree ever added, so that cleanup finds those a dead worker still held.
     names: Mutex<Vec<String>>,
     permits: Arc<Semaphore>,
@@ -164,31 +166,59 @@ impl Drop for Lease {
     }
 }
 
+/// What the pool is made of.
+#[derive(Clone, Debug)]
+pub struct PoolSpec {
+    pub repo: Repo,
+    /// Where the worktrees and their target directories go (under the user's target directory).
+    pub work_dir: PathBuf,
+    /// Names this run's worktrees, so that a later run can tell stale ones.
+    pub prefix: String,
+    pub size: usize,
+    /// The user's build directories for this profile, as `(source, path inside a target dir)`.
+    pub seed: Vec<(PathBuf, PathBuf)>,
+    /// The user's work tree, whose files' modification times the worktrees take over where the
+    /// bytes are the same.
+    pub mtimes_from: Option<PathBuf>,
+}
+
 impl WorktreePool {
-    /// Makes the pool with its first worktree at `commit`, its target seeded from `seed` (the
-    /// user's build directories for this profile, as `(source, path inside the target dir)`).
-    /// `prefix` names this run's worktrees so that a later run can tell stale ones.
-    pub fn create(
-        repo: Repo,
-        work_dir: PathBuf,
-        prefix: String,
-        commit: Oid,
-        seed: &[(PathBuf, PathBuf)],
-    ) -> Result<WorktreePool, PoolError> {
+    /// Makes all the pool's worktrees at `commit`, but offers only the first, its target seeded
+    /// from the user's; `seed_rest` offers the others once the first has been checked. Checking
+    /// every worktree out before that first check is what keeps the copies of its target fresh:
+    /// their sources are older than the fingerprints copied with it.
+    pub fn create(spec: PoolSpec, commit: Oid) -> Result<WorktreePool, PoolError> {
         let shared = Arc::new(Shared {
-            repo,
-            work_dir,
-            prefix,
+            repo: spec.repo,
+            work_dir: spec.work_dir,
+            prefix: spec.prefix,
             idle: Mutex::new(Vec::new()),
+            waiting: Mutex::new(Vec::new()),
             names: Mutex::new(Vec::new()),
             permits: Arc::new(Semaphore::new(0)),
         });
         let pool = WorktreePool { shared };
-        let slot = pool.add_slot(0, commit)?;
-        for (source, relative) in seed {
-            copy_with_timestamps(source, &slot.target_dir.join(relative));
+        // One after another: libgit2 takes locks in the shared git directory to add each one.
+        let mut slots = (0..spec.size.max(1))
+            .map(|index| pool.add_slot(index, commit))
+            .collect::<Result<Vec<Slot>, PoolError>>()?;
+        if let Some(user_tree) = spec.mtimes_from.as_deref() {
+            std::thread::scope(|scope| {
+                for slot in &slots {
+                    scope.spawn(move || inherit_mtimes(&slot.path, user_tree, Path::new("")));
+                }
+            });
         }
-        pool.release_new(slot);
+        let first = slots.remove(0);
+        for (source, relative) in &spec.seed {
+            copy_with_timestamps(source, &first.target_dir.join(relative));
+        }
+        pool.release(first);
+        *pool
+            .shared
+            .waiting
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = slots;
         Ok(pool)
     }
 
@@ -215,7 +245,7 @@ impl WorktreePool {
         })
     }
 
-    fn release_new(&self, slot: Slot) {
+    fn release(&self, slot: Slot) {
         self.shared
             .idle
             .lock()
@@ -224,6 +254,7 @@ impl WorktreePool {
         self.shared.permits.add_permits(1);
     }
 
+    /// How many worktrees the pool has made.
     pub fn size(&self) -> usize {
         self.shared
             .names
@@ -232,9 +263,9 @@ impl WorktreePool {
             .len()
     }
 
-    /// Grows the pool to `total` worktrees, each target seeded from the first slot's, which must
-    /// be idle (it is: this runs right after the first check, before any worker starts).
-    pub fn grow(&self, total: usize, commit: Oid) -> Result<(), PoolError> {
+    /// Seeds the other worktrees' targets from the first one's and offers them. The first must be
+    /// idle (it is: this runs right after the first check, before any worker starts).
+    pub fn seed_rest(&self) {
         let template = {
             let idle = self
                 .shared
@@ -243,29 +274,23 @@ impl WorktreePool {
                 .unwrap_or_else(PoisonError::into_inner);
             idle.first().map(|slot| slot.target_dir.clone())
         };
-        let start = self.size();
-        let slots: Vec<Result<Slot, PoolError>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (start..total)
-                .map(|index| {
-                    let template = template.clone();
-                    scope.spawn(move || {
-                        let slot = self.add_slot(index, commit)?;
-                        if let Some(template) = template {
-                            copy_with_timestamps(&template, &slot.target_dir);
-                        }
-                        Ok(slot)
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|handle| handle.join().expect("seeding a worktree does not panic"))
-                .collect()
+        let waiting = std::mem::take(
+            &mut *self
+                .shared
+                .waiting
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        std::thread::scope(|scope| {
+            for slot in &waiting {
+                if let Some(template) = &template {
+                    scope.spawn(move || copy_with_timestamps(template, &slot.target_dir));
+                }
+            }
         });
-        for slot in slots {
-            self.release_new(slot?);
+        for slot in waiting {
+            self.release(slot);
         }
-        Ok(())
     }
 
     /// Waits for a free worktree: this is what bounds concurrent gate runs.
@@ -290,6 +315,46 @@ impl WorktreePool {
     /// Removes every worktree and target directory of the pool now.
     pub fn close(&self) -> Result<(), PoolError> {
         self.shared.remove_all()
+    }
+}
+
+/// Gives each file under `worktree` (below `relative`) the modification time of the user's file
+/// at the same path, where both hold the same bytes. cargo then judges freshness in the worktree
+/// exactly as it would in the user's tree: a file the user built unchanged stays fresh, one edited
+/// since the user's last build is rebuilt. Best effort: a file left as checked out is only rebuilt.
+fn inherit_mtimes(worktree: &Path, user_tree: &Path, relative: &Path) {
+    let Ok(entries) = std::fs::read_dir(worktree.join(relative)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if relative.as_os_str().is_empty() && name == ".git" {
+            continue;
+        }
+        let path = relative.join(&name);
+        match entry.file_type() {
+            Ok(kind) if kind.is_dir() => inherit_mtimes(worktree, user_tree, &path),
+            Ok(kind) if kind.is_file() => {
+                let ours = worktree.join(&path);
+                let theirs = user_tree.join(&path);
+                let Ok(their_metadata) = std::fs::metadata(&theirs) else {
+                    continue;
+                };
+                let same_size = entry
+                    .metadata()
+                    .is_ok_and(|m| m.len() == their_metadata.len());
+                if !same_size || std::fs::read(&ours).ok() != std::fs::read(&theirs).ok() {
+                    continue;
+                }
+                if let (Ok(modified), Ok(file)) = (
+                    their_metadata.modified(),
+                    std::fs::File::options().write(true).open(&ours),
+                ) {
+                    let _ = file.set_modified(modified);
+                }
+            }
+            _ => {}
+        }
     }
 }
 

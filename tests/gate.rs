@@ -9,7 +9,7 @@ use cargo_fix_swarm::config::CargoSelection;
 use cargo_fix_swarm::gate::Gate;
 use cargo_fix_swarm::git::{self, Repo};
 use cargo_fix_swarm::patch::{FileChange, Patch};
-use cargo_fix_swarm::pool::WorktreePool;
+use cargo_fix_swarm::pool::{PoolSpec, WorktreePool};
 use tokio_util::sync::CancellationToken;
 
 use crate::util::Scenario;
@@ -33,15 +33,15 @@ fn a_reused_worktree_catches_a_type_error_an_earlier_candidate_did_not_have() {
     let workspace = cargo.metadata(project.path(), None).unwrap();
     let repo = Repo::discover(project.path()).unwrap().unwrap();
     let snapshot = git::snapshot(&repo, &[PathBuf::from("target")]).unwrap();
-    let work_dir = workspace.target_dir.join("fix-swarm/work/gate-test");
-    let pool = WorktreePool::create(
+    let spec = PoolSpec {
         repo,
-        work_dir,
-        "fix-swarm-gate-test-".to_owned(),
-        snapshot,
-        &[],
-    )
-    .unwrap();
+        work_dir: workspace.target_dir.join("fix-swarm/work/gate-test"),
+        prefix: "fix-swarm-gate-test-".to_owned(),
+        size: 1,
+        seed: Vec::new(),
+        mtimes_from: None,
+    };
+    let pool = WorktreePool::create(spec, snapshot).unwrap();
     let members = vec![Member {
         name: "demo".to_owned(),
         dir: PathBuf::new(),
