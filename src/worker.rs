@@ -141,6 +141,23 @@ impl Round {
         }
     }
 
+    /// Gates fixes that each passed alone, together. They pass only as they are (no follow-up
+    /// may be added at this stage); returns what they resolved.
+    async fn judge_combination(
+        &self,
+        scope: &str,
+        label: &str,
+        edits: &[Edit],
+        targets: &[Identity],
+        gate_runs: &mut usize,
+    ) -> Result<Option<Vec<Identity>>, GateError> {
+        let judged = self.judge(scope, label, edits.to_vec(), targets).await?;
+        *gate_runs += judged.as_ref().map_or(0, |j| 1 + j.follow_ups.len());
+        Ok(judged
+            .filter(|j| j.verdict.is_accepted() && j.follow_ups.is_empty())
+            .map(|j| resolved_by(&j.verdict)))
+    }
+
     async fn gate_once(
         &self,
         scope: &str,
@@ -452,15 +469,17 @@ async fn search(
     } else if picks.is_empty() {
         None
     } else {
-        let targets = Round::targets_of(proposals, &together);
         let label = format!("{} fixes together", together.len());
-        let judged = round
-            .judge(scope, &label, everything.clone(), &targets)
-            .await?;
-        findings.gate_runs += usize::from(judged.is_some());
-        judged
-            .filter(|j| j.verdict.is_accepted() && j.follow_ups.is_empty())
-            .map(|j| resolved_by(&j.verdict))
+        let targets = Round::targets_of(proposals, &together);
+        round
+            .judge_combination(
+                scope,
+                &label,
+                &everything,
+                &targets,
+                &mut findings.gate_runs,
+            )
+            .await?
     };
     if let Some(all_resolved) = all_at_once {
         resolved = all_resolved;
@@ -482,15 +501,17 @@ async fn search(
             let passes = if chosen.is_empty() {
                 Some(resolved_by(&judged.verdict))
             } else {
-                let targets = Round::targets_of(proposals, &attempt);
                 let label = Round::label_of(proposals, &vec![(p, a)]);
-                let verdict = round
-                    .judge(scope, &label, attempt_edits.clone(), &targets)
-                    .await?;
-                findings.gate_runs += usize::from(verdict.is_some());
-                verdict
-                    .filter(|j| j.verdict.is_accepted() && j.follow_ups.is_empty())
-                    .map(|j| resolved_by(&j.verdict))
+                let targets = Round::targets_of(proposals, &attempt);
+                round
+                    .judge_combination(
+                        scope,
+                        &label,
+                        &attempt_edits,
+                        &targets,
+                        &mut findings.gate_runs,
+                    )
+                    .await?
             };
             if let Some(now_resolved) = passes {
                 resolved = now_resolved;

@@ -9,7 +9,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Reporter;
 use crate::config::Verbosity;
-use crate::event::{Event, WorkerReport};
+use crate::event::{Event, WorkerReport, WorkerStatus};
 use crate::verdict::Verdict;
 
 #[derive(Debug)]
@@ -24,6 +24,22 @@ struct Live {
     multi: MultiProgress,
     overall: ProgressBar,
     workers: BTreeMap<String, ProgressBar>,
+    /// Each scope of the round through its lifecycle, from pending to its final status.
+    states: BTreeMap<String, WorkerStatus>,
+    round: usize,
+}
+
+impl Live {
+    fn set_state(&mut self, scope: &str, state: WorkerStatus) {
+        self.states.insert(scope.to_owned(), state);
+        let count = |wanted| self.states.values().filter(|s| **s == wanted).count();
+        self.overall.set_message(format!(
+            "round {}: {} running, {} pending",
+            self.round,
+            count(WorkerStatus::Running),
+            count(WorkerStatus::Pending)
+        ));
+    }
 }
 
 impl HumanReporter {
@@ -46,6 +62,8 @@ impl HumanReporter {
                 multi,
                 overall,
                 workers: BTreeMap::new(),
+                states: BTreeMap::new(),
+                round: 0,
             }
         });
         HumanReporter { verbosity, live }
@@ -73,6 +91,7 @@ impl HumanReporter {
                 live.multi.remove(&bar);
             }
             live.overall.inc(1);
+            live.set_state(&report.scope, report.status);
         }
         self.line(&format!(
             "{:>12} {}: {} ({} gate run{}, {:.1}s)",
@@ -131,10 +150,14 @@ impl Reporter for HumanReporter {
                         .collect::<Vec<_>>()
                         .join(", ")
                 ));
-                if let Some(live) = &self.live {
+                if let Some(live) = &mut self.live {
                     live.overall.set_length(scopes.len() as u64);
                     live.overall.set_position(0);
-                    live.overall.set_message(format!("round {round}"));
+                    live.round = *round;
+                    live.states.clear();
+                    for scope in scopes {
+                        live.set_state(&scope.id, WorkerStatus::Pending);
+                    }
                 }
             }
             Event::WorkerStarted {
@@ -153,6 +176,7 @@ impl Reporter for HumanReporter {
                     ));
                     bar.enable_steady_tick(Duration::from_millis(120));
                     live.workers.insert(scope.clone(), bar);
+                    live.set_state(scope, WorkerStatus::Running);
                 }
             }
             Event::WorkerProgress { scope, message, .. } => {
