@@ -35,6 +35,32 @@ pub enum RejectReason {
     NewErrors { errors: Vec<Identity> },
 }
 
+impl std::fmt::Display for RejectReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let list = |identities: &[Identity]| {
+            identities
+                .iter()
+                .map(|identity| {
+                    let code = crate::diagnostic::code_label(identity.code.as_ref());
+                    let file = identity
+                        .file
+                        .as_ref()
+                        .map_or(String::new(), |f| format!(" in {}", f.display()));
+                    format!("[{code}] {}{file}", identity.message)
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        match self {
+            RejectReason::BuildFailed { detail } => write!(f, "the build did not run: {detail}"),
+            RejectReason::TargetsRemain { remaining } => {
+                write!(f, "still there: {}", list(remaining))
+            }
+            RejectReason::NewErrors { errors } => write!(f, "new errors: {}", list(errors)),
+        }
+    }
+}
+
 impl Verdict {
     pub fn is_accepted(&self) -> bool {
         matches!(self, Verdict::Accepted { .. })

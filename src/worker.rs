@@ -333,10 +333,9 @@ fn describe(verdict: &Verdict) -> String {
         Verdict::Rejected(RejectReason::TargetsRemain { .. }) => {
             "rustc's suggestions did not make the error go away".to_owned()
         }
-        Verdict::Rejected(RejectReason::NewErrors { errors }) => format!(
-            "every suggestion caused new errors (e.g. {})",
-            errors.first().map_or("", |e| e.message.as_str())
-        ),
+        Verdict::Rejected(reason @ RejectReason::NewErrors { .. }) => {
+            format!("every suggestion was rejected; the last: {reason}")
+        }
     }
 }
 

@@ -198,7 +198,7 @@ impl Reporter for HumanReporter {
                     Verdict::Accepted {
                         remaining_errors, ..
                     } => format!("passed, {remaining_errors} errors left"),
-                    Verdict::Rejected(reason) => format!("rejected: {reason:?}"),
+                    Verdict::Rejected(reason) => format!("rejected: {reason}"),
                 };
                 if let Some(bar) = self.live.as_ref().and_then(|live| live.workers.get(scope)) {
                     bar.set_message(format!(
