@@ -108,6 +108,11 @@ pub struct Diagnostic {
     pub message: String,
     pub primary: Option<Span>,
     pub location: Location,
+    /// rustc's label on the primary span ("expected `String`, found `&str`"), if any.
+    pub label: Option<String>,
+    /// rustc's notes and help messages ("the following trait bounds were not satisfied: …"),
+    /// which rule-based specialists read.
+    pub notes: Vec<String>,
     /// rustc's suggestions without placeholders, one entry per alternative, in rustc's order.
     pub suggestions: Vec<Suggestion>,
     pub rendered: String,

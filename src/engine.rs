@@ -347,7 +347,13 @@ async fn rounds(
         });
         let sources = {
             let (repo, paths) = (session.repo.clone(), files_to_read(&plan.scopes));
-            Sources::new(blocking(move || git::read_files(&repo, base, paths)).await??)
+            let files = blocking(move || {
+                let mut files = git::read_rust_files(&repo, base)?;
+                files.extend(git::read_files(&repo, base, paths)?);
+                Ok::<_, GitError>(files)
+            })
+            .await??;
+            Sources::new(files)
         };
         let round = Arc::new(Round {
             number,

@@ -201,6 +201,12 @@ fn convert(wire: &WireDiagnostic, root: &SourceRoot) -> Option<Diagnostic> {
         message: wire.message.clone(),
         primary,
         location,
+        label: primary_wire.and_then(|span| span.label.clone()),
+        notes: wire
+            .children
+            .iter()
+            .map(|child| child.message.clone())
+            .collect(),
         suggestions,
         rendered: wire.rendered.clone().unwrap_or_default(),
     })

@@ -101,6 +101,8 @@ mod tests {
                 column: 1,
             }),
             location: Location::Workspace,
+            label: None,
+            notes: Vec::new(),
             suggestions: Vec::new(),
             rendered: String::new(),
         }

@@ -175,6 +175,8 @@ mod tests {
                 column: 5,
             }),
             location: Location::Workspace,
+            label: None,
+            notes: Vec::new(),
             suggestions: Vec::new(),
             rendered: String::new(),
         }

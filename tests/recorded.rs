@@ -353,6 +353,8 @@ fn a_syntax_error_has_no_code_and_its_primary_span_is_not_the_first() {
                 column: 20,
             }),
             location: Location::Workspace,
+            label: None,
+            notes: vec!["add `;` here".to_owned()],
             suggestions: vec![Suggestion {
                 message: "add `;` here".to_owned(),
                 applicability: Applicability::MachineApplicable,

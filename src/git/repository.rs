@@ -133,6 +133,30 @@ pub fn snapshot(repo: &Repo, exclude: &[PathBuf]) -> Result<Oid, GitError> {
         .context(|| "committing the snapshot".to_owned())
 }
 
+/// Every Rust source file (`*.rs`, UTF-8) in the tree of `commit`, by path: what rule-based
+/// specialists search for definitions.
+pub fn read_rust_files(repo: &Repo, commit: Oid) -> Result<BTreeMap<PathBuf, String>, GitError> {
+    let repository = repo.open()?;
+    let tree = repository
+        .find_commit(commit)
+        .and_then(|commit| commit.tree())
+        .context(|| format!("reading commit {commit}"))?;
+    let mut files = BTreeMap::new();
+    tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+        let Some(name) = entry.name().ok().filter(|name| name.ends_with(".rs")) else {
+            return git2::TreeWalkResult::Ok;
+        };
+        if let Ok(blob) = repository.find_blob(entry.id())
+            && let Ok(text) = std::str::from_utf8(blob.content())
+        {
+            files.insert(Path::new(dir).join(name), text.to_owned());
+        }
+        git2::TreeWalkResult::Ok
+    })
+    .context(|| format!("listing the files of {commit}"))?;
+    Ok(files)
+}
+
 /// The text of `paths` as of `commit`; paths missing there, or not UTF-8, are left out.
 pub fn read_files(
     repo: &Repo,
