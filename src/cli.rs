@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::{CargoSelection, FixConfig, MessageFormat, TargetSelection, Verbosity};
+use crate::config::{
+    CargoSelection, FixConfig, GateKind, MessageFormat, TargetSelection, Verbosity,
+};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -105,6 +107,11 @@ pub struct FixArgs {
     #[arg(short, long, value_name = "N", help_heading = "Compilation Options")]
     pub jobs: Option<NonZeroUsize>,
 
+    /// What every fix must pass: `check` (cargo check), or `test` (also the crate's tests, as soon
+    /// as the result compiles)
+    #[arg(long, value_enum, value_name = "GATE", default_value = "check")]
+    pub gate: GateArg,
+
     /// Fix even if the working directory has uncommitted changes (they are snapshotted first)
     #[arg(long)]
     pub allow_dirty: bool,
@@ -153,6 +160,21 @@ pub struct FixArgs {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GateArg {
+    Check,
+    Test,
+}
+
+impl From<GateArg> for GateKind {
+    fn from(gate: GateArg) -> GateKind {
+        match gate {
+            GateArg::Check => GateKind::Check,
+            GateArg::Test => GateKind::Test,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum MessageFormatArg {
     Human,
     Json,
@@ -182,6 +204,9 @@ pub struct BenchArgs {
     /// Rounds per repair
     #[arg(long, value_name = "N", default_value = "8")]
     pub max_rounds: NonZeroUsize,
+    /// What every fix must pass (`test` by default here: a fix counts only if the tests pass)
+    #[arg(long, value_enum, value_name = "GATE", default_value = "test")]
+    pub gate: GateArg,
     /// Print the results as JSON instead of a table
     #[arg(long)]
     pub json: bool,
@@ -233,6 +258,7 @@ impl FixArgs {
                 target: self.target,
             },
             jobs: self.jobs.unwrap_or_else(default_jobs),
+            gate: self.gate.into(),
             allow_dirty: self.allow_dirty,
             allow_no_vcs: self.allow_no_vcs,
             dry_run: self.dry_run,

@@ -53,6 +53,31 @@ impl CargoSelection {
             // judge a candidate on part of the picture.
             "--keep-going".to_owned(),
         ];
+        self.push_packages(&mut args, only);
+        match self.targets {
+            TargetSelection::All => args.push("--all-targets".to_owned()),
+            TargetSelection::Some { lib, bins, tests } => {
+                for (wanted, flag) in [(lib, "--lib"), (bins, "--bins"), (tests, "--tests")] {
+                    if wanted {
+                        args.push(flag.to_owned());
+                    }
+                }
+            }
+        }
+        self.push_features_and_platform(&mut args);
+        args
+    }
+
+    /// Arguments for `cargo test` after `test`: the same packages, features and platform, cargo's
+    /// default test targets, and every failure reported.
+    pub fn test_args(&self, only: Option<&BTreeSet<String>>) -> Vec<String> {
+        let mut args = vec!["--no-fail-fast".to_owned()];
+        self.push_packages(&mut args, only);
+        self.push_features_and_platform(&mut args);
+        args
+    }
+
+    fn push_packages(&self, args: &mut Vec<String>, only: Option<&BTreeSet<String>>) {
         match only {
             Some(packages) => {
                 for package in packages {
@@ -68,16 +93,9 @@ impl CargoSelection {
                 }
             }
         }
-        match self.targets {
-            TargetSelection::All => args.push("--all-targets".to_owned()),
-            TargetSelection::Some { lib, bins, tests } => {
-                for (wanted, flag) in [(lib, "--lib"), (bins, "--bins"), (tests, "--tests")] {
-                    if wanted {
-                        args.push(flag.to_owned());
-                    }
-                }
-            }
-        }
+    }
+
+    fn push_features_and_platform(&self, args: &mut Vec<String>) {
         if !self.features.is_empty() {
             args.extend(["--features".to_owned(), self.features.join(",")]);
         }
@@ -90,8 +108,17 @@ impl CargoSelection {
         if let Some(target) = &self.target {
             args.extend(["--target".to_owned(), target.clone()]);
         }
-        args
     }
+}
+
+/// What a candidate must pass.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GateKind {
+    /// `cargo check`.
+    Check,
+    /// `cargo check`, and `cargo test` whenever the result compiles without errors: of two
+    /// compiling fixes, the one that keeps behaviour wins.
+    Test,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,6 +142,7 @@ pub struct FixConfig {
     pub manifest_path: Option<PathBuf>,
     pub selection: CargoSelection,
     pub jobs: NonZeroUsize,
+    pub gate: GateKind,
     pub allow_dirty: bool,
     pub allow_no_vcs: bool,
     pub dry_run: bool,

@@ -263,6 +263,7 @@ async fn run_in(
         relative_to(&canonical(&workspace.manifest), &checkout),
         relative_to(&canonical(&workspace.root), &checkout),
         members,
+        config.gate,
     );
     let specialists: Arc<[Box<dyn Specialist>]> =
         Arc::new([Box::new(RustcSuggestions) as Box<dyn Specialist>]);
@@ -711,18 +712,18 @@ async fn merge_round(
 
     let unchecked = session.gate.unchecked_packages(current);
     let gate = Arc::clone(&session.gate);
-    let judge = |targets: &[Identity], after: &ParsedCheck| {
-        verdict::judge(&current.diagnostics, targets, after, |file| {
+    let judge = |targets: &[Identity], after: &GateCheck| {
+        let verdict = verdict::judge(&current.diagnostics, targets, &after.parsed, |file| {
             gate.is_in(file, &unchecked)
-        })
-        .is_accepted()
+        });
+        verdict::with_tests(verdict, after.tests.as_ref()).is_accepted()
     };
     let all: Vec<usize> = (0..accepted.len()).collect();
     let integration = integrate(all).await?;
     let merged: Vec<usize> = integration.merged.clone();
     let deferred = integration.conflicted.clone();
     let check = session.check(integration.commit).await?;
-    if judge(&targets_of(&merged), &check.parsed) {
+    if judge(&targets_of(&merged), &check) {
         return Ok(Merge {
             commit: integration.commit,
             after: check.parsed,
@@ -745,7 +746,7 @@ async fn merge_round(
             continue;
         }
         let check = session.check(integration.commit).await?;
-        if judge(&targets_of(&attempt), &check.parsed) {
+        if judge(&targets_of(&attempt), &check) {
             kept = attempt;
             result = (integration.commit, check.parsed);
         } else {

@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 use tokio_util::sync::CancellationToken;
 
 use crate::cargo::{Cargo, CargoError, Member};
-use crate::config::CargoSelection;
+use crate::config::{CargoSelection, GateKind};
 use crate::git::Oid;
 use crate::parse::{self, ParsedCheck, SourceRoot};
 use crate::patch::Patch;
 use crate::pool::{Lease, PoolError};
+use crate::verdict::{self, TestRun};
 
 #[derive(Debug, thiserror::Error)]
 pub enum GateError {
@@ -35,6 +36,8 @@ impl GateError {
 #[derive(Debug)]
 pub struct GateCheck {
     pub parsed: ParsedCheck,
+    /// `cargo test` of the same packages, run when asked for and the check found no error.
+    pub tests: Option<TestRun>,
     /// The end of cargo's stderr, for when cargo failed before reporting any diagnostic.
     pub stderr_tail: String,
     pub packages: Option<BTreeSet<String>>,
@@ -51,6 +54,7 @@ pub struct Gate {
     workspace: PathBuf,
     /// Members with directories relative to the checkout root, longest first.
     members: Vec<Member>,
+    kind: GateKind,
 }
 
 impl Gate {
@@ -60,6 +64,7 @@ impl Gate {
         manifest: PathBuf,
         workspace: PathBuf,
         mut members: Vec<Member>,
+        kind: GateKind,
     ) -> Gate {
         members.sort_by_key(|member| std::cmp::Reverse(member.dir.components().count()));
         Gate {
@@ -68,6 +73,7 @@ impl Gate {
             manifest,
             workspace,
             members,
+            kind,
         }
     }
 
@@ -149,6 +155,25 @@ impl Gate {
             .await?;
 
         let stderr_tail = tail(&run.stderr, 20);
+        let green = run.success && !run.stdout.contains("\"level\":\"error\"");
+        let tests = if self.kind == GateKind::Test && green {
+            let mut args = vec![
+                "test".to_owned(),
+                "--manifest-path".to_owned(),
+                worktree.join(&self.manifest).to_string_lossy().into_owned(),
+            ];
+            args.extend(self.selection.test_args(packages.as_ref()));
+            let test = self
+                .cargo
+                .run(&worktree, Some(&target_dir), &args, cancel)
+                .await?;
+            Some(TestRun {
+                passed: test.success,
+                failed: verdict::failed_tests(&test.stdout),
+            })
+        } else {
+            None
+        };
         let mut slot = lease.take().ok_or(GateError::NoWorktree)?;
         let root = SourceRoot {
             checkout: worktree,
@@ -165,6 +190,7 @@ impl Gate {
         restored?;
         Ok(GateCheck {
             parsed,
+            tests,
             stderr_tail,
             packages,
         })

@@ -33,6 +33,8 @@ pub enum RejectReason {
     TargetsRemain { remaining: Vec<Identity> },
     /// The candidate causes errors of its targets' phase or an earlier one.
     NewErrors { errors: Vec<Identity> },
+    /// The result compiles, but the crate's own tests fail (`--gate test`).
+    TestsFailed { failed: Vec<String> },
 }
 
 impl std::fmt::Display for RejectReason {
@@ -57,6 +59,12 @@ impl std::fmt::Display for RejectReason {
                 write!(f, "still there: {}", list(remaining))
             }
             RejectReason::NewErrors { errors } => write!(f, "new errors: {}", list(errors)),
+            RejectReason::TestsFailed { failed } if failed.is_empty() => {
+                write!(f, "the tests fail")
+            }
+            RejectReason::TestsFailed { failed } => {
+                write!(f, "the tests fail: {}", failed.join(", "))
+            }
         }
     }
 }
@@ -153,6 +161,35 @@ pub fn judge(
         resolved,
         revealed,
     }
+}
+
+/// What `cargo test` said of a result that compiles.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestRun {
+    pub passed: bool,
+    /// Names of the failing tests, as cargo printed them.
+    pub failed: Vec<String>,
+}
+
+/// A verdict that also heard the tests: an accepted candidate whose tests fail is rejected.
+pub fn with_tests(verdict: Verdict, tests: Option<&TestRun>) -> Verdict {
+    match (verdict, tests) {
+        (Verdict::Accepted { .. }, Some(run)) if !run.passed => {
+            Verdict::Rejected(RejectReason::TestsFailed {
+                failed: run.failed.clone(),
+            })
+        }
+        (verdict, _) => verdict,
+    }
+}
+
+/// Reads `cargo test`'s human output: the names of failing tests (`test name ... FAILED`).
+pub fn failed_tests(output: &str) -> Vec<String> {
+    output
+        .lines()
+        .filter_map(|line| line.strip_prefix("test ")?.strip_suffix(" ... FAILED"))
+        .map(str::to_owned)
+        .collect()
 }
 
 #[cfg(test)]
@@ -280,6 +317,35 @@ mod tests {
             )
             .is_accepted()
         );
+    }
+
+    #[test]
+    fn failing_tests_reject_an_accepted_candidate() {
+        let typo = error("E0425", "cannot find value `conut`", 3);
+        let green = check(vec![]);
+        let accepted = judge(
+            std::slice::from_ref(&typo),
+            &[typo.identity()],
+            &green,
+            |_| false,
+        );
+        let output = "running 2 tests\ntest tests::keeps ... ok\ntest tests::sums ... FAILED\n";
+        let failing = TestRun {
+            passed: false,
+            failed: failed_tests(output),
+        };
+        assert_eq!(
+            with_tests(accepted.clone(), Some(&failing)),
+            Verdict::Rejected(RejectReason::TestsFailed {
+                failed: vec!["tests::sums".to_owned()]
+            })
+        );
+        let passing = TestRun {
+            passed: true,
+            failed: Vec::new(),
+        };
+        assert_eq!(with_tests(accepted.clone(), Some(&passing)), accepted);
+        assert_eq!(with_tests(accepted.clone(), None), accepted);
     }
 
     #[test]

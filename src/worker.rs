@@ -185,6 +185,7 @@ impl Round {
         let verdict = verdict::judge(&before, targets, &check.parsed, |file| {
             self.gate.is_in(file, &self.unchecked)
         });
+        let verdict = verdict::with_tests(verdict, check.tests.as_ref());
         self.emit(Event::GateFinished {
             round: self.number,
             scope: scope.to_owned(),
@@ -331,10 +332,10 @@ fn describe(verdict: &Verdict) -> String {
             format!("the build failed: {detail}")
         }
         Verdict::Rejected(RejectReason::TargetsRemain { .. }) => {
-            "rustc's suggestions did not make the error go away".to_owned()
+            "no proposed fix made the error go away".to_owned()
         }
-        Verdict::Rejected(reason @ RejectReason::NewErrors { .. }) => {
-            format!("every suggestion was rejected; the last: {reason}")
+        Verdict::Rejected(reason) => {
+            format!("every proposed fix was rejected; the last: {reason}")
         }
     }
 }

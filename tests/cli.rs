@@ -204,3 +204,25 @@ fn bad_flags_are_usage_errors_and_help_documents_exit_codes() {
         .code(0)
         .stdout(predicate::str::contains("130").and(predicate::str::contains("--allow-dirty")));
 }
+
+#[test]
+fn the_test_gate_refuses_a_fix_whose_tests_fail() {
+    // The only fix rustc offers compiles, but the crate's test pins other behaviour.
+    let source = "pub fn double(x: i32) -> i32 {\n    let twice = x * 2;\n    twce\n}\n\n\
+                  #[cfg(test)]\nmod tests {\n    #[test]\n    fn triples() {\n        assert_eq!(super::double(2), 6);\n    }\n}\n";
+    let project = Scenario::package().file("src/lib.rs", source).create();
+    project
+        .fix_swarm()
+        .args(["--gate", "test"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("the tests fail: tests::triples"));
+    assert_eq!(project.read("src/lib.rs"), source);
+    project
+        .fix_swarm()
+        .args(["--gate", "check"])
+        .assert()
+        .code(0);
+    assert!(project.read("src/lib.rs").contains("    twice\n"));
+    project.assert_no_trace();
+}

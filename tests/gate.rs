@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use cargo_fix_swarm::cargo::{Cargo, Member};
-use cargo_fix_swarm::config::CargoSelection;
+use cargo_fix_swarm::config::{CargoSelection, GateKind};
 use cargo_fix_swarm::gate::Gate;
 use cargo_fix_swarm::git::{self, Repo};
 use cargo_fix_swarm::patch::{FileChange, Patch};
@@ -52,6 +52,7 @@ fn a_reused_worktree_catches_a_type_error_an_earlier_candidate_did_not_have() {
         PathBuf::from("Cargo.toml"),
         PathBuf::new(),
         members,
+        GateKind::Check,
     );
     let cancel = CancellationToken::new();
 

@@ -13,7 +13,7 @@ use super::fixture::{self, Fixture};
 use super::table::{BenchReport, EngineResult, FixtureResult, render_table};
 use crate::cargo::Cargo;
 use crate::cli::{BenchArgs, default_jobs};
-use crate::config::{CargoSelection, FixConfig, MessageFormat, Verbosity};
+use crate::config::{CargoSelection, FixConfig, GateKind, MessageFormat, Verbosity};
 use crate::diagnostic::code_label;
 use crate::parse::{self, SourceRoot};
 use crate::{engine, exit_code, git};
@@ -37,16 +37,12 @@ pub async fn run_bench(args: BenchArgs, cwd: PathBuf) -> i32 {
             return exit_code::INTERRUPTED;
         }
         let _ = writeln!(std::io::stderr(), "{:>12} {}", "Bench", fixture.name);
-        match bench_fixture(
-            fixture,
-            &cargo,
+        let options = RepairOptions {
             jobs,
-            args.max_rounds,
-            args.baseline.is_some(),
-            &cancel,
-        )
-        .await
-        {
+            max_rounds: args.max_rounds,
+            gate: args.gate.into(),
+        };
+        match bench_fixture(fixture, &cargo, options, args.baseline.is_some(), &cancel).await {
             Ok(result) => results.push(result),
             Err(error) => {
                 let _ = writeln!(std::io::stderr(), "error: {}: {error}", fixture.name);
@@ -164,16 +160,23 @@ async fn judge(
     })
 }
 
+/// How the bench runs each repair.
+#[derive(Clone, Copy, Debug)]
+struct RepairOptions {
+    jobs: NonZeroUsize,
+    max_rounds: NonZeroUsize,
+    gate: GateKind,
+}
+
 async fn bench_fixture(
     fixture: &Fixture,
     cargo: &Cargo,
-    jobs: NonZeroUsize,
-    max_rounds: NonZeroUsize,
+    options: RepairOptions,
     with_baseline: bool,
     cancel: &CancellationToken,
 ) -> std::io::Result<FixtureResult> {
     let (copy, first) = fresh_copy(fixture, cargo, cancel).await?;
-    let swarm = run_swarm(cargo, copy.path(), jobs, max_rounds, first.errors, cancel).await?;
+    let swarm = run_swarm(cargo, copy.path(), options, first.errors, cancel).await?;
     let baseline = if with_baseline {
         let (copy, first) = fresh_copy(fixture, cargo, cancel).await?;
         Some(run_cargo_fix(cargo, copy.path(), first.errors, cancel).await?)
@@ -194,8 +197,7 @@ async fn bench_fixture(
 async fn run_swarm(
     cargo: &Cargo,
     dir: &Path,
-    jobs: NonZeroUsize,
-    max_rounds: NonZeroUsize,
+    options: RepairOptions,
     errors_before: usize,
     cancel: &CancellationToken,
 ) -> std::io::Result<EngineResult> {
@@ -206,11 +208,12 @@ async fn run_swarm(
             workspace: true,
             ..CargoSelection::default()
         },
-        jobs,
+        jobs: options.jobs,
+        gate: options.gate,
         allow_dirty: false,
         allow_no_vcs: false,
         dry_run: false,
-        max_rounds,
+        max_rounds: options.max_rounds,
         worker_timeout: Duration::from_secs(600),
         message_format: MessageFormat::Human,
         verbosity: Verbosity::Quiet,
