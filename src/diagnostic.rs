@@ -81,6 +81,13 @@ pub struct Span {
     pub column: usize,
 }
 
+/// A secondary span of a diagnostic with rustc's label on it ("value moved here").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabeledSpan {
+    pub span: Span,
+    pub label: Option<String>,
+}
+
 /// Where a diagnostic's primary span lies, which decides whether we may edit it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "kind", content = "path")]
@@ -110,6 +117,8 @@ pub struct Diagnostic {
     pub location: Location,
     /// rustc's label on the primary span ("expected `String`, found `&str`"), if any.
     pub label: Option<String>,
+    /// The other spans in the checkout's files, with their labels.
+    pub secondary: Vec<LabeledSpan>,
     /// rustc's notes and help messages ("the following trait bounds were not satisfied: …"),
     /// which rule-based specialists read.
     pub notes: Vec<String>,

@@ -9,7 +9,9 @@ use cargo_metadata::diagnostic::{Diagnostic as WireDiagnostic, DiagnosticLevel};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Applicability, Diagnostic, ErrorCode, Level, Location, Span, Suggestion};
+use crate::diagnostic::{
+    Applicability, Diagnostic, ErrorCode, LabeledSpan, Level, Location, Span, Suggestion,
+};
 use crate::edit::Edit;
 
 /// Where the checked sources live, to turn rustc's file names into checkout-relative paths.
@@ -202,6 +204,23 @@ fn convert(wire: &WireDiagnostic, root: &SourceRoot) -> Option<Diagnostic> {
         primary,
         location,
         label: primary_wire.and_then(|span| span.label.clone()),
+        secondary: wire
+            .spans
+            .iter()
+            .filter(|span| !span.is_primary)
+            .filter_map(|span| {
+                Some(LabeledSpan {
+                    span: Span {
+                        file: root.locate(&span.file_name).ok()?,
+                        byte_start: span.byte_start as usize,
+                        byte_end: span.byte_end as usize,
+                        line: span.line_start,
+                        column: span.column_start,
+                    },
+                    label: span.label.clone(),
+                })
+            })
+            .collect(),
         notes: wire
             .children
             .iter()

@@ -102,6 +102,7 @@ mod tests {
             }),
             location: Location::Workspace,
             label: None,
+            secondary: Vec::new(),
             notes: Vec::new(),
             suggestions: Vec::new(),
             rendered: String::new(),

@@ -213,6 +213,7 @@ mod tests {
             }),
             location: Location::Workspace,
             label: None,
+            secondary: Vec::new(),
             notes: Vec::new(),
             suggestions: Vec::new(),
             rendered: String::new(),

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use cargo_fix_swarm::candidate::{Alternative, Proposal};
 use cargo_fix_swarm::diagnostic::{
-    Applicability, Diagnostic, ErrorCode, Identity, Level, Location, Span, Suggestion,
+    Applicability, Diagnostic, ErrorCode, Identity, LabeledSpan, Level, Location, Span, Suggestion,
 };
 use cargo_fix_swarm::edit::Edit;
 use cargo_fix_swarm::parse::{ParsedCheck, SourceRoot, parse_stream};
@@ -354,6 +354,16 @@ fn a_syntax_error_has_no_code_and_its_primary_span_is_not_the_first() {
             }),
             location: Location::Workspace,
             label: None,
+            secondary: vec![LabeledSpan {
+                span: Span {
+                    file: PathBuf::from("src/lib.rs"),
+                    byte_start: 60,
+                    byte_end: 63,
+                    line: 3,
+                    column: 5,
+                },
+                label: Some("unexpected token".to_owned()),
+            }],
             notes: vec!["add `;` here".to_owned()],
             suggestions: vec![Suggestion {
                 message: "add `;` here".to_owned(),
