@@ -13,6 +13,7 @@ pub mod event;
 pub mod exit_code;
 pub mod gate;
 pub mod git;
+pub mod index;
 pub mod parse;
 pub mod patch;
 pub mod phase;

@@ -133,8 +133,8 @@ pub fn snapshot(repo: &Repo, exclude: &[PathBuf]) -> Result<Oid, GitError> {
         .context(|| "committing the snapshot".to_owned())
 }
 
-/// Every Rust source file (`*.rs`, UTF-8) in the tree of `commit`, by path: what rule-based
-/// specialists search for definitions.
+/// Every Rust source file (`*.rs`, UTF-8) and manifest (`Cargo.toml`) in the tree of `commit`,
+/// by path: what rule-based specialists search for definitions and crate names.
 pub fn read_rust_files(repo: &Repo, commit: Oid) -> Result<BTreeMap<PathBuf, String>, GitError> {
     let repository = repo.open()?;
     let tree = repository
@@ -143,7 +143,8 @@ pub fn read_rust_files(repo: &Repo, commit: Oid) -> Result<BTreeMap<PathBuf, Str
         .context(|| format!("reading commit {commit}"))?;
     let mut files = BTreeMap::new();
     tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
-        let Some(name) = entry.name().ok().filter(|name| name.ends_with(".rs")) else {
+        let wanted = |name: &&str| name.ends_with(".rs") || *name == "Cargo.toml";
+        let Some(name) = entry.name().ok().filter(wanted) else {
             return git2::TreeWalkResult::Ok;
         };
         if let Ok(blob) = repository.find_blob(entry.id())

@@ -1,0 +1,415 @@
+//! What the workspace defines, read from its sources with patterns rather than a parser: items
+//! with their module paths, crate names, struct fields and derive lists. Approximate on purpose:
+//! it only has to propose candidates, and the gate checks every one.
+
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::patch::Sources;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemKind {
+    Struct,
+    Enum,
+    Union,
+    Trait,
+    Fn,
+    Type,
+    Const,
+    Static,
+    Mod,
+}
+
+/// One named item defined at a module's top level.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    pub name: String,
+    pub kind: ItemKind,
+    pub public: bool,
+    pub file: PathBuf,
+    /// Byte offset of the start of the line holding the item's keyword.
+    pub line_start: usize,
+    /// The crate's source directory (`core-lib/src`), which tells one crate from another.
+    pub crate_dir: PathBuf,
+    /// The crate's name as code names it (`core_lib`).
+    pub crate_name: String,
+    /// Module path inside the crate (`["geometry", "shapes"]`).
+    pub modules: Vec<String>,
+}
+
+impl Item {
+    /// How code in `from` names this item in a `use`: `crate::…` inside its own crate, the crate's
+    /// name from another.
+    pub fn path_from(&self, from: &Path) -> String {
+        let root = match crate_of(from) {
+            Some((dir, _)) if dir == self.crate_dir => "crate".to_owned(),
+            _ => self.crate_name.clone(),
+        };
+        let mut path = vec![root];
+        path.extend(self.modules.iter().cloned());
+        path.push(self.name.clone());
+        path.join("::")
+    }
+}
+
+static ITEM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?m)^(pub(?:\([^)]*\))?\s+)?(?:(?:async|const|unsafe|extern\s+\x22C\x22)\s+)*(struct|enum|union|trait|fn|type|const|static|mod)\s+([A-Za-z_][A-Za-z0-9_]*)",
+    )
+    .expect("valid regex")
+});
+
+static PACKAGE_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?ms)^\[package\].*?^name\s*=\s*"([^"]+)""#).expect("valid regex")
+});
+
+/// The crate a source file belongs to: its source directory and its module path, for files
+/// under a `src/` directory (binaries under `src/bin` and `src/main.rs` count as their own crate).
+pub fn crate_of(file: &Path) -> Option<(PathBuf, Vec<String>)> {
+    let components: Vec<&str> = file.iter().filter_map(|c| c.to_str()).collect();
+    let src = components.iter().rposition(|c| *c == "src")?;
+    let crate_dir: PathBuf = components[..=src].iter().collect();
+    let inside = &components[src + 1..];
+    let mut modules: Vec<String> = inside.iter().map(|c| (*c).to_owned()).collect();
+    let last = modules.pop()?;
+    let stem = last.strip_suffix(".rs")?;
+    if modules.first().is_some_and(|m| m == "bin") || (modules.is_empty() && stem == "main") {
+        return Some((file.to_owned(), Vec::new()));
+    }
+    if !(modules.is_empty() && stem == "lib") && stem != "mod" {
+        modules.push(stem.to_owned());
+    }
+    Some((crate_dir, modules))
+}
+
+/// The items of every workspace source file, in file order.
+#[derive(Clone, Debug, Default)]
+pub struct ItemIndex {
+    items: Vec<Item>,
+}
+
+impl ItemIndex {
+    pub fn build(sources: &Sources) -> ItemIndex {
+        let mut items = Vec::new();
+        for path in sources.paths() {
+            let Some((crate_dir, modules)) = crate_of(path) else {
+                continue;
+            };
+            let text = sources.get(path).unwrap_or_default();
+            let crate_name = crate_name(sources, &crate_dir);
+            for found in ITEM.captures_iter(text) {
+                let whole = found.get(0).expect("group 0");
+                let kind = match &found[2] {
+                    "struct" => ItemKind::Struct,
+                    "enum" => ItemKind::Enum,
+                    "union" => ItemKind::Union,
+                    "trait" => ItemKind::Trait,
+                    "fn" => ItemKind::Fn,
+                    "type" => ItemKind::Type,
+                    "const" => ItemKind::Const,
+                    "static" => ItemKind::Static,
+                    _ => ItemKind::Mod,
+                };
+                items.push(Item {
+                    name: found[3].to_owned(),
+                    kind,
+                    public: found.get(1).is_some(),
+                    file: path.to_owned(),
+                    line_start: whole.start(),
+                    crate_dir: crate_dir.clone(),
+                    crate_name: crate_name.clone(),
+                    modules: modules.clone(),
+                });
+            }
+        }
+        ItemIndex { items }
+    }
+
+    pub fn named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Item> + 'a {
+        self.items.iter().filter(move |item| item.name == name)
+    }
+
+    /// The struct, enum or union called `name`, preferring one in the crate of `near`.
+    pub fn type_named(&self, name: &str, near: &Path) -> Option<&Item> {
+        let home = crate_of(near).map(|(dir, _)| dir);
+        let types: Vec<&Item> = self
+            .items
+            .iter()
+            .filter(|item| item.name == name)
+            .filter(|item| {
+                matches!(
+                    item.kind,
+                    ItemKind::Struct | ItemKind::Enum | ItemKind::Union
+                )
+            })
+            .collect();
+        types
+            .iter()
+            .find(|item| Some(&item.crate_dir) == home.as_ref())
+            .or(types.first())
+            .copied()
+    }
+}
+
+/// The crate's name from the `Cargo.toml` beside its `src`, with `-` as `_`.
+fn crate_name(sources: &Sources, crate_dir: &Path) -> String {
+    let manifest = crate_dir
+        .parent()
+        .map_or_else(|| PathBuf::from("Cargo.toml"), |dir| dir.join("Cargo.toml"));
+    sources
+        .get(&manifest)
+        .and_then(|text| PACKAGE_NAME.captures(text))
+        .map_or_else(|| "crate".to_owned(), |found| found[1].replace('-', "_"))
+}
+
+/// The text between the bracket opening at `open` and its match, exclusive.
+pub fn balanced(text: &str, open: usize) -> Option<&str> {
+    let bytes = text.as_bytes();
+    let (opening, closing) = match bytes.get(open)? {
+        b'{' => (b'{', b'}'),
+        b'(' => (b'(', b')'),
+        b'[' => (b'[', b']'),
+        b'<' => (b'<', b'>'),
+        _ => return None,
+    };
+    let mut depth = 0usize;
+    for (offset, byte) in bytes[open..].iter().enumerate() {
+        if *byte == opening {
+            depth += 1;
+        } else if *byte == closing {
+            depth -= 1;
+            if depth == 0 {
+                return text.get(open + 1..open + offset);
+            }
+        }
+    }
+    None
+}
+
+/// Splits at commas outside brackets, with each part's byte offset into `text`.
+pub fn split_top_level(text: &str) -> Vec<(usize, &str)> {
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0i32, 0);
+    for (offset, ch) in text.char_indices() {
+        match ch {
+            '(' | '[' | '{' | '<' => depth += 1,
+            ')' | ']' | '}' | '>' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push((start, &text[start..offset]));
+                start = offset + 1;
+            }
+            _ => {}
+        }
+    }
+    if !text[start..].trim().is_empty() {
+        parts.push((start, &text[start..]));
+    }
+    parts
+}
+
+/// The named fields of the struct whose keyword line starts at `line_start`: `(name, type)`.
+pub fn struct_fields(text: &str, line_start: usize) -> Vec<(String, String)> {
+    let Some(open) = text[line_start..]
+        .find(['{', ';', '('])
+        .map(|at| line_start + at)
+    else {
+        return Vec::new();
+    };
+    if text.as_bytes()[open] != b'{' {
+        return Vec::new();
+    }
+    let Some(body) = balanced(text, open) else {
+        return Vec::new();
+    };
+    split_top_level(body)
+        .into_iter()
+        .filter_map(|(_, field)| {
+            let field = strip_attributes(field);
+            let (name, kind) = field.split_once(':')?;
+            let name = name.trim().rsplit(char::is_whitespace).next()?.to_owned();
+            Some((name, kind.trim().to_owned()))
+        })
+        .collect()
+}
+
+/// A field's text without the comments and attributes before it.
+fn strip_attributes(field: &str) -> &str {
+    let mut rest = field.trim_start();
+    loop {
+        if rest.starts_with("//") {
+            rest = rest
+                .split_once('\n')
+                .map_or("", |(_, after)| after)
+                .trim_start();
+        } else if rest.starts_with("#[") {
+            let close = rest.find(']').map_or(rest.len(), |at| at + 1);
+            rest = rest[close..].trim_start();
+        } else {
+            return rest;
+        }
+    }
+}
+
+/// Where a new `use` line goes: after the file's last top-level `use` before its first item, or
+/// else after its inner attributes and `//!` comments.
+pub fn use_insertion_point(text: &str) -> usize {
+    let mut offset = 0;
+    let mut after_uses = None;
+    let mut after_header = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        let next = offset + line.len();
+        if trimmed.starts_with("use ") || trimmed.starts_with("pub use ") {
+            // A `use` may span lines: it ends at its `;`.
+            let end = text[offset..].find(';').map_or(next, |at| {
+                let semicolon = offset + at;
+                text[semicolon..]
+                    .find('\n')
+                    .map_or(text.len(), |nl| semicolon + nl + 1)
+            });
+            after_uses = Some(end);
+        } else if trimmed.starts_with("//!") || trimmed.starts_with("#![") || trimmed.is_empty() {
+            if after_uses.is_none() && !trimmed.is_empty() {
+                after_header = next;
+            }
+        } else if after_uses.is_some_and(|end| next > end) || after_uses.is_none() {
+            break;
+        }
+        offset = next;
+    }
+    after_uses.unwrap_or(after_header)
+}
+
+/// Levenshtein distance, for picking the likeliest of several names.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// Every name in backticks in a rustc message, in order.
+pub fn backticked(message: &str) -> Vec<&str> {
+    message.split('`').skip(1).step_by(2).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    fn sources(files: &[(&str, &str)]) -> Sources {
+        Sources::new(
+            files
+                .iter()
+                .map(|(path, text)| (PathBuf::from(path), (*text).to_owned()))
+                .collect::<BTreeMap<_, _>>(),
+        )
+    }
+
+    #[test]
+    fn module_paths_follow_cargo_layout() {
+        let module =
+            |path: &str| crate_of(Path::new(path)).map(|(dir, modules)| (dir, modules.join("::")));
+        assert_eq!(
+            module("src/lib.rs"),
+            Some((PathBuf::from("src"), String::new()))
+        );
+        assert_eq!(
+            module("src/a/b.rs"),
+            Some((PathBuf::from("src"), "a::b".to_owned()))
+        );
+        assert_eq!(
+            module("src/a/mod.rs"),
+            Some((PathBuf::from("src"), "a".to_owned()))
+        );
+        assert_eq!(
+            module("core-lib/src/shapes.rs"),
+            Some((PathBuf::from("core-lib/src"), "shapes".to_owned()))
+        );
+        assert_eq!(
+            module("src/main.rs"),
+            Some((PathBuf::from("src/main.rs"), String::new()))
+        );
+        assert_eq!(module("build.rs"), None);
+    }
+
+    #[test]
+    fn items_are_found_with_their_paths_across_crates() {
+        let index = ItemIndex::build(&sources(&[
+            (
+                "core-lib/Cargo.toml",
+                "[package]\nname = \"core-lib\"\nversion = \"0.1.0\"\n",
+            ),
+            ("core-lib/src/lib.rs", "pub mod shapes;\n"),
+            (
+                "core-lib/src/shapes.rs",
+                "/// A polygon.\npub struct Polygon {\n    pub points: Vec<(f64, f64)>,\n}\nfn helper() {}\n",
+            ),
+            ("app/src/main.rs", "fn main() {}\n"),
+        ]));
+        let polygon = index.named("Polygon").next().unwrap();
+        assert_eq!(polygon.kind, ItemKind::Struct);
+        assert!(polygon.public);
+        assert_eq!(
+            polygon.path_from(Path::new("app/src/main.rs")),
+            "core_lib::shapes::Polygon"
+        );
+        assert_eq!(
+            polygon.path_from(Path::new("core-lib/src/lib.rs")),
+            "crate::shapes::Polygon"
+        );
+        assert!(!index.named("helper").next().unwrap().public);
+        assert_eq!(
+            index.type_named("Polygon", Path::new("app/src/main.rs")),
+            Some(polygon)
+        );
+    }
+
+    #[test]
+    fn struct_fields_are_read_past_comments_attributes_and_generics() {
+        let text = "pub struct Book {\n    /// The title.\n    pub title: String,\n    #[allow(dead_code)]\n    pages: HashMap<u32, (u8, u8)>,\n}\n";
+        assert_eq!(
+            struct_fields(text, 0),
+            [
+                ("title".to_owned(), "String".to_owned()),
+                ("pages".to_owned(), "HashMap<u32, (u8, u8)>".to_owned())
+            ]
+        );
+        assert!(struct_fields("pub struct Unit;\n", 0).is_empty());
+    }
+
+    #[test]
+    fn use_lines_go_after_the_last_use_or_the_header() {
+        let text = "//! Docs.\n#![deny(missing_docs)]\n\nuse std::fmt;\nuse std::io::{\n    Read,\n};\n\nfn f() {}\n";
+        assert_eq!(&text[use_insertion_point(text)..], "\nfn f() {}\n");
+        let bare = "//! Docs.\n\nfn f() {}\n";
+        assert_eq!(&bare[use_insertion_point(bare)..], "\nfn f() {}\n");
+        assert_eq!(use_insertion_point("fn f() {}\n"), 0);
+    }
+
+    #[test]
+    fn small_helpers() {
+        assert_eq!(edit_distance("title", "titel"), 2);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(
+            backticked("missing fields `a` and `b` in initializer of `P`"),
+            ["a", "b", "P"]
+        );
+        assert_eq!(split_top_level("a, f(b, c), [d, e]").len(), 3);
+        assert_eq!(balanced("x(a(b)c)d", 1), Some("a(b)c"));
+    }
+}
