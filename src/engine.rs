@@ -22,7 +22,7 @@ use crate::parse::ParsedCheck;
 use crate::patch::Sources;
 use crate::plan::{self, Scope};
 use crate::pool::{PoolError, PoolSpec, WorktreePool};
-use crate::specialist::{RustcSuggestions, Specialist};
+use crate::specialist::{self, Specialist};
 use crate::summary::{Outcome, RunSummary, ScopeFix, Unfixed};
 use crate::verdict;
 use crate::worker::{self, Round};
@@ -265,8 +265,7 @@ async fn run_in(
         members,
         config.gate,
     );
-    let specialists: Arc<[Box<dyn Specialist>]> =
-        Arc::new([Box::new(RustcSuggestions) as Box<dyn Specialist>]);
+    let specialists: Arc<[Box<dyn Specialist>]> = specialist::embedded().into();
     let mut session = Session {
         config,
         repo,

@@ -412,10 +412,12 @@ async fn search(
             }
             let (p, a) = choice[0];
             if judged.verdict.is_accepted() {
-                if best[p]
+                // Ties go to the earlier alternative (rustc's before the rules'), not to the gate
+                // run that happened to finish first: the same input must give the same fix.
+                let better = best[p]
                     .as_ref()
-                    .is_none_or(|(_, b)| judged.rank() < b.rank())
-                {
+                    .is_none_or(|(b_a, b)| (judged.rank(), a) < (b.rank(), *b_a));
+                if better {
                     best[p] = Some((a, judged));
                 }
             } else if best[p].is_none() {

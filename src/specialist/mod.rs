@@ -1,12 +1,24 @@
 //! Specialists: pure functions from a scope's diagnostics and sources to proposed fixes.
 
+mod arguments;
+mod derives;
+mod fields;
+mod mutability;
+mod paths;
 mod suggestion;
 
 use std::fmt;
 
+pub use arguments::ExtraArguments;
+pub use derives::MissingDerives;
+pub use fields::FieldNames;
+pub use mutability::MissingMut;
+pub use paths::WorkspacePaths;
 pub use suggestion::RustcSuggestions;
 
-use crate::candidate::Proposal;
+use crate::candidate::{Alternative, Proposal};
+use crate::diagnostic::{Applicability, Diagnostic, Span};
+use crate::edit::Edit;
 use crate::patch::Sources;
 use crate::plan::Scope;
 
@@ -17,4 +29,159 @@ pub trait Specialist: Send + Sync + fmt::Debug {
 
     /// Proposals for the diagnostics of `scope` this specialist can address, in scope order.
     fn propose(&self, scope: &Scope, sources: &Sources) -> Vec<Proposal>;
+}
+
+/// Every specialist of the embedded engine, rustc's suggestions first: where rustc has a fix, it is
+/// tried before the rules' guesses.
+pub fn embedded() -> Vec<Box<dyn Specialist>> {
+    vec![
+        Box::new(RustcSuggestions),
+        Box::new(FieldNames),
+        Box::new(ExtraArguments),
+        Box::new(MissingDerives),
+        Box::new(WorkspacePaths),
+        Box::new(MissingMut),
+    ]
+}
+
+/// A rule: per diagnostic of its codes, alternative edit sets, each with a label.
+trait Rule {
+    fn codes(&self) -> &'static [&'static str];
+    fn alternatives(&self, diagnostic: &Diagnostic, sources: &Sources) -> Vec<(String, Vec<Edit>)>;
+}
+
+/// Runs a rule over a scope's diagnostics of its codes.
+fn propose_with(rule: &dyn Rule, scope: &Scope, sources: &Sources) -> Vec<Proposal> {
+    let wanted = |d: &&Diagnostic| {
+        d.code
+            .as_ref()
+            .is_some_and(|code| rule.codes().contains(&code.as_str()))
+    };
+    scope
+        .diagnostics
+        .iter()
+        .filter(wanted)
+        .filter_map(|diagnostic| {
+            let mut alternatives: Vec<Alternative> = Vec::new();
+            for (label, edits) in rule.alternatives(diagnostic, sources) {
+                if !edits.is_empty() && !alternatives.iter().any(|a| a.edits == edits) {
+                    alternatives.push(Alternative {
+                        label,
+                        applicability: Applicability::Unspecified,
+                        edits,
+                    });
+                }
+            }
+            (!alternatives.is_empty()).then(|| Proposal {
+                target: diagnostic.identity(),
+                alternatives,
+            })
+        })
+        .collect()
+}
+
+/// The source text a span covers.
+fn text_of<'s>(sources: &'s Sources, span: &Span) -> Option<&'s str> {
+    sources.get(&span.file)?.get(span.byte_start..span.byte_end)
+}
+
+fn replace(span: &Span, replacement: &str) -> Edit {
+    Edit {
+        file: span.file.clone(),
+        start: span.byte_start,
+        end: span.byte_end,
+        replacement: replacement.to_owned(),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Builders for specialists' unit tests.
+
+    use std::collections::BTreeMap;
+    use std::path::PathBuf;
+
+    use crate::diagnostic::{Diagnostic, ErrorCode, LabeledSpan, Level, Location, Span};
+    use crate::edit::{self, Edit};
+    use crate::patch::Sources;
+    use crate::plan::Scope;
+    use crate::specialist::Specialist;
+
+    pub fn sources(files: &[(&str, &str)]) -> Sources {
+        Sources::new(
+            files
+                .iter()
+                .map(|(p, t)| (PathBuf::from(p), (*t).to_owned()))
+                .collect::<BTreeMap<_, _>>(),
+        )
+    }
+
+    /// The span of the `nth` occurrence (0-based) of `needle` in `file`.
+    pub fn span_of(sources: &Sources, file: &str, needle: &str, nth: usize) -> Span {
+        let text = sources.get(std::path::Path::new(file)).expect("file");
+        let start = text.match_indices(needle).nth(nth).expect("needle").0;
+        let line = text[..start].matches('\n').count() + 1;
+        let column = start - text[..start].rfind('\n').map_or(0, |at| at + 1) + 1;
+        Span {
+            file: PathBuf::from(file),
+            byte_start: start,
+            byte_end: start + needle.len(),
+            line,
+            column,
+        }
+    }
+
+    pub fn diagnostic(code: &str, message: &str, primary: Span) -> Diagnostic {
+        Diagnostic {
+            level: Level::Error,
+            code: ErrorCode::parse(code),
+            message: message.to_owned(),
+            primary: Some(primary),
+            location: Location::Workspace,
+            label: None,
+            secondary: Vec::new(),
+            notes: Vec::new(),
+            suggestions: Vec::new(),
+            rendered: String::new(),
+        }
+    }
+
+    pub fn with_secondary(mut diagnostic: Diagnostic, span: Span, label: &str) -> Diagnostic {
+        diagnostic.secondary.push(LabeledSpan {
+            span,
+            label: Some(label.to_owned()),
+        });
+        diagnostic
+    }
+
+    /// Each alternative the specialist proposes, applied: `(label, text of the file it changes)`.
+    pub fn outcomes(
+        specialist: &dyn Specialist,
+        diagnostic: Diagnostic,
+        sources: &Sources,
+    ) -> Vec<(String, String)> {
+        let scope = Scope {
+            id: "test".to_owned(),
+            code: diagnostic.code.clone(),
+            phase: diagnostic.phase(),
+            files: diagnostic.file().map(PathBuf::from).into_iter().collect(),
+            diagnostics: vec![diagnostic],
+        };
+        specialist
+            .propose(&scope, sources)
+            .into_iter()
+            .flat_map(|proposal| proposal.alternatives)
+            .map(|alternative| {
+                let by_file = edit::by_file(&alternative.edits);
+                let texts: Vec<String> = by_file
+                    .iter()
+                    .map(|(path, edits): (&&std::path::Path, &Vec<Edit>)| {
+                        edit::apply_edits(path, sources.get(path).expect("file"), edits)
+                            .expect("applies")
+                    })
+                    .collect();
+                (alternative.label, texts.join("\n--- next file ---\n"))
+            })
+            .collect()
+    }
 }

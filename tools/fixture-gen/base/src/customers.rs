@@ -6,7 +6,7 @@ use crate::money::Money;
 /*@u:E0433:customers_text*/use crate::text::Slugger;
 
 /// Loyalty tier, from spending over the last year.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Tier {
     Bronze,
     Silver,
@@ -214,7 +214,7 @@ pub fn common_tags(customers: Vec<Customer>) -> (Vec<String>, usize) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{Channel, Customer, CustomerBook, Money, Tier, bigger_spender, common_tags, domains};
 
     fn book() -> CustomerBook {
         let mut book = CustomerBook::new();

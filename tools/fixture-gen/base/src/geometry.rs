@@ -1,5 +1,6 @@
 //! Plane geometry: points, rectangles, polygons and simple layout helpers.
 
+/*@u:E0425:geometry_pi*/use std::f64::consts::PI;
 use std::fmt;
 
 /// A point in the plane.
@@ -198,6 +199,11 @@ pub fn row_layout(sizes: &[(f64, f64)], gap: f64) -> Vec<Rect> {
     placed
 }
 
+/// The area of a round table of the given radius.
+pub fn circle_area(radius: f64) -> f64 {
+    /*@t:geometry_pi*/PI * radius * radius
+}
+
 /// Total area covered by rectangles, ignoring overlaps.
 pub fn total_area(rects: &[Rect]) -> f64 {
     rects.iter().map(|rect| rect.area()).sum()
@@ -234,14 +240,26 @@ pub fn shifted(corners: Vec<Point>, dx: f64, dy: f64) -> (Polygon, usize) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{
+        Point,
+        Polygon,
+        Rect,
+        circle_area,
+        closest,
+        collinear,
+        row_layout,
+        shifted,
+        side_name,
+        square,
+        total_area,
+    };
 
     #[test]
     fn points() {
         let a = Point::new(0.0, 0.0);
         let b = Point::new(3.0, 4.0);
         assert_eq!(a.distance(&b), 5.0);
-        assert_eq!(a.midpoint(&b), Point::new(1.5, 2.0));
+        assert_eq!(a.midpoint(/*@r*/&b), Point::new(1.5, 2.0));
         assert_eq!(b.translate(1.0, -1.0).to_string(), "(4, 3)");
         assert_eq!(side_name(&Point::new(0.0, 1.0), &a, &Point::new(1.0, 0.0)), "left");
         assert!(collinear(&a, &b, &Point::new(6.0, 8.0)));
@@ -279,7 +297,8 @@ mod tests {
     fn layout_and_search() {
         let rects = row_layout(&[(2.0, 1.0), (3.0, 3.0)], 1.0);
         assert_eq!(rects[1].origin.x, 3.0);
-        assert_eq!(total_area(&rects), 11.0);
+        assert_eq!(total_area(/*@r*/&rects), 11.0);
+        assert!((circle_area(2.0) - 12.566).abs() < 0.001);
         let points = [Point::new(5.0, 5.0), Point::new(1.0, 1.0)];
         assert_eq!(closest(&points, &Point::new(0.0, 0.0)), Some(&points[1]));
     }

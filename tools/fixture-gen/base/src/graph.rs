@@ -219,7 +219,7 @@ pub fn total_cost(routes: &[Route]) -> u32 {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{Graph, Route, cheaper_route, from_routes, parse_routes, total_cost};
 
     fn sample() -> Graph {
         let lines = vec![
@@ -231,7 +231,7 @@ mod tests {
         ];
         let (routes, skipped) = parse_routes(lines);
         assert_eq!(skipped, 1);
-        from_routes(&routes)
+        from_routes(/*@r*/&routes)
     }
 
     #[test]

@@ -188,7 +188,7 @@ pub fn by_price(items: Vec<Item>) -> (Vec<Item>, usize) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{Inventory, Item, Money, by_price, find_by_sku, from_lines};
 
     fn sample() -> Inventory {
         from_lines("a1, Apples, 50, 30\nb2, Bread, 250, 4\nbad line\nc3, Cheese, 900, 0\n")

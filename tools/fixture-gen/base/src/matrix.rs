@@ -175,9 +175,9 @@ pub fn chain(matrices: &[Matrix]) -> Option<Matrix> {
 /// A price table: quantities times unit prices, per row.
 pub fn price_table(quantities: Vec<Vec<f64>>, prices: &[f64]) -> (Vec<f64>, usize) {
     let rows = quantities/*@c*/.clone();
-    let table = Matrix::from_rows(&rows);
+    let table = Matrix::from_rows(/*@r*/&rows);
     let column = Matrix::from_rows(&prices.iter().map(|price| vec![*price]).collect::<Vec<_>>());
-    let totals = match table.multiply(&column) {
+    let totals = match table.multiply(/*@r*/&column) {
         Ok(result) => result.column(0),
         Err(_) => Vec::new(),
     };
@@ -195,7 +195,7 @@ pub fn price_table(quantities: Vec<Vec<f64>>, prices: &[f64]) -> (Vec<f64>, usiz
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{Matrix, chain, larger_trace, price_table, rows_differ};
 
     #[test]
     fn builds_and_reads() {

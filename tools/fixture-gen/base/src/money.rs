@@ -183,7 +183,7 @@ pub fn discounted(price: Money, percentage: u32) -> Money {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{Currency, Money, cheaper, discounted, largest, parse, share_report, total};
 
     #[test]
     fn formats_and_parses() {
@@ -200,7 +200,7 @@ mod tests {
     fn splits_without_losing_cents() {
         let shares = Money::from_cents(1001).split(3);
         assert_eq!(shares.len(), 3);
-        assert_eq!(total(&shares).cents, 1001);
+        assert_eq!(total(/*@r*/&shares).cents, 1001);
         assert_eq!(largest(&shares).map(|m| m.cents), Some(334));
     }
 

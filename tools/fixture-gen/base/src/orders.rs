@@ -204,7 +204,19 @@ pub fn describe(order: &Order) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{
+        LineItem,
+        Order,
+        Priority,
+        Status,
+        count_by_status,
+        demand,
+        describe,
+        distinct_customers,
+        largest_for,
+        merged,
+        revenue,
+    };
 
     fn order(id: u32, customer: &str, lines: &[(&str, u32, i64)]) -> Order {
         let mut order = Order::new(id, customer);
@@ -248,7 +260,7 @@ mod tests {
         two.pay();
         two.ship();
         let orders = vec![one, two, three];
-        assert_eq!(revenue(&orders).cents, 450);
+        assert_eq!(revenue(/*@r*/&orders).cents, 450);
         assert_eq!(distinct_customers(&orders), 2);
         assert_eq!(count_by_status(&orders).get(&Status::Paid), Some(&1));
         assert_eq!(largest_for(&orders, "ann").map(|order| order.id), Some(3));
@@ -260,7 +272,7 @@ mod tests {
     fn descriptions_show_priority() {
         let big = order(7, "cy", &[("gold", 1, 200_000)]);
         assert!(big.is_rush());
-        assert_eq!(describe(&big), "#7 for cy: 1 items, 2000.00 (rush)");
+        assert_eq!(describe(/*@r*/&big), "#7 for cy: 1 items, 2000.00 (rush)");
         assert_eq!(Priority::Low.label(), "low");
     }
 }

@@ -208,7 +208,7 @@ pub fn parse_shifts(lines: Vec<String>) -> (Vec<Shift>, usize) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{DayKind, Roster, Shift, Time, earlier, parse_shifts};
 
     fn roster() -> Roster {
         let lines = vec![

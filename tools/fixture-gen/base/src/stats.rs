@@ -1,10 +1,10 @@
 //! Descriptive statistics over samples of floating-point numbers.
 
-use std::collections::HashMap;
+/*@u:E0433:stats_hashmap*/use std::collections::HashMap;
 
 /// Summary of a sample.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Summary {
+pub struct SampleSummary {
     pub count: usize,
     pub mean: f64,
     pub minimum: f64,
@@ -59,7 +59,7 @@ pub fn median(values: &[f64]) -> Option<f64> {
 pub fn variance(values: &[f64]) -> Option<f64> {
     let average = mean(values)?;
     let squares: Vec<f64> = values.iter().map(|value| (value - average).powi(2)).collect();
-    mean(&squares)
+    mean(/*@r*/&squares)
 }
 
 pub fn std_dev(values: &[f64]) -> Option<f64> {
@@ -68,7 +68,7 @@ pub fn std_dev(values: &[f64]) -> Option<f64> {
 
 /// The most common value after rounding to whole numbers.
 pub fn mode(values: &[f64]) -> Option<i64> {
-    let mut counts: HashMap<i64, usize> = HashMap::new();
+    let mut counts = /*@t:stats_hashmap*/HashMap::new();
     for value in values {
         *counts.entry(value.round() as i64).or_insert(0) += 1;
     }
@@ -78,11 +78,11 @@ pub fn mode(values: &[f64]) -> Option<i64> {
         .map(|(value, _)| value)
 }
 
-pub fn summarize(values: &[f64]) -> Option<Summary> {
+pub fn summarize(values: &[f64]) -> Option<SampleSummary> {
     let average = mean(values)?;
     let minimum = values.iter().cloned().fold(f64::INFINITY, f64::min);
     let maximum = values.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-    Some(Summary {
+    Some(SampleSummary {
         count: values.len(),
         mean: average,
         minimum,
@@ -91,7 +91,7 @@ pub fn summarize(values: &[f64]) -> Option<Summary> {
     })
 }
 
-impl Summary {
+impl SampleSummary {
     pub fn describe(&self) -> String {
         format!(
             "n={} mean={:.2} range={:.2}..{:.2}",
@@ -196,7 +196,7 @@ pub fn changes(values: &[f64]) -> Vec<f64> {
 /// Normalises values to 0..=1; returns the original count too.
 pub fn normalised(values: Vec<f64>) -> (Vec<f64>, usize) {
     let data = values/*@c*/.clone();
-    let summary = match summarize(&data) {
+    let summary = match summarize(/*@r*/&data) {
         Some(summary) => summary,
         None => return (Vec::new(), 0),
     };
@@ -225,12 +225,24 @@ pub fn crossings(values: &[f64], threshold: f64) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{
+        OutlierRule,
+        changes,
+        crossings,
+        histogram_of,
+        mean,
+        median,
+        mode,
+        moving_average,
+        normalised,
+        std_dev,
+        summarize,
+    };
 
     #[test]
     fn central_values() {
         let values = [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0];
-        assert_eq!(mean(&values), Some(5.0));
+        assert_eq!(mean(/*@r*/&values), Some(5.0));
         assert_eq!(median(&values), Some(4.5));
         assert_eq!(std_dev(&values), Some(2.0));
         assert_eq!(mode(&values), Some(4));

@@ -182,14 +182,30 @@ pub fn truncate(text: &str, max: usize) -> String {
 pub fn vocabulary(texts: Vec<String>) -> (Vec<String>, usize) {
     let all = texts/*@c*/.clone();
     let joined = all.join(" ");
-    let mut words: Vec<String> = word_counts(&joined).into_keys().collect();
+    let mut words: Vec<String> = word_counts(/*@r*/&joined).into_keys().collect();
     words.sort();
     (words, texts.len())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::collections::HashMap;
+
+    use super::{
+        Slugger,
+        WordOrder,
+        fill_template,
+        initials,
+        is_palindrome,
+        longer_word,
+        numbered,
+        title_case,
+        top_words,
+        truncate,
+        vocabulary,
+        word_counts,
+        wrap,
+    };
 
     #[test]
     fn slugs_and_titles() {
@@ -216,7 +232,7 @@ mod tests {
         assert_eq!(wrap("one two three four", 9), vec!["one two", "three", "four"]);
         let mut values = HashMap::new();
         values.insert("name".to_string(), "Ann".to_string());
-        assert_eq!(fill_template("Hi {name}, {other}!", &values), "Hi Ann, {other}!");
+        assert_eq!(fill_template("Hi {name}, {other}!", /*@r*/&values), "Hi Ann, {other}!");
         assert_eq!(fill_template("open {", &values), "open {");
         assert_eq!(numbered(&["a".to_string(), "b".to_string()]), "1. a\n2. b\n");
     }

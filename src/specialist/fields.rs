@@ -1,0 +1,147 @@
+//! Renamed fields: a struct literal, pattern or access naming a field the type no longer has.
+//! rustc suggests a name only when it is similar; after a rename (`name` → `title`) it only lists
+//! what is available. Each available field is an alternative, likeliest first; the gate decides.
+
+use crate::diagnostic::Diagnostic;
+use crate::edit::Edit;
+use crate::index::{self, ItemIndex};
+use crate::patch::Sources;
+use crate::plan::Scope;
+
+use super::{Rule, Specialist, propose_with, replace, text_of};
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FieldNames;
+
+impl Specialist for FieldNames {
+    fn name(&self) -> &'static str {
+        "field-names"
+    }
+
+    fn propose(&self, scope: &Scope, sources: &Sources) -> Vec<crate::candidate::Proposal> {
+        propose_with(self, scope, sources)
+    }
+}
+
+impl Rule for FieldNames {
+    fn codes(&self) -> &'static [&'static str] {
+        // E0560 unknown field in a literal, E0609 no field on a type, E0026 unknown field in a pattern.
+        &["E0560", "E0609", "E0026"]
+    }
+
+    fn alternatives(&self, diagnostic: &Diagnostic, sources: &Sources) -> Vec<(String, Vec<Edit>)> {
+        let Some(primary) = &diagnostic.primary else {
+            return Vec::new();
+        };
+        let Some(wrong) = text_of(sources, primary) else {
+            return Vec::new();
+        };
+        let mut candidates: Vec<String> = diagnostic
+            .notes
+            .iter()
+            .filter_map(|note| note.strip_prefix("available fields are: "))
+            .flat_map(index::backticked)
+            .map(str::to_owned)
+            .collect();
+        if candidates.is_empty() {
+            candidates = fields_of_type(diagnostic, sources);
+        }
+        candidates.retain(|field| field != wrong);
+        candidates.sort_by_key(|field| index::edit_distance(field, wrong));
+        let text = sources.get(&primary.file).unwrap_or_default();
+        // `Book { name }` is shorthand for `name: name`: keep the value, change the field.
+        let shorthand = diagnostic
+            .code
+            .as_ref()
+            .is_some_and(|c| c.as_str() != "E0609")
+            && !text[primary.byte_end..].trim_start().starts_with(':');
+        candidates
+            .into_iter()
+            .take(4)
+            .map(|field| {
+                let replacement = if shorthand {
+                    format!("{field}: {wrong}")
+                } else {
+                    field.clone()
+                };
+                (
+                    format!("the field was renamed to `{field}`"),
+                    vec![replace(primary, &replacement)],
+                )
+            })
+            .collect()
+    }
+}
+
+/// The fields of the type a message names (`no field `x` on type `&Book``).
+fn fields_of_type(diagnostic: &Diagnostic, sources: &Sources) -> Vec<String> {
+    let names = index::backticked(&diagnostic.message);
+    let Some(type_text) = names.get(1) else {
+        return Vec::new();
+    };
+    let type_name = type_text
+        .trim_start_matches(['&', ' '])
+        .trim_start_matches("mut ")
+        .split(['<', ' '])
+        .next()
+        .unwrap_or_default()
+        .rsplit("::")
+        .next()
+        .unwrap_or_default();
+    let Some(file) = diagnostic.file() else {
+        return Vec::new();
+    };
+    let index = ItemIndex::build(sources);
+    let Some(item) = index.type_named(type_name, file) else {
+        return Vec::new();
+    };
+    let text = sources.get(&item.file).unwrap_or_default();
+    index::struct_fields(text, item.line_start)
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::specialist::testing::{diagnostic, outcomes, sources, span_of};
+
+    const LIB: &str = "pub struct Book {\n    pub title: String,\n    pub pages: u32,\n}\n\
+                       pub fn make(name: String) -> Book {\n    Book { name, pages: 3 }\n}\n\
+                       pub fn pages(b: &Book) -> u32 {\n    b.page_count\n}\n";
+
+    #[test]
+    fn a_renamed_field_in_a_shorthand_literal_keeps_its_value() {
+        let sources = sources(&[("src/lib.rs", LIB)]);
+        let mut error = diagnostic(
+            "E0560",
+            "struct `Book` has no field named `name`",
+            span_of(&sources, "src/lib.rs", "name", 1),
+        );
+        error.notes.push("available fields are: `title`".to_owned());
+        let results = outcomes(&FieldNames, error, &sources);
+        assert_eq!(results.len(), 1);
+        assert!(
+            results[0].1.contains("Book { title: name, pages: 3 }"),
+            "{}",
+            results[0].1
+        );
+    }
+
+    #[test]
+    fn an_unknown_field_access_tries_the_type_fields_likeliest_first() {
+        let sources = sources(&[("src/lib.rs", LIB)]);
+        let error = diagnostic(
+            "E0609",
+            "no field `page_count` on type `&Book`",
+            span_of(&sources, "src/lib.rs", "page_count", 0),
+        );
+        let results = outcomes(&FieldNames, error, &sources);
+        let accesses: Vec<&str> = results
+            .iter()
+            .map(|(_, text)| text.lines().nth(8).unwrap().trim())
+            .collect();
+        assert_eq!(accesses, ["b.pages", "b.title"]);
+    }
+}

@@ -1,0 +1,113 @@
+//! Missing `mut` where rustc offers no fix (E0596, E0594, E0384): the nearest `let` of the
+//! binding above the error, in the same file, gets `mut`.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::diagnostic::Diagnostic;
+use crate::edit::Edit;
+use crate::index;
+use crate::patch::Sources;
+use crate::plan::Scope;
+
+use super::{Rule, Specialist, propose_with};
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MissingMut;
+
+impl Specialist for MissingMut {
+    fn name(&self) -> &'static str {
+        "missing-mut"
+    }
+
+    fn propose(&self, scope: &Scope, sources: &Sources) -> Vec<crate::candidate::Proposal> {
+        propose_with(self, scope, sources)
+    }
+}
+
+static ROOT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\*?([A-Za-z_][A-Za-z0-9_]*)").expect("valid regex"));
+
+impl Rule for MissingMut {
+    fn codes(&self) -> &'static [&'static str] {
+        &["E0596", "E0594", "E0384"]
+    }
+
+    fn alternatives(&self, diagnostic: &Diagnostic, sources: &Sources) -> Vec<(String, Vec<Edit>)> {
+        // Behind a reference the binding is not the problem; rustc proposes `&mut` there.
+        if diagnostic.message.contains("behind a") {
+            return Vec::new();
+        }
+        let names = index::backticked(&diagnostic.message);
+        // "cannot assign to `p.x`, as `p` is not declared as mutable": the binding is the last.
+        let Some(binding) = names
+            .last()
+            .and_then(|n| ROOT.captures(n))
+            .map(|c| c[1].to_owned())
+        else {
+            return Vec::new();
+        };
+        let Some(primary) = &diagnostic.primary else {
+            return Vec::new();
+        };
+        let Some(text) = sources.get(&primary.file) else {
+            return Vec::new();
+        };
+        let pattern = Regex::new(&format!(
+            r"\blet\s+(\(?[^=;]*?)\b{}\b",
+            regex::escape(&binding)
+        ))
+        .expect("valid regex");
+        let Some(found) = pattern.captures_iter(&text[..primary.byte_start]).last() else {
+            return Vec::new();
+        };
+        let whole = found.get(0).expect("group 0");
+        let at = whole.end() - binding.len();
+        if text[..at].trim_end().ends_with("mut") {
+            return Vec::new();
+        }
+        let edit = Edit {
+            file: primary.file.clone(),
+            start: at,
+            end: at,
+            replacement: "mut ".to_owned(),
+        };
+        vec![(format!("declare `{binding}` mutable"), vec![edit])]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::specialist::testing::{diagnostic, outcomes, sources, span_of};
+
+    #[test]
+    fn the_nearest_let_of_the_binding_gets_mut() {
+        let text = "pub fn f() -> i32 {\n    let p = (1, 2);\n    let (a, b) = p;\n    b = 3;\n    a + b\n}\n";
+        let sources = sources(&[("src/lib.rs", text)]);
+        let error = diagnostic(
+            "E0384",
+            "cannot assign twice to immutable variable `b`",
+            span_of(&sources, "src/lib.rs", "b = 3", 0),
+        );
+        let results = outcomes(&MissingMut, error, &sources);
+        assert_eq!(results.len(), 1);
+        assert!(
+            results[0].1.contains("let (a, mut b) = p;"),
+            "{}",
+            results[0].1
+        );
+    }
+
+    #[test]
+    fn behind_a_reference_it_stays_out() {
+        let sources = sources(&[("src/lib.rs", "fn f(v: &Vec<u8>) { v.push(1) }\n")]);
+        let error = diagnostic(
+            "E0596",
+            "cannot borrow `*v` as mutable, as it is behind a `&` reference",
+            span_of(&sources, "src/lib.rs", "v.push", 0),
+        );
+        assert!(outcomes(&MissingMut, error, &sources).is_empty());
+    }
+}

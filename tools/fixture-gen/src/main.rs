@@ -1,0 +1,621 @@
+//! fixture-gen: writes the `shopkeeper` base crate with N injected compile errors, each one a
+//! mutation whose intended fix is known, plus the `fixture.toml` that cargo-fix-swarm's bench
+//! reads. Output depends only on the seed, the error count and the base sources.
+//!
+//! ```text
+//! cargo run --manifest-path tools/fixture-gen/Cargo.toml -- --seed 7 --errors 320 --out fixtures/scale-320
+//! ```
+
+mod lex;
+mod rng;
+mod sites;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use rng::Rng;
+use sites::{Kind, Occ, Site, SourceFile, KINDS};
+
+/// The base crate, embedded so that the binary alone reproduces every fixture.
+const BASE: &[(&str, &str)] = &[
+    ("src/lib.rs", include_str!("../base/src/lib.rs")),
+    ("src/config.rs", include_str!("../base/src/config.rs")),
+    ("src/customers.rs", include_str!("../base/src/customers.rs")),
+    ("src/events.rs", include_str!("../base/src/events.rs")),
+    ("src/expr.rs", include_str!("../base/src/expr.rs")),
+    ("src/geometry.rs", include_str!("../base/src/geometry.rs")),
+    ("src/grades.rs", include_str!("../base/src/grades.rs")),
+    ("src/graph.rs", include_str!("../base/src/graph.rs")),
+    ("src/inventory.rs", include_str!("../base/src/inventory.rs")),
+    ("src/library.rs", include_str!("../base/src/library.rs")),
+    ("src/matrix.rs", include_str!("../base/src/matrix.rs")),
+    ("src/money.rs", include_str!("../base/src/money.rs")),
+    ("src/orders.rs", include_str!("../base/src/orders.rs")),
+    ("src/schedule.rs", include_str!("../base/src/schedule.rs")),
+    ("src/stats.rs", include_str!("../base/src/stats.rs")),
+    ("src/text.rs", include_str!("../base/src/text.rs")),
+];
+const MANIFEST: &str = include_str!("../base/Cargo.toml");
+
+const USAGE: &str = "\
+usage: fixture-gen --seed N --errors N|max --out DIR [--kinds K,K,...] [--verify] [--list]
+
+  --seed N      seed of the generator (any u64)
+  --errors N    number of mutations to inject (0: the clean crate; max: as many as fit)
+  --out DIR     directory to write (created; its src/ is replaced)
+  --kinds K,..  only these kinds (see --help-kinds)
+  --verify      check the result in a temporary copy: cargo check must report exactly the
+                predicted errors (and with --errors 0, cargo test must pass)
+  --list        print every mutation
+  --help-kinds  list the mutation kinds";
+
+struct Args {
+    seed: u64,
+    errors: Option<usize>,
+    out: PathBuf,
+    kinds: Vec<Kind>,
+    verify: bool,
+    list: bool,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut seed = None;
+    let mut errors = None;
+    let mut out = None;
+    let mut kinds = KINDS.to_vec();
+    let mut verify = false;
+    let mut list = false;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{} needs a value", arg));
+        match arg.as_str() {
+            "--seed" => seed = Some(value()?.parse::<u64>().map_err(|e| format!("--seed: {}", e))?),
+            "--errors" => {
+                let text = value()?;
+                errors = Some(if text == "max" { None } else { Some(text.parse::<usize>().map_err(|e| format!("--errors: {}", e))?) });
+            }
+            "--out" => out = Some(PathBuf::from(value()?)),
+            "--kinds" => {
+                kinds = value()?
+                    .split(',')
+                    .map(|name| Kind::from_name(name.trim()).ok_or_else(|| format!("unknown kind {}", name)))
+                    .collect::<Result<_, _>>()?
+            }
+            "--verify" => verify = true,
+            "--list" => list = true,
+            "--help-kinds" => {
+                for kind in KINDS {
+                    println!("{:18} {}", kind.name(), kind.phrase());
+                }
+                std::process::exit(0);
+            }
+            "-h" | "--help" => {
+                println!("{}", USAGE);
+                std::process::exit(0);
+            }
+            other => return Err(format!("unknown argument {}", other)),
+        }
+    }
+    Ok(Args {
+        seed: seed.ok_or("--seed is required")?,
+        errors: errors.ok_or("--errors is required")?,
+        out: out.ok_or("--out is required")?,
+        kinds,
+        verify,
+        list,
+    })
+}
+
+/// One applied mutation.
+struct Mutation {
+    site: usize,
+    /// For typos: the misspelt name.
+    typo: Option<String>,
+}
+
+#[derive(Default, Clone)]
+struct RegionState {
+    count: usize,
+    dependent: bool,
+    exclusive: bool,
+}
+
+fn compatible(site: &Site, regions: &[RegionState], used_lines: &BTreeSet<(usize, usize)>) -> bool {
+    site.lines.iter().all(|line| !used_lines.contains(line))
+        && site.occupancy.iter().all(|(region, occ)| {
+            let state = &regions[*region];
+            match occ {
+                Occ::Exclusive => state.count == 0,
+                Occ::Dependent => !state.exclusive && !state.dependent,
+                Occ::Independent => !state.exclusive,
+            }
+        })
+}
+
+fn occupy(site: &Site, regions: &mut [RegionState], used_lines: &mut BTreeSet<(usize, usize)>) {
+    used_lines.extend(site.lines.iter().copied());
+    for (region, occ) in &site.occupancy {
+        let state = &mut regions[*region];
+        state.count += 1;
+        match occ {
+            Occ::Exclusive => state.exclusive = true,
+            Occ::Dependent => state.dependent = true,
+            Occ::Independent => {}
+        }
+    }
+}
+
+const KEYWORDS: &[&str] = &[
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
+    "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super",
+    "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box",
+    "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "union", "gen",
+];
+
+/// Names from std that a typo must not land on or near, besides the crate's own identifiers.
+const STD_NAMES: &[&str] = &[
+    "pow", "powf", "powi", "sqrt", "abs", "min", "max", "len", "get", "set", "push", "pop", "map", "iter",
+    "into_iter", "iter_mut", "sum", "product", "count", "rev", "zip", "skip", "take", "step_by", "chain", "cycle",
+    "fold", "all", "any", "find", "position", "filter", "filter_map", "flat_map", "flatten", "last", "first", "nth",
+    "peek", "next", "collect", "cloned", "copied", "clone", "to_owned", "to_string", "as_str", "as_ref", "as_mut",
+    "borrow", "unwrap", "expect", "unwrap_or", "unwrap_or_default", "unwrap_or_else", "ok", "err", "ok_or",
+    "ok_or_else", "and_then", "or_else", "is_some", "is_none", "is_ok", "is_err", "map_err", "map_or", "split",
+    "splitn", "rsplit", "split_once", "rsplit_once", "lines", "chars", "bytes", "trim", "trim_start", "trim_end",
+    "starts_with", "ends_with", "contains", "replace", "rfind", "parse", "insert", "remove", "entry", "or_insert",
+    "or_default", "keys", "values", "values_mut", "sort", "sort_by", "sort_by_key", "sort_unstable", "dedup",
+    "retain", "truncate", "extend", "drain", "clear", "is_empty", "join", "concat", "repeat", "reverse", "windows",
+    "chunks", "swap", "split_at", "signum", "round", "floor", "ceil", "trunc", "fract", "exp", "ln", "log", "log10",
+    "log2", "sin", "cos", "tan", "min_by", "max_by", "min_by_key", "max_by_key", "cmp", "partial_cmp", "eq", "ne",
+    "lt", "le", "gt", "ge", "then", "then_with", "to_lowercase", "to_uppercase", "to_ascii_lowercase",
+    "to_ascii_uppercase", "is_alphabetic", "is_alphanumeric", "is_numeric", "is_whitespace", "is_ascii_digit",
+    "push_str", "capacity", "with_capacity", "resize", "get_mut", "contains_key", "as_slice", "to_vec",
+    "saturating_sub", "saturating_add", "checked_sub", "checked_add", "wrapping_add", "enumerate", "into_keys",
+    "into_values", "eq_ignore_ascii_case", "from", "into", "new", "default", "fmt", "write", "writeln", "format",
+    "read", "hash", "sub", "add", "mul", "div", "rem", "neg", "not", "index", "deref", "drop", "as_deref",
+    "split_whitespace", "char_indices", "rposition", "take_while", "skip_while", "extend_from_slice", "fill",
+    "inspect", "scan", "push_back", "push_front", "pop_back", "pop_front", "len_utf8", "is_sorted", "binary_search",
+    "iter_mut", "last_mut", "first_mut", "append", "split_off", "is_subset", "union", "intersection", "difference",
+    "get_or_insert", "replace_range", "char", "chars_rev", "abs_diff", "clamp", "sorted", "min_max",
+];
+
+/// Optimal-string-alignment distance (edits and adjacent transpositions), as rustc uses.
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// A misspelling of `name` at distance 1 that is not, and is not near, any other known name.
+fn typo(name: &str, rng: &mut Rng, known: &BTreeSet<String>) -> Option<String> {
+    let chars: Vec<char> = name.chars().collect();
+    for _ in 0..40 {
+        let mut result = chars.clone();
+        match rng.below(3) {
+            0 => {
+                // Swap two neighbouring letters, keeping the first one.
+                if chars.len() < 3 {
+                    continue;
+                }
+                let i = 1 + rng.below(chars.len() - 2);
+                if chars[i] == chars[i + 1] || !chars[i].is_ascii_alphabetic() || !chars[i + 1].is_ascii_alphabetic() {
+                    continue;
+                }
+                result.swap(i, i + 1);
+            }
+            1 => {
+                // Drop a letter, not the first.
+                if chars.len() < 4 {
+                    continue;
+                }
+                let i = 1 + rng.below(chars.len() - 1);
+                if !chars[i].is_ascii_alphabetic() {
+                    continue;
+                }
+                result.remove(i);
+            }
+            _ => {
+                // Double a letter, not the first.
+                let i = 1 + rng.below(chars.len() - 1);
+                if !chars[i].is_ascii_alphabetic() {
+                    continue;
+                }
+                result.insert(i, chars[i]);
+            }
+        }
+        let candidate: String = result.into_iter().collect();
+        if candidate == name || KEYWORDS.contains(&candidate.as_str()) || known.contains(&candidate) {
+            continue;
+        }
+        if distance(&candidate, name) != 1 {
+            continue;
+        }
+        let crowded = known.iter().any(|other| other != name && distance(&candidate, other) <= 1);
+        if crowded {
+            continue;
+        }
+        return Some(candidate);
+    }
+    None
+}
+
+fn choose(
+    sites: &[Site],
+    kinds: &[Kind],
+    wanted: Option<usize>,
+    regions: usize,
+    files: &[SourceFile],
+    rng: &mut Rng,
+) -> Vec<Mutation> {
+    let known: BTreeSet<String> = files
+        .iter()
+        .flat_map(|file| {
+            (0..file.tokens.len())
+                .filter(|i| file.is_ident(*i))
+                .map(|i| file.tok(i).to_string())
+                .collect::<Vec<_>>()
+        })
+        .chain(STD_NAMES.iter().map(|name| name.to_string()))
+        .collect();
+    let mut region_state = vec![RegionState::default(); regions];
+    let mut used_lines = BTreeSet::new();
+    let mut taken = vec![false; sites.len()];
+    let mut chosen = Vec::new();
+    while wanted.map_or(true, |wanted| chosen.len() < wanted) {
+        let mut by_kind: Vec<Vec<usize>> = Vec::new();
+        for kind in kinds {
+            let open: Vec<usize> = (0..sites.len())
+                .filter(|i| !taken[*i] && sites[*i].kind == *kind && compatible(&sites[*i], &region_state, &used_lines))
+                .collect();
+            if !open.is_empty() {
+                by_kind.push(open);
+            }
+        }
+        if by_kind.is_empty() {
+            break;
+        }
+        let open = &by_kind[rng.below(by_kind.len())];
+        let index = open[rng.below(open.len())];
+        taken[index] = true;
+        let site = &sites[index];
+        let typo = match site.rename {
+            Some((start, end)) => match typo(&files[site.file].text[start..end], rng, &known) {
+                Some(name) => Some(name),
+                None => continue,
+            },
+            None => None,
+        };
+        occupy(site, &mut region_state, &mut used_lines);
+        chosen.push(Mutation { site: index, typo });
+    }
+    chosen
+}
+
+/// The output text of every file, and the predicted errors as (code, file, line).
+fn apply(files: &[SourceFile], sites: &[Site], mutations: &[Mutation]) -> (Vec<String>, Vec<(String, usize, usize, usize)>) {
+    let mut edits: Vec<Vec<(usize, usize, String)>> = vec![Vec::new(); files.len()];
+    for mutation in mutations {
+        let site = &sites[mutation.site];
+        if let (Some((start, end)), Some(name)) = (site.rename, &mutation.typo) {
+            edits[site.file].push((start, end, name.clone()));
+        }
+        for (start, end) in &site.deletions {
+            edits[site.file].push((*start, *end, String::new()));
+        }
+    }
+    let mut outputs = Vec::new();
+    let mut shifts: Vec<Vec<(usize, isize)>> = Vec::new();
+    for (f, file) in files.iter().enumerate() {
+        let list = &mut edits[f];
+        list.sort();
+        let mut out = String::new();
+        let mut copied = 0;
+        let mut shift = Vec::new();
+        let mut delta: isize = 0;
+        for (start, end, replacement) in list.iter() {
+            assert!(*start >= copied, "{}: overlapping edits at {}", file.path, start);
+            out.push_str(&file.text[copied..*start]);
+            out.push_str(replacement);
+            copied = *end;
+            delta += replacement.len() as isize - (*end - *start) as isize;
+            shift.push((*end, delta));
+        }
+        out.push_str(&file.text[copied..]);
+        outputs.push(out);
+        shifts.push(shift);
+    }
+    let mut predicted = Vec::new();
+    for (m, mutation) in mutations.iter().enumerate() {
+        for expected in &sites[mutation.site].expected {
+            let delta = shifts[expected.file]
+                .iter()
+                .take_while(|(end, _)| *end <= expected.offset)
+                .last()
+                .map_or(0, |(_, delta)| *delta);
+            let offset = (expected.offset as isize + delta) as usize;
+            let line = outputs[expected.file][..offset].matches('\n').count() + 1;
+            predicted.push((expected.code.clone(), expected.file, line, m));
+        }
+    }
+    (outputs, predicted)
+}
+
+fn write_output(out: &Path, files: &[SourceFile], outputs: &[String], fixture_toml: &str) -> Result<(), String> {
+    if out.exists() {
+        let mut entries = std::fs::read_dir(out).map_err(|e| format!("{}: {}", out.display(), e))?;
+        let empty = entries.next().is_none();
+        if !empty && !out.join("fixture.toml").is_file() {
+            return Err(format!("{} exists and holds no fixture.toml; refusing to overwrite it", out.display()));
+        }
+        let src = out.join("src");
+        if src.exists() {
+            std::fs::remove_dir_all(&src).map_err(|e| format!("{}: {}", src.display(), e))?;
+        }
+    }
+    std::fs::create_dir_all(out.join("src")).map_err(|e| format!("{}: {}", out.display(), e))?;
+    let write = |path: PathBuf, text: &str| std::fs::write(&path, text).map_err(|e| format!("{}: {}", path.display(), e));
+    write(out.join("Cargo.toml"), MANIFEST)?;
+    write(out.join("fixture.toml"), fixture_toml)?;
+    for (file, text) in files.iter().zip(outputs) {
+        write(out.join(&file.path), text)?;
+    }
+    Ok(())
+}
+
+fn fixture_toml(args_seed: u64, requested: &str, mutations: &[Mutation], sites: &[Site], predicted: &[(String, usize, usize, usize)], files: &[SourceFile], tests: usize) -> String {
+    let mut per_kind: BTreeMap<Kind, usize> = BTreeMap::new();
+    for mutation in mutations {
+        *per_kind.entry(sites[mutation.site].kind).or_insert(0) += 1;
+    }
+    let parts: Vec<String> = per_kind.iter().map(|(kind, count)| format!("{} {}", count, kind.phrase())).collect();
+    let lines: usize = files.iter().map(|file| file.text.lines().count()).sum();
+    let codes: BTreeSet<&str> = predicted.iter().map(|p| p.0.as_str()).collect();
+    let description = if mutations.is_empty() {
+        format!(
+            "Generated by tools/fixture-gen --seed {} --errors {}: the clean `shopkeeper` library ({} modules, {} lines, {} unit tests), no errors.",
+            args_seed,
+            requested,
+            files.len() - 1,
+            lines,
+            tests
+        )
+    } else {
+        format!(
+            "Generated by tools/fixture-gen --seed {} --errors {}: the `shopkeeper` library ({} modules, {} lines, {} unit tests) with {} injected mutations, each giving errors that rustc's own suggestions repair ({}).",
+            args_seed,
+            requested,
+            files.len() - 1,
+            lines,
+            tests,
+            mutations.len(),
+            parts.join(", ")
+        )
+    };
+    let codes: Vec<String> = codes.iter().map(|code| format!("\"{}\"", code)).collect();
+    format!(
+        "description = \"{}\"\nexpected_codes = [{}]\nexpected_errors = {}\n",
+        description.replace('\\', "\\\\").replace('"', "\\\""),
+        codes.join(", "),
+        predicted.len()
+    )
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            if entry.file_name() != "target" {
+                copy_dir(&entry.path(), &target)?;
+            }
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs cargo check (and for a clean crate cargo test) on a copy of `out` and compares the
+/// errors with the prediction. Returns whether they match.
+fn verify(out: &Path, files: &[SourceFile], sites: &[Site], mutations: &[Mutation], predicted: &[(String, usize, usize, usize)]) -> Result<bool, String> {
+    let scratch = std::env::temp_dir().join(format!("fixture-gen-verify-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    copy_dir(out, &scratch).map_err(|e| format!("copying to {}: {}", scratch.display(), e))?;
+    let result = verify_in(&scratch, files, sites, mutations, predicted);
+    let _ = std::fs::remove_dir_all(&scratch);
+    result
+}
+
+fn verify_in(dir: &Path, files: &[SourceFile], sites: &[Site], mutations: &[Mutation], predicted: &[(String, usize, usize, usize)]) -> Result<bool, String> {
+    let output = Command::new("cargo")
+        .args(["check", "--all-targets", "--keep-going", "--message-format", "short", "--color", "never"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .output()
+        .map_err(|e| format!("running cargo: {}", e))?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // `src/x.rs:12:5: error[E0425]: message`. The lib and lib-test copies of one error have the
+    // same position and code; their messages must be the same too, or a tool that deduplicates
+    // by message would count the error twice.
+    let mut by_position: BTreeMap<(String, usize, usize, String), BTreeSet<String>> = BTreeMap::new();
+    for line in stderr.lines() {
+        let Some((location, rest)) = line.split_once(": error") else { continue };
+        let mut pieces = location.split(':');
+        let (Some(path), Some(row), Some(col)) = (pieces.next(), pieces.next(), pieces.next()) else { continue };
+        let (Ok(row), Ok(col)) = (row.parse::<usize>(), col.parse::<usize>()) else { continue };
+        let code = match rest.strip_prefix('[') {
+            Some(tail) => tail.split(']').next().unwrap_or("").to_string(),
+            None => "syntax".to_string(),
+        };
+        by_position.entry((path.to_string(), row, col, code)).or_default().insert(line.to_string());
+    }
+    let mut differing = 0;
+    let mut actual: BTreeSet<(String, String, usize, String)> = BTreeSet::new();
+    for ((path, row, _col, code), messages) in by_position {
+        if messages.len() > 1 {
+            differing += 1;
+            eprintln!("  lib and lib-test messages differ: {:?}", messages);
+        }
+        let first = messages.into_iter().next().unwrap();
+        actual.insert((path, code, row, first));
+    }
+    let mut expected: Vec<(String, String, usize, usize)> = predicted
+        .iter()
+        .map(|(code, file, line, m)| (files[*file].path.clone(), code.clone(), *line, *m))
+        .collect();
+    let mut unmatched_actual: Vec<(String, String, usize, String)> = actual.into_iter().collect();
+    // First match on (file, code, line), then on (file, code) within a few lines.
+    for slack in [0usize, 3, 30, usize::MAX] {
+        let mut remaining = Vec::new();
+        for item in expected {
+            let found = unmatched_actual
+                .iter()
+                .position(|a| a.0 == item.0 && a.1 == item.1 && a.2.abs_diff(item.2) <= slack);
+            match found {
+                Some(position) => {
+                    unmatched_actual.remove(position);
+                }
+                None => remaining.push(item),
+            }
+        }
+        expected = remaining;
+    }
+    let matched = predicted.len() - expected.len();
+    eprintln!("verify: {} predicted errors, {} matched", predicted.len(), matched);
+    for item in &expected {
+        let site = &sites[mutations[item.3].site];
+        eprintln!("  missing {} at {}:{} ({} {})", item.1, item.0, item.2, site.kind.name(), site.what);
+    }
+    for item in &unmatched_actual {
+        eprintln!("  unexpected {}", item.3);
+    }
+    let mut ok = expected.is_empty() && unmatched_actual.is_empty() && differing == 0;
+    if mutations.is_empty() {
+        let status = Command::new("cargo")
+            .args(["test", "--quiet", "--color", "never"])
+            .current_dir(dir)
+            .env("CARGO_TARGET_DIR", dir.join("target"))
+            .status()
+            .map_err(|e| format!("running cargo test: {}", e))?;
+        eprintln!("verify: cargo test {}", if status.success() { "passed" } else { "FAILED" });
+        ok &= status.success();
+    }
+    Ok(ok)
+}
+
+fn run() -> Result<bool, String> {
+    let args = parse_args()?;
+    let mut next_region = 0;
+    let files: Vec<SourceFile> = BASE.iter().map(|(path, raw)| sites::load(path, raw, &mut next_region)).collect();
+    let sites = sites::find_sites(&files);
+    let tests = files.iter().map(|file| file.text.matches("#[test]").count()).sum();
+    let mut rng = Rng::new(args.seed);
+    let mutations = match args.errors {
+        Some(0) => Vec::new(),
+        wanted => choose(&sites, &args.kinds, wanted, next_region, &files, &mut rng),
+    };
+    if let Some(wanted) = args.errors {
+        if mutations.len() < wanted {
+            eprintln!("warning: only {} of {} mutations fit", mutations.len(), wanted);
+        }
+    }
+    let (outputs, predicted) = apply(&files, &sites, &mutations);
+    let requested = args.errors.map_or("max".to_string(), |n| n.to_string());
+    let toml = fixture_toml(args.seed, &requested, &mutations, &sites, &predicted, &files, tests);
+    write_output(&args.out, &files, &outputs, &toml)?;
+
+    let mut per_kind: BTreeMap<Kind, (usize, usize)> = BTreeMap::new();
+    for site in &sites {
+        per_kind.entry(site.kind).or_default().1 += 1;
+    }
+    for mutation in &mutations {
+        per_kind.entry(sites[mutation.site].kind).or_default().0 += 1;
+    }
+    let mut per_code: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in &predicted {
+        *per_code.entry(p.0.as_str()).or_insert(0) += 1;
+    }
+    eprintln!("{} mutations, {} predicted errors, written to {}", mutations.len(), predicted.len(), args.out.display());
+    for (kind, (used, available)) in &per_kind {
+        eprintln!("  {:18} {:4} of {:4} sites", kind.name(), used, available);
+    }
+    let codes: Vec<String> = per_code.iter().map(|(code, count)| format!("{} {}", code, count)).collect();
+    eprintln!("  codes: {}", codes.join(", "));
+    if args.list {
+        for (m, mutation) in mutations.iter().enumerate() {
+            let site = &sites[mutation.site];
+            let lines: Vec<String> = predicted.iter().filter(|p| p.3 == m).map(|p| format!("{}:{} {}", files[p.1].path, p.2, p.0)).collect();
+            let typo = mutation.typo.as_ref().map(|t| format!(" -> `{}`", t)).unwrap_or_default();
+            println!("{:18} {}{}  [{}]", site.kind.name(), site.what, typo, lines.join("; "));
+        }
+    }
+    if args.verify {
+        return verify(&args.out, &files, &sites, &mutations, &predicted);
+    }
+    Ok(true)
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(message) => {
+            eprintln!("fixture-gen: {}", message);
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distance_counts_transpositions_once() {
+        assert_eq!(distance("total", "totla"), 1);
+        assert_eq!(distance("total", "totl"), 1);
+        assert_eq!(distance("total", "tottal"), 1);
+        assert_eq!(distance("abc", "xyz"), 3);
+    }
+
+    #[test]
+    fn the_base_has_sites_of_every_kind() {
+        let mut next_region = 0;
+        let files: Vec<SourceFile> = BASE.iter().map(|(path, raw)| sites::load(path, raw, &mut next_region)).collect();
+        let sites = sites::find_sites(&files);
+        for kind in KINDS {
+            assert!(sites.iter().any(|site| site.kind == kind), "no site for {:?}", kind);
+        }
+    }
+
+    #[test]
+    fn same_seed_same_choice() {
+        let mut next_region = 0;
+        let files: Vec<SourceFile> = BASE.iter().map(|(path, raw)| sites::load(path, raw, &mut next_region)).collect();
+        let sites = sites::find_sites(&files);
+        let pick = |seed| {
+            let mut rng = Rng::new(seed);
+            let chosen = choose(&sites, &KINDS, Some(50), next_region, &files, &mut rng);
+            apply(&files, &sites, &chosen).0
+        };
+        assert_eq!(pick(3), pick(3));
+        assert_ne!(pick(3), pick(4));
+    }
+}
