@@ -127,8 +127,8 @@ impl ItemIndex {
         ItemIndex { items }
     }
 
-    pub fn named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Item> + 'a {
-        self.items.iter().filter(move |item| item.name == name)
+    pub fn named(&self, name: &str) -> Vec<&Item> {
+        self.items.iter().filter(|item| item.name == name).collect()
     }
 
     /// The struct, enum or union called `name`, preferring one in the crate of `near`.
@@ -361,7 +361,7 @@ mod tests {
             ),
             ("app/src/main.rs", "fn main() {}\n"),
         ]));
-        let polygon = index.named("Polygon").next().unwrap();
+        let polygon = index.named("Polygon")[0];
         assert_eq!(polygon.kind, ItemKind::Struct);
         assert!(polygon.public);
         assert_eq!(
@@ -372,7 +372,7 @@ mod tests {
             polygon.path_from(Path::new("core-lib/src/lib.rs")),
             "crate::shapes::Polygon"
         );
-        assert!(!index.named("helper").next().unwrap().public);
+        assert!(!index.named("helper")[0].public);
         assert_eq!(
             index.type_named("Polygon", Path::new("app/src/main.rs")),
             Some(polygon)

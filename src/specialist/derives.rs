@@ -101,9 +101,13 @@ fn wanted(diagnostic: &Diagnostic) -> Vec<(String, Vec<&'static str>)> {
             push(type_text, "Clone");
         }
     }
-    // E0599 "no method named `clone` found for struct `Item`".
+    // E0599 "no method named `clone` found for struct `Item`", and "no function or associated
+    // item named `default` found for struct `RetryPolicy`".
     if message.starts_with("no method named `clone`") && names.len() >= 2 {
         push(names[1], "Clone");
+    }
+    if message.starts_with("no function or associated item named `default`") && names.len() >= 2 {
+        push(names[1], "Default");
     }
     found
 }
@@ -339,6 +343,33 @@ mod tests {
                 .contains("#[derive(Debug, PartialEq, Eq, Hash)]\npub struct Key"),
             "{}",
             results[0].1
+        );
+    }
+
+    #[test]
+    fn a_missing_default_constructor_derives_default_through_the_fields() {
+        let text = "pub struct Backoff {\n    pub base: u32,\n}\npub struct Policy {\n    pub backoff: Backoff,\n}\npub fn p() -> Policy {\n    Policy::default()\n}\n";
+        let sources = sources(&[("src/lib.rs", text)]);
+        let error = diagnostic(
+            "E0599",
+            "no function or associated item named `default` found for struct `Policy` in the current scope",
+            span_of(&sources, "src/lib.rs", "default", 0),
+        );
+        let results = outcomes(&MissingDerives, error, &sources);
+        assert_eq!(results.len(), 2);
+        assert!(
+            results[1]
+                .1
+                .contains("#[derive(Default)]\npub struct Backoff"),
+            "{}",
+            results[1].1
+        );
+        assert!(
+            results[1]
+                .1
+                .contains("#[derive(Default)]\npub struct Policy"),
+            "{}",
+            results[1].1
         );
     }
 

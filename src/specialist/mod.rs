@@ -1,8 +1,11 @@
 //! Specialists: pure functions from a scope's diagnostics and sources to proposed fixes.
 
 mod arguments;
+mod conversions;
 mod derives;
 mod fields;
+mod methods;
+mod moves;
 mod mutability;
 mod paths;
 mod suggestion;
@@ -10,8 +13,11 @@ mod suggestion;
 use std::fmt;
 
 pub use arguments::ExtraArguments;
+pub use conversions::Conversions;
 pub use derives::MissingDerives;
 pub use fields::FieldNames;
+pub use methods::RenamedMethods;
+pub use moves::Moves;
 pub use mutability::MissingMut;
 pub use paths::WorkspacePaths;
 pub use suggestion::RustcSuggestions;
@@ -41,6 +47,9 @@ pub fn embedded() -> Vec<Box<dyn Specialist>> {
         Box::new(MissingDerives),
         Box::new(WorkspacePaths),
         Box::new(MissingMut),
+        Box::new(RenamedMethods),
+        Box::new(Moves),
+        Box::new(Conversions),
     ]
 }
 

@@ -1,5 +1,7 @@
 //! Missing `mut` where rustc offers no fix (E0596, E0594, E0384): the nearest `let` of the
-//! binding above the error, in the same file, gets `mut`.
+//! binding above the error, in the same file, gets `mut`; and a binding made by a pattern over a
+//! shared borrow (`match &self.lines { Some(lines) => lines.push(..) }`) gets its borrow made
+//! `&mut`: the nearest two such borrows above the error are the alternatives.
 
 use std::sync::LazyLock;
 
@@ -35,9 +37,8 @@ impl Rule for MissingMut {
     }
 
     fn alternatives(&self, diagnostic: &Diagnostic, sources: &Sources) -> Vec<(String, Vec<Edit>)> {
-        // Behind a reference the binding is not the problem; rustc proposes `&mut` there.
         if diagnostic.message.contains("behind a") {
-            return Vec::new();
+            return borrowed_scrutinees(diagnostic, sources);
         }
         let names = index::backticked(&diagnostic.message);
         // "cannot assign to `p.x`, as `p` is not declared as mutable": the binding is the last.
@@ -75,6 +76,43 @@ impl Rule for MissingMut {
         };
         vec![(format!("declare `{binding}` mutable"), vec![edit])]
     }
+}
+
+static SHARED_BORROW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\bmatch\s+|=\s*|\bin\s+)&([^m\s]|m[^u]|mu[^t]|mut[^\s])").expect("valid regex")
+});
+
+/// Shared borrows that a pattern above the error destructures, nearest first, made `&mut`.
+fn borrowed_scrutinees(diagnostic: &Diagnostic, sources: &Sources) -> Vec<(String, Vec<Edit>)> {
+    let Some(primary) = &diagnostic.primary else {
+        return Vec::new();
+    };
+    let Some(text) = sources.get(&primary.file) else {
+        return Vec::new();
+    };
+    // Only within the enclosing function.
+    let function = text[..primary.byte_start].rfind("fn ").unwrap_or(0);
+    let mut borrows: Vec<usize> = SHARED_BORROW
+        .find_iter(&text[function..primary.byte_start])
+        .map(|found| function + found.start() + found.as_str().find('&').unwrap_or(0) + 1)
+        .collect();
+    borrows.reverse();
+    borrows
+        .into_iter()
+        .take(2)
+        .map(|at| {
+            let edit = Edit {
+                file: primary.file.clone(),
+                start: at,
+                end: at,
+                replacement: "mut ".to_owned(),
+            };
+            (
+                "borrow the destructured value mutably".to_owned(),
+                vec![edit],
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,14 +1,15 @@
-//! Names the workspace still defines but elsewhere: an item moved to another module (E0432,
-//! E0433), or a `use` deleted (E0412, E0422, E0423, E0425, E0433). Every definition of the name in
-//! the workspace's index is an alternative: the import's path corrected, or a `use` line added.
+//! Names the workspace still defines but elsewhere: an item or module moved (E0432, E0433), or a
+//! `use` deleted (E0412, E0422, E0423, E0425, E0433). Every definition of the name in the
+//! workspace's index is an alternative: a `use` statement rewritten with each name's new path, a
+//! qualified path replaced in place, or a `use` line added.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Span};
 use crate::edit::Edit;
-use crate::index::{self, ItemIndex};
+use crate::index::{self, Item, ItemIndex};
 use crate::patch::Sources;
 use crate::plan::Scope;
 
-use super::{Rule, Specialist, propose_with, replace, text_of};
+use super::{Rule, Specialist, propose_with};
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct WorkspacePaths;
@@ -23,6 +24,98 @@ impl Specialist for WorkspacePaths {
     }
 }
 
+fn is_ident(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// The path around a span: `a::b::c` extended over `::`-joined segments on both sides.
+fn path_region(text: &str, span: &Span) -> (usize, usize) {
+    let mut start = span.byte_start;
+    loop {
+        let before = &text[..start];
+        let Some(rest) = before.strip_suffix("::") else {
+            break;
+        };
+        let segment = rest.len()
+            - rest
+                .chars()
+                .rev()
+                .take_while(|c| is_ident(*c))
+                .map(char::len_utf8)
+                .sum::<usize>();
+        if segment == rest.len() {
+            break;
+        }
+        start = segment;
+    }
+    let mut end = span.byte_end;
+    while let Some(rest) = text[end..].strip_prefix("::") {
+        let segment: usize = rest
+            .chars()
+            .take_while(|c| is_ident(*c))
+            .map(char::len_utf8)
+            .sum();
+        if segment == 0 {
+            break;
+        }
+        end += 2 + segment;
+    }
+    (start, end)
+}
+
+/// The `use` statement around byte `at`, as `(start, end)` with `end` after its `;`.
+fn use_statement(text: &str, at: usize) -> Option<(usize, usize)> {
+    let start = text[..at].rfind(';').map_or(0, |n| n + 1);
+    let start = start + text[start..at].find("use ")?;
+    let head = text[text[..start].rfind('\n').map_or(0, |n| n + 1)..start].trim();
+    if !(head.is_empty() || head == "pub" || head.starts_with("pub(")) {
+        return None;
+    }
+    let end = at + text[at..].find(';')? + 1;
+    Some((start, end))
+}
+
+/// The names a `use` tree brings in: `(leaf, alias)`; `None` for trees too complex to rewrite.
+fn leaves(tree: &str) -> Option<Vec<(String, Option<String>)>> {
+    let tree: String = tree.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (prefix, inside) = match tree.split_once('{') {
+        Some((prefix, rest)) => (prefix, rest.strip_suffix('}')?),
+        None => ("", tree.as_str()),
+    };
+    if inside.contains('{') || inside.contains('*') {
+        return None;
+    }
+    let parts: Vec<&str> = if prefix.is_empty() {
+        vec![inside]
+    } else {
+        inside.split(',').collect()
+    };
+    let mut out = Vec::new();
+    for part in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        let (path, alias) = match part.split_once(" as ") {
+            Some((path, alias)) => (path.trim(), Some(alias.trim().to_owned())),
+            None => (part, None),
+        };
+        let leaf = path.rsplit("::").next()?.trim();
+        if leaf == "self" || leaf.is_empty() {
+            return None;
+        }
+        out.push((leaf.to_owned(), alias));
+    }
+    Some(out)
+}
+
+/// The definitions of `name` usable from `file`: not in `file` itself, types and functions first.
+fn definitions<'i>(index: &'i ItemIndex, name: &str, file: &std::path::Path) -> Vec<&'i Item> {
+    let mut found: Vec<&Item> = index
+        .named(name)
+        .into_iter()
+        .filter(|item| item.file != file)
+        .collect();
+    found.sort_by_key(|item| (item.kind == index::ItemKind::Mod, !item.public));
+    found
+}
+
 impl Rule for WorkspacePaths {
     fn codes(&self) -> &'static [&'static str] {
         &[
@@ -34,62 +127,118 @@ impl Rule for WorkspacePaths {
         let Some(primary) = &diagnostic.primary else {
             return Vec::new();
         };
-        let Some(spanned) = text_of(sources, primary) else {
-            return Vec::new();
-        };
-        // The missing name: the last segment of the span (`crate::old::Thing` → `Thing`), or the
-        // one the message names.
-        let name = spanned.rsplit("::").next().unwrap_or(spanned).trim();
-        let name = if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
-            index::backticked(&diagnostic.message)
-                .last()
-                .map_or("", |n| n.rsplit("::").next().unwrap_or(n))
-        } else {
-            name
-        };
-        if name.is_empty() {
-            return Vec::new();
-        }
-        let index = ItemIndex::build(sources);
         let file = &primary.file;
-        let text = sources.get(file).unwrap_or_default();
-        let in_use_line = line_of(text, primary.byte_start)
-            .trim_start()
-            .starts_with("use ")
-            || line_of(text, primary.byte_start)
-                .trim_start()
-                .starts_with("pub use ");
+        let Some(text) = sources.get(file) else {
+            return Vec::new();
+        };
+        let index = ItemIndex::build(sources);
+        if let Some((start, end)) = use_statement(text, primary.byte_start) {
+            return rewrite_use(&index, text, file, start, end)
+                .into_iter()
+                .collect();
+        }
+        let (start, end) = path_region(text, primary);
+        let region = &text[start..end];
+        let segments: Vec<&str> = region.split("::").collect();
         let mut out = Vec::new();
-        for item in index.named(name) {
-            if item.file == *file {
-                continue;
+        if segments.len() > 1 {
+            // A qualified path: replace it up to the first segment the workspace defines as an
+            // item (a type, function or constant) with that item's path.
+            let unresolved = text[primary.byte_start..primary.byte_end]
+                .rsplit("::")
+                .next()
+                .unwrap_or("");
+            let from = segments.iter().position(|s| *s == unresolved).unwrap_or(0);
+            for (n, segment) in segments.iter().enumerate().skip(from) {
+                let items = definitions(&index, segment, file);
+                let items: Vec<&&Item> = items
+                    .iter()
+                    .filter(|item| item.kind != index::ItemKind::Mod)
+                    .collect();
+                if items.is_empty() {
+                    continue;
+                }
+                let rest: String = segments[n + 1..].iter().map(|s| format!("::{s}")).collect();
+                for item in items {
+                    let path = item.path_from(file);
+                    let edit = Edit {
+                        file: file.clone(),
+                        start,
+                        end,
+                        replacement: format!("{path}{rest}"),
+                    };
+                    out.push((format!("`{segment}` is defined at `{path}`"), vec![edit]));
+                }
+                break;
             }
+            return out;
+        }
+        // A bare name: import it.
+        let name = region;
+        let at = index::use_insertion_point(text);
+        for item in definitions(&index, name, file) {
             let path = item.path_from(file);
-            if in_use_line && spanned.contains("::") {
-                out.push((
-                    format!("`{name}` is defined at `{path}`"),
-                    vec![replace(primary, &path)],
-                ));
-            } else if !in_use_line {
-                let at = index::use_insertion_point(text);
-                let edit = Edit {
-                    file: file.clone(),
-                    start: at,
-                    end: at,
-                    replacement: format!("use {path};\n"),
-                };
-                out.push((format!("import `{path}`"), vec![edit]));
-            }
+            let edit = Edit {
+                file: file.clone(),
+                start: at,
+                end: at,
+                replacement: format!("use {path};\n"),
+            };
+            out.push((format!("import `{path}`"), vec![edit]));
         }
         out
     }
 }
 
-/// The line holding byte `at`.
-fn line_of(text: &str, at: usize) -> &str {
-    let start = text[..at].rfind('\n').map_or(0, |n| n + 1);
-    let end = text[at..].find('\n').map_or(text.len(), |n| at + n);
-    &text[start..end]
+/// Rewrites a `use` statement with one `use` per name, each at the path the workspace defines it
+/// at now; `None` when some name is defined nowhere or the tree is too complex.
+fn rewrite_use(
+    index: &ItemIndex,
+    text: &str,
+    file: &std::path::Path,
+    start: usize,
+    end: usize,
+) -> Option<(String, Vec<Edit>)> {
+    let statement = &text[start..end];
+    let tree = statement
+        .trim_start_matches("pub ")
+        .strip_prefix("use ")?
+        .strip_suffix(';')?
+        .trim();
+    let visibility = &text[text[..start].rfind('\n').map_or(0, |n| n + 1)..start];
+    let line_start = start - visibility.len();
+    let indent: String = visibility
+        .chars()
+        .take_while(|c| c.is_whitespace())
+        .collect();
+    let visibility = visibility.trim();
+    let prefix = if visibility.is_empty() {
+        String::new()
+    } else {
+        format!("{visibility} ")
+    };
+    let mut lines = Vec::new();
+    let mut paths = Vec::new();
+    for (leaf, alias) in leaves(tree)? {
+        let item = definitions(index, &leaf, file).into_iter().next()?;
+        let path = item.path_from(file);
+        let alias = alias.map_or(String::new(), |a| format!(" as {a}"));
+        lines.push(format!("{indent}{prefix}use {path}{alias};"));
+        paths.push(path);
+    }
+    let edit = Edit {
+        file: file.to_owned(),
+        start: line_start,
+        end,
+        replacement: lines.join("\n"),
+    };
+    Some((
+        format!(
+            "import from where the workspace defines it: {}",
+            paths.join(", ")
+        ),
+        vec![edit],
+    ))
 }
 
 #[cfg(test)]
@@ -97,59 +246,70 @@ mod tests {
     use super::*;
     use crate::specialist::testing::{diagnostic, outcomes, sources, span_of};
 
-    fn workspace() -> Sources {
+    fn workspace(report: &str) -> Sources {
         sources(&[
-            ("src/lib.rs", "pub mod shapes;\npub mod report;\n"),
-            ("src/shapes/mod.rs", "pub mod circle;\n"),
+            ("src/lib.rs", "pub mod geometry;\npub mod report;\n"),
+            ("src/geometry/mod.rs", "pub mod round;\npub mod angular;\n"),
             (
-                "src/shapes/circle.rs",
+                "src/geometry/round.rs",
                 "pub struct Circle {\n    pub r: f64,\n}\n",
             ),
             (
-                "src/report.rs",
-                "//! Reports.\nuse crate::geometry::Circle;\n\npub fn area(c: &Circle) -> f64 {\n    c.r * c.r\n}\n",
+                "src/geometry/angular.rs",
+                "pub struct Rect;\nimpl Rect {\n    pub fn unit() -> Rect {\n        Rect\n    }\n}\n",
             ),
+            ("src/report.rs", report),
         ])
     }
 
     #[test]
-    fn a_moved_item_gets_its_import_path_corrected() {
-        let sources = workspace();
+    fn a_use_of_a_deleted_module_is_rewritten_name_by_name() {
+        let sources = workspace(
+            "//! Reports.\n    pub use crate::shapes::{Circle, Rect as Square};\n\nfn f() {}\n",
+        );
         let error = diagnostic(
             "E0432",
-            "unresolved import `crate::geometry`",
-            span_of(&sources, "src/report.rs", "crate::geometry::Circle", 0),
+            "unresolved import `crate::shapes`",
+            span_of(&sources, "src/report.rs", "crate::shapes", 0),
         );
         let results = outcomes(&WorkspacePaths, error, &sources);
-        assert_eq!(results.len(), 1);
+        assert_eq!(
+            results[0].1,
+            "//! Reports.\n    pub use crate::geometry::round::Circle;\n    pub use crate::geometry::angular::Rect as Square;\n\nfn f() {}\n"
+        );
+    }
+
+    #[test]
+    fn a_qualified_path_is_replaced_in_place() {
+        let sources =
+            workspace("pub fn unit() -> f64 {\n    let _ = shapes::Rect::unit();\n    1.0\n}\n");
+        let error = diagnostic(
+            "E0433",
+            "cannot find `Rect` in `shapes`",
+            span_of(&sources, "src/report.rs", "Rect", 0),
+        );
+        let results = outcomes(&WorkspacePaths, error, &sources);
         assert!(
             results[0]
                 .1
-                .contains("use crate::shapes::circle::Circle;\n"),
+                .contains("let _ = crate::geometry::angular::Rect::unit();"),
             "{}",
             results[0].1
         );
     }
 
     #[test]
-    fn a_name_used_without_its_use_gets_one() {
-        let sources = sources(&[
-            ("src/lib.rs", "pub mod shapes;\npub mod report;\n"),
-            ("src/shapes.rs", "pub struct Circle;\n"),
-            (
-                "src/report.rs",
-                "//! Reports.\n\npub fn unit() -> Circle {\n    Circle\n}\n",
-            ),
-        ]);
+    fn a_bare_name_gets_a_use_line() {
+        let sources = workspace("//! Reports.\n\npub fn unit() -> Rect {\n    Rect\n}\n");
         let error = diagnostic(
             "E0412",
-            "cannot find type `Circle` in this scope",
-            span_of(&sources, "src/report.rs", "Circle", 0),
+            "cannot find type `Rect` in this scope",
+            span_of(&sources, "src/report.rs", "Rect", 0),
         );
         let results = outcomes(&WorkspacePaths, error, &sources);
         assert_eq!(
             results[0].1,
-            "//! Reports.\nuse crate::shapes::Circle;\n\npub fn unit() -> Circle {\n    Circle\n}\n"
+            "//! Reports.\nuse crate::geometry::angular::Rect;\n\npub fn unit() -> Rect {\n    Rect\n}\n"
         );
     }
 }
