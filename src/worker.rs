@@ -19,7 +19,7 @@ use crate::parse::ParsedCheck;
 use crate::patch::{Patch, Sources};
 use crate::plan::Scope;
 use crate::pool::WorktreePool;
-use crate::specialist::Specialist;
+use crate::specialist::{Specialist, Tier};
 use crate::verdict::{self, RejectReason, Verdict};
 
 /// What every worker of a round shares. Owned data only: workers hold no reference into the
@@ -200,15 +200,34 @@ impl Round {
 /// What a worker found, before it becomes a report.
 #[derive(Debug, Default)]
 struct Findings {
-    chosen: Choice,
-    /// What the gate saw resolved by the final patch.
+    /// Targets fixed, with how.
+    fixed: Vec<(Identity, String)>,
+    /// Targets not fixed, with why.
+    rejected: Vec<(Identity, String)>,
+    /// The final edits (the stage's base included) and every target they fix.
+    edits: Vec<Edit>,
+    targets: Vec<Identity>,
+    /// What the gate saw resolved by the final edits.
     resolved: Vec<Identity>,
-    /// How each chosen proposal was fixed, follow-ups included.
-    labels: std::collections::BTreeMap<usize, String>,
-    patch: Option<Patch>,
     gate_runs: usize,
-    /// Per proposal, why its alternatives failed.
-    rejections: Vec<Option<String>>,
+}
+
+/// Fixes a search builds on: every candidate of the search is gated with them applied.
+#[derive(Debug, Default)]
+struct Stage {
+    edits: Vec<Edit>,
+    targets: Vec<Identity>,
+}
+
+/// Removes one occurrence of `identity` from `pool`, saying whether there was one.
+fn take(pool: &mut Vec<Identity>, identity: &Identity) -> bool {
+    match pool.iter().position(|i| i == identity) {
+        Some(at) => {
+            pool.swap_remove(at);
+            true
+        }
+        None => false,
+    }
 }
 
 /// Runs one scope to its report. Errors are only those of the machinery (git, cargo failing to
@@ -221,9 +240,14 @@ pub async fn run_worker(round: Arc<Round>, scope: Scope) -> Result<WorkerReport,
         diagnostics: scope.diagnostics.len(),
     });
 
-    let (proposals, mut refused) = propose(&round, &scope);
-    let candidates = proposals.iter().map(|p| p.alternatives.len()).sum();
-    if proposals.is_empty() {
+    let (compiler, rules, mut refused) = propose(&round, &scope);
+    let candidates: usize = compiler
+        .iter()
+        .chain(&rules)
+        .map(|p| p.alternatives.len())
+        .sum();
+    let addressed: BTreeSet<&Identity> = compiler.iter().chain(&rules).map(|p| &p.target).collect();
+    if addressed.is_empty() {
         round.emit(Event::WorkerBlocked {
             round: round.number,
             scope: scope.id.clone(),
@@ -236,43 +260,76 @@ pub async fn run_worker(round: Arc<Round>, scope: Scope) -> Result<WorkerReport,
             message: format!(
                 "{candidates} candidate fix{} for {} of {} errors",
                 if candidates == 1 { "" } else { "es" },
-                proposals.len(),
+                addressed.len(),
                 scope.diagnostics.len()
             ),
         });
     }
-    let proposals = Arc::new(proposals);
-    let findings = search(&round, &scope.id, &proposals).await?;
+    // Stage one: rustc's own suggestions. Stage two: the rules' guesses, only for what stage one
+    // left, gated on top of its fixes. The rules thus cost gate runs only where rustc had nothing.
+    let first = search(
+        &round,
+        &scope.id,
+        &Arc::new(compiler),
+        Arc::new(Stage::default()),
+    )
+    .await?;
+    let mut covered: Vec<Identity> = first.resolved.clone();
+    covered.extend(first.fixed.iter().map(|(identity, _)| identity.clone()));
+    let left: Vec<Proposal> = rules
+        .into_iter()
+        .filter(|p| !take(&mut covered, &p.target))
+        .collect();
+    let second = if left.is_empty() {
+        None
+    } else {
+        let base = Stage {
+            edits: first.edits.clone(),
+            targets: first.targets.clone(),
+        };
+        Some(search(&round, &scope.id, &Arc::new(left), Arc::new(base)).await?)
+    };
+    let gate_runs = first.gate_runs + second.as_ref().map_or(0, |s| s.gate_runs);
+    let mut fixed_pool: Vec<(Identity, String)> = first.fixed.clone();
+    let mut rejected: Vec<(Identity, String)> = first.rejected.clone();
+    let last = match second {
+        Some(second) if !second.fixed.is_empty() => {
+            fixed_pool.extend(second.fixed.iter().cloned());
+            rejected.splice(0..0, second.rejected.iter().cloned());
+            second
+        }
+        Some(second) => {
+            rejected.splice(0..0, second.rejected.iter().cloned());
+            first
+        }
+        None => first,
+    };
+    let patch = if fixed_pool.is_empty() {
+        None
+    } else {
+        Patch::from_edits(&round.sources, &last.edits).ok()
+    };
 
-    let fixed_targets: BTreeSet<usize> = findings.chosen.iter().map(|&(p, _)| p).collect();
     let mut fixed = Vec::new();
     let mut unfixed = Vec::new();
-    let mut claimed = vec![false; proposals.len()];
     for diagnostic in &scope.diagnostics {
         let identity = diagnostic.identity();
-        // Equal identities map to distinct proposals, in order.
-        let proposal =
-            (0..proposals.len()).find(|&p| !claimed[p] && proposals[p].target == identity);
-        if let Some(p) = proposal {
-            claimed[p] = true;
-            if fixed_targets.contains(&p) {
-                fixed.push(Fix {
-                    target: identity,
-                    position: diagnostic.position(),
-                    how: findings.labels.get(&p).cloned().unwrap_or_default(),
-                });
-                continue;
-            }
-            let reason = findings.rejections[p]
-                .clone()
-                .unwrap_or_else(|| "its fix conflicted with another fix of the scope".to_owned());
-            unfixed.push((identity, reason));
-        } else {
-            let reason = refused
-                .remove(&identity)
-                .unwrap_or_else(|| "no specialist proposed a fix".to_owned());
-            unfixed.push((identity, reason));
+        if let Some(at) = fixed_pool.iter().position(|(i, _)| *i == identity) {
+            let (_, how) = fixed_pool.swap_remove(at);
+            fixed.push(Fix {
+                target: identity,
+                position: diagnostic.position(),
+                how,
+            });
+            continue;
         }
+        let reason = rejected
+            .iter()
+            .find(|(i, _)| *i == identity)
+            .map(|(_, why)| why.clone())
+            .or_else(|| refused.remove(&identity))
+            .unwrap_or_else(|| "no specialist proposed a fix".to_owned());
+        unfixed.push((identity, reason));
     }
     let summary = match (fixed.len(), scope.diagnostics.len()) {
         (0, total) => format!("fixed none of {total}"),
@@ -286,31 +343,36 @@ pub async fn run_worker(round: Arc<Round>, scope: Scope) -> Result<WorkerReport,
         summary,
         fixed,
         unfixed,
-        patch: findings.patch,
-        resolved: findings.resolved,
-        gate_runs: findings.gate_runs,
+        patch,
+        resolved: last.resolved,
+        gate_runs,
         candidates,
         duration_ms: started.elapsed().as_millis() as u64,
     })
 }
 
-/// Every specialist's proposals, alternatives merged per diagnostic, minus those the meaning
-/// guard refuses (whose reasons are kept per diagnostic).
+/// Every specialist's proposals in two tiers (rustc's own, the rules'), alternatives merged per
+/// diagnostic within a tier, minus those the meaning guard refuses (whose reasons are kept).
 fn propose(
     round: &Round,
     scope: &Scope,
-) -> (Vec<Proposal>, std::collections::BTreeMap<Identity, String>) {
-    let mut proposals: Vec<Proposal> = Vec::new();
+) -> (
+    Vec<Proposal>,
+    Vec<Proposal>,
+    std::collections::BTreeMap<Identity, String>,
+) {
+    let mut tiers: [Vec<Proposal>; 2] = [Vec::new(), Vec::new()];
     for specialist in round.specialists.iter() {
+        let tier = &mut tiers[usize::from(specialist.tier() == Tier::Rule)];
         for proposal in specialist.propose(scope, &round.sources) {
-            match proposals.iter_mut().find(|p| p.target == proposal.target) {
+            match tier.iter_mut().find(|p| p.target == proposal.target) {
                 Some(existing) => existing.alternatives.extend(proposal.alternatives),
-                None => proposals.push(proposal),
+                None => tier.push(proposal),
             }
         }
     }
     let mut refused = std::collections::BTreeMap::new();
-    for proposal in &mut proposals {
+    for proposal in tiers.iter_mut().flatten() {
         proposal.alternatives.retain(|alternative| {
             match candidate::check_meaning(alternative, &round.sources) {
                 Ok(()) => true,
@@ -321,8 +383,10 @@ fn propose(
             }
         });
     }
-    proposals.retain(|proposal| !proposal.alternatives.is_empty());
-    (proposals, refused)
+    let [mut compiler, mut rules] = tiers;
+    compiler.retain(|proposal| !proposal.alternatives.is_empty());
+    rules.retain(|proposal| !proposal.alternatives.is_empty());
+    (compiler, rules, refused)
 }
 
 fn describe(verdict: &Verdict) -> String {
@@ -347,10 +411,16 @@ async fn search(
     round: &Arc<Round>,
     scope: &str,
     proposals: &Arc<Vec<Proposal>>,
+    base: Arc<Stage>,
 ) -> Result<Findings, GateError> {
-    let mut findings = Findings {
-        rejections: vec![None; proposals.len()],
-        ..Findings::default()
+    let mut findings = Findings::default();
+    let mut rejections: Vec<Option<String>> = vec![None; proposals.len()];
+    let with_base = |edits: Vec<Edit>, targets: Vec<Identity>| {
+        let mut all_edits = base.edits.clone();
+        all_edits.extend(edits);
+        let mut all_targets = base.targets.clone();
+        all_targets.extend(targets);
+        (all_edits, all_targets)
     };
     let (singles, multis): (Vec<usize>, Vec<usize>) =
         (0..proposals.len()).partition(|&p| proposals[p].alternatives.len() == 1);
@@ -360,7 +430,9 @@ async fn search(
     let mut alone: Vec<usize> = Vec::new();
     for &p in &singles {
         let edits = &proposals[p].alternatives[0].edits;
-        if edit::conflict(&Round::edits_of(proposals, &batch), edits) {
+        let mut taken = Round::edits_of(proposals, &batch);
+        taken.extend(base.edits.iter().cloned());
+        if edit::conflict(&taken, edits) {
             alone.push(p);
         } else {
             batch.push((p, 0));
@@ -372,10 +444,13 @@ async fn search(
         let round = Arc::clone(round);
         let proposals = Arc::clone(proposals);
         let scope = scope.to_owned();
+        let base = Arc::clone(&base);
         tasks.spawn(async move {
             let label = Round::label_of(&proposals, &choice);
-            let targets = Round::targets_of(&proposals, &choice);
-            let edits = Round::edits_of(&proposals, &choice);
+            let mut targets = base.targets.clone();
+            targets.extend(Round::targets_of(&proposals, &choice));
+            let mut edits = base.edits.clone();
+            edits.extend(Round::edits_of(&proposals, &choice));
             let judged = round.judge(&scope, &label, edits, &targets).await;
             (choice, judged)
         });
@@ -421,7 +496,7 @@ async fn search(
                     best[p] = Some((a, judged));
                 }
             } else if best[p].is_none() {
-                findings.rejections[p] = Some(describe(&judged.verdict));
+                rejections[p] = Some(describe(&judged.verdict));
             }
         }
         if !first_pass || alone.is_empty() {
@@ -472,7 +547,7 @@ async fn search(
         None
     } else {
         let label = format!("{} fixes together", together.len());
-        let targets = Round::targets_of(proposals, &together);
+        let (_, targets) = with_base(Vec::new(), Round::targets_of(proposals, &together));
         round
             .judge_combination(
                 scope,
@@ -504,7 +579,7 @@ async fn search(
                 Some(resolved_by(&judged.verdict))
             } else {
                 let label = Round::label_of(proposals, &vec![(p, a)]);
-                let targets = Round::targets_of(proposals, &attempt);
+                let (_, targets) = with_base(Vec::new(), Round::targets_of(proposals, &attempt));
                 round
                     .judge_combination(
                         scope,
@@ -524,17 +599,35 @@ async fn search(
                     with_follow_ups(&proposals[p].alternatives[a].label, &judged.follow_ups),
                 ));
             } else {
-                findings.rejections[p] =
+                rejections[p] =
                     Some("its fix passed alone but not with the scope's other fixes".to_owned());
             }
         }
     }
-    if !chosen.is_empty() {
-        findings.patch = Patch::from_edits(&round.sources, &edits).ok();
+    let labels: std::collections::BTreeMap<usize, String> = labels.into_iter().collect();
+    for (p, proposal) in proposals.iter().enumerate() {
+        match labels.get(&p) {
+            Some(how) if chosen.iter().any(|(q, _)| *q == p) => {
+                findings.fixed.push((proposal.target.clone(), how.clone()));
+            }
+            _ => {
+                let why = rejections[p].clone().unwrap_or_else(|| {
+                    "its fix conflicted with another fix of the scope".to_owned()
+                });
+                findings.rejected.push((proposal.target.clone(), why));
+            }
+        }
     }
-    findings.chosen = chosen;
+    let (edits, targets) = if chosen.is_empty() {
+        with_base(Vec::new(), Vec::new())
+    } else {
+        // The judged edits carry the base already.
+        let (_, targets) = with_base(Vec::new(), Round::targets_of(proposals, &chosen));
+        (edits, targets)
+    };
+    findings.edits = edits;
+    findings.targets = targets;
     findings.resolved = resolved;
-    findings.labels = labels.into_iter().collect();
     Ok(findings)
 }
 

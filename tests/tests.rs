@@ -4,4 +4,5 @@ mod cli;
 mod gate;
 mod interrupt;
 mod recorded;
+mod specialists;
 mod util;

@@ -28,10 +28,23 @@ use crate::edit::Edit;
 use crate::patch::Sources;
 use crate::plan::Scope;
 
+/// Whose knowledge a proposal comes from, which decides when it is tried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tier {
+    /// rustc's own suggestions: tried first.
+    Compiler,
+    /// Rules' guesses: tried only for what rustc's suggestions left unfixed.
+    Rule,
+}
+
 /// A kind of worker's expertise. It proposes; the gate decides. It does no I/O, so that it can be
 /// tested on recorded diagnostics and run on any thread.
 pub trait Specialist: Send + Sync + fmt::Debug {
     fn name(&self) -> &'static str;
+
+    fn tier(&self) -> Tier {
+        Tier::Rule
+    }
 
     /// Proposals for the diagnostics of `scope` this specialist can address, in scope order.
     fn propose(&self, scope: &Scope, sources: &Sources) -> Vec<Proposal>;

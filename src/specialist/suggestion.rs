@@ -4,7 +4,7 @@ use crate::candidate::{Alternative, Proposal};
 use crate::patch::Sources;
 use crate::plan::Scope;
 
-use super::Specialist;
+use super::{Specialist, Tier};
 
 /// rustc's suggestions as alternatives. Unlike `cargo fix`, MaybeIncorrect suggestions are tried
 /// too, since the gate (not the applicability) decides; MachineApplicable ones come first.
@@ -14,6 +14,10 @@ pub struct RustcSuggestions;
 impl Specialist for RustcSuggestions {
     fn name(&self) -> &'static str {
         "rustc-suggestions"
+    }
+
+    fn tier(&self) -> Tier {
+        Tier::Compiler
     }
 
     fn propose(&self, scope: &Scope, _sources: &Sources) -> Vec<Proposal> {
