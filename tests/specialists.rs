@@ -410,14 +410,10 @@ fn option_string_from_str() {
             &["set_location(&mut a, Some(\"server room\".to_string()));"],
         ),
     ];
-    // A string literal with a space is not taken for an atomic expression, so it is wrapped in
-    // parentheses: equivalent, but not the text intended.
     assert_eq!(
         ranks(&proposed, &intended),
-        [Some(1), Some(1), Some(1), None]
+        [Some(1), Some(1), Some(1), Some(1)]
     );
-    let parenthesized = "set_location(&mut a, Some((\"server room\").to_string()));";
-    assert_eq!(proposed[3].rank_of("src/lib.rs", &[parenthesized]), Some(1));
 }
 
 #[test]

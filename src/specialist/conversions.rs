@@ -97,9 +97,12 @@ impl Rule for Conversions {
         if expression.contains('\n') || expression.is_empty() {
             return Vec::new();
         }
-        let atomic = expression
-            .chars()
-            .all(|c| c.is_alphanumeric() || "_.\"()&'".contains(c));
+        let literal =
+            expression.len() > 1 && expression.starts_with('"') && expression.ends_with('"');
+        let atomic = literal
+            || expression
+                .chars()
+                .all(|c| c.is_alphanumeric() || "_.\"()&'".contains(c));
         let e = if atomic {
             expression.to_owned()
         } else {
@@ -160,5 +163,9 @@ mod tests {
             ["(a + b).into()", "f64::from(a + b)", "(a + b) as f64"]
         );
         assert_eq!(rewrites("Item", "&Item", "i"), ["i.clone()", "*i"]);
+        assert_eq!(
+            rewrites("Option<String>", "&str", "\"server room\""),
+            ["Some(\"server room\".to_string())"]
+        );
     }
 }

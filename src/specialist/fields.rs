@@ -57,7 +57,7 @@ impl Rule for FieldNames {
             && !text[primary.byte_end..].trim_start().starts_with(':');
         candidates
             .into_iter()
-            .take(4)
+            .take(6)
             .map(|field| {
                 let replacement = if shorthand {
                     format!("{field}: {wrong}")
