@@ -89,12 +89,20 @@ pub fn lex(text: &str) -> (Vec<Token>, Vec<Marker>) {
             } else {
                 i = skip_quoted(bytes, i, b'"');
             }
-            tokens.push(Token { kind: Kind::Str, start, end: i });
+            tokens.push(Token {
+                kind: Kind::Str,
+                start,
+                end: i,
+            });
             continue;
         }
         if c == b'"' {
             i = skip_quoted(bytes, i + 1, b'"');
-            tokens.push(Token { kind: Kind::Str, start, end: i });
+            tokens.push(Token {
+                kind: Kind::Str,
+                start,
+                end: i,
+            });
             continue;
         }
         if c == b'\'' {
@@ -103,20 +111,27 @@ pub fn lex(text: &str) -> (Vec<Token>, Vec<Marker>) {
             let mut chars = rest.char_indices();
             let first = chars.next();
             let second = chars.next();
-            let is_char = match (first, second) {
-                (Some((_, '\\')), _) => true,
-                (Some(_), Some((_, '\''))) => true,
-                _ => false,
-            };
+            let is_char = matches!(
+                (first, second),
+                (Some((_, '\\')), _) | (Some(_), Some((_, '\'')))
+            );
             if is_char {
                 i = skip_quoted(bytes, i + 1, b'\'');
-                tokens.push(Token { kind: Kind::Char, start, end: i });
+                tokens.push(Token {
+                    kind: Kind::Char,
+                    start,
+                    end: i,
+                });
             } else {
                 i += 1;
                 while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
                     i += 1;
                 }
-                tokens.push(Token { kind: Kind::Lifetime, start, end: i });
+                tokens.push(Token {
+                    kind: Kind::Lifetime,
+                    start,
+                    end: i,
+                });
             }
             continue;
         }
@@ -124,14 +139,19 @@ pub fn lex(text: &str) -> (Vec<Token>, Vec<Marker>) {
             while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
                 i += 1;
             }
-            tokens.push(Token { kind: Kind::Ident, start, end: i });
+            tokens.push(Token {
+                kind: Kind::Ident,
+                start,
+                end: i,
+            });
             continue;
         }
         if c.is_ascii_digit() {
             let mut previous = b'0';
             while i < bytes.len() {
                 let b = bytes[i];
-                let exponent_sign = (b == b'-' || b == b'+') && (previous == b'e' || previous == b'E');
+                let exponent_sign =
+                    (b == b'-' || b == b'+') && (previous == b'e' || previous == b'E');
                 let fraction = b == b'.' && i + 1 < bytes.len() && bytes[i + 1].is_ascii_digit();
                 if b.is_ascii_alphanumeric() || b == b'_' || exponent_sign || fraction {
                     previous = b;
@@ -140,7 +160,11 @@ pub fn lex(text: &str) -> (Vec<Token>, Vec<Marker>) {
                     break;
                 }
             }
-            tokens.push(Token { kind: Kind::Num, start, end: i });
+            tokens.push(Token {
+                kind: Kind::Num,
+                start,
+                end: i,
+            });
             continue;
         }
         if c >= 0x80 {
@@ -155,7 +179,11 @@ pub fn lex(text: &str) -> (Vec<Token>, Vec<Marker>) {
             1
         };
         i += len;
-        tokens.push(Token { kind: Kind::Punct, start, end: i });
+        tokens.push(Token {
+            kind: Kind::Punct,
+            start,
+            end: i,
+        });
     }
     (tokens, markers)
 }
@@ -205,14 +233,36 @@ mod tests {
     use super::*;
 
     fn texts(source: &str) -> Vec<String> {
-        lex(source).0.iter().map(|t| source[t.start..t.end].to_string()).collect()
+        lex(source)
+            .0
+            .iter()
+            .map(|t| source[t.start..t.end].to_string())
+            .collect()
     }
 
     #[test]
     fn lexes_the_tricky_parts() {
         assert_eq!(
             texts("a..=b 'x' 'a '\\n' 1e-9 0..n 2.0_f64 x.0 \"q\\\"\" r#\"s\"# /* c */ ::"),
-            ["a", "..=", "b", "'x'", "'a", "'\\n'", "1e-9", "0", "..", "n", "2.0_f64", "x", ".", "0", "\"q\\\"\"", "r#\"s\"#", "::"]
+            [
+                "a",
+                "..=",
+                "b",
+                "'x'",
+                "'a",
+                "'\\n'",
+                "1e-9",
+                "0",
+                "..",
+                "n",
+                "2.0_f64",
+                "x",
+                ".",
+                "0",
+                "\"q\\\"\"",
+                "r#\"s\"#",
+                "::"
+            ]
         );
         let (_, markers) = lex("let /*@m:E0596*/mut x = 1; // /*@no*/");
         assert_eq!(markers.len(), 1);

@@ -28,7 +28,6 @@ const BASE: &[(&str, &str)] = &[
     ("src/grades.rs", include_str!("../base/src/grades.rs")),
     ("src/graph.rs", include_str!("../base/src/graph.rs")),
     ("src/inventory.rs", include_str!("../base/src/inventory.rs")),
-    ("src/library.rs", include_str!("../base/src/library.rs")),
     ("src/matrix.rs", include_str!("../base/src/matrix.rs")),
     ("src/money.rs", include_str!("../base/src/money.rs")),
     ("src/orders.rs", include_str!("../base/src/orders.rs")),
@@ -70,23 +69,38 @@ fn parse_args() -> Result<Args, String> {
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{} needs a value", arg));
         match arg.as_str() {
-            "--seed" => seed = Some(value()?.parse::<u64>().map_err(|e| format!("--seed: {}", e))?),
+            "--seed" => {
+                seed = Some(
+                    value()?
+                        .parse::<u64>()
+                        .map_err(|e| format!("--seed: {}", e))?,
+                )
+            }
             "--errors" => {
                 let text = value()?;
-                errors = Some(if text == "max" { None } else { Some(text.parse::<usize>().map_err(|e| format!("--errors: {}", e))?) });
+                errors = Some(if text == "max" {
+                    None
+                } else {
+                    Some(
+                        text.parse::<usize>()
+                            .map_err(|e| format!("--errors: {}", e))?,
+                    )
+                });
             }
             "--out" => out = Some(PathBuf::from(value()?)),
             "--kinds" => {
                 kinds = value()?
                     .split(',')
-                    .map(|name| Kind::from_name(name.trim()).ok_or_else(|| format!("unknown kind {}", name)))
+                    .map(|name| {
+                        Kind::from_name(name.trim()).ok_or_else(|| format!("unknown kind {}", name))
+                    })
                     .collect::<Result<_, _>>()?
             }
             "--verify" => verify = true,
             "--list" => list = true,
             "--help-kinds" => {
                 for kind in KINDS {
-                    println!("{:18} {}", kind.name(), kind.phrase());
+                    println!("{:18} {}", kind.name(), &kind.phrase(2)[2..]);
                 }
                 std::process::exit(0);
             }
@@ -106,6 +120,9 @@ fn parse_args() -> Result<Args, String> {
         list,
     })
 }
+
+/// A predicted error: code, file index, 1-based line, index of the mutation that causes it.
+type Prediction = (String, usize, usize, usize);
 
 /// One applied mutation.
 struct Mutation {
@@ -147,36 +164,234 @@ fn occupy(site: &Site, regions: &mut [RegionState], used_lines: &mut BTreeSet<(u
 }
 
 const KEYWORDS: &[&str] = &[
-    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
-    "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super",
-    "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box",
-    "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "union", "gen",
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "union", "gen",
 ];
 
 /// Names from std that a typo must not land on or near, besides the crate's own identifiers.
 const STD_NAMES: &[&str] = &[
-    "pow", "powf", "powi", "sqrt", "abs", "min", "max", "len", "get", "set", "push", "pop", "map", "iter",
-    "into_iter", "iter_mut", "sum", "product", "count", "rev", "zip", "skip", "take", "step_by", "chain", "cycle",
-    "fold", "all", "any", "find", "position", "filter", "filter_map", "flat_map", "flatten", "last", "first", "nth",
-    "peek", "next", "collect", "cloned", "copied", "clone", "to_owned", "to_string", "as_str", "as_ref", "as_mut",
-    "borrow", "unwrap", "expect", "unwrap_or", "unwrap_or_default", "unwrap_or_else", "ok", "err", "ok_or",
-    "ok_or_else", "and_then", "or_else", "is_some", "is_none", "is_ok", "is_err", "map_err", "map_or", "split",
-    "splitn", "rsplit", "split_once", "rsplit_once", "lines", "chars", "bytes", "trim", "trim_start", "trim_end",
-    "starts_with", "ends_with", "contains", "replace", "rfind", "parse", "insert", "remove", "entry", "or_insert",
-    "or_default", "keys", "values", "values_mut", "sort", "sort_by", "sort_by_key", "sort_unstable", "dedup",
-    "retain", "truncate", "extend", "drain", "clear", "is_empty", "join", "concat", "repeat", "reverse", "windows",
-    "chunks", "swap", "split_at", "signum", "round", "floor", "ceil", "trunc", "fract", "exp", "ln", "log", "log10",
-    "log2", "sin", "cos", "tan", "min_by", "max_by", "min_by_key", "max_by_key", "cmp", "partial_cmp", "eq", "ne",
-    "lt", "le", "gt", "ge", "then", "then_with", "to_lowercase", "to_uppercase", "to_ascii_lowercase",
-    "to_ascii_uppercase", "is_alphabetic", "is_alphanumeric", "is_numeric", "is_whitespace", "is_ascii_digit",
-    "push_str", "capacity", "with_capacity", "resize", "get_mut", "contains_key", "as_slice", "to_vec",
-    "saturating_sub", "saturating_add", "checked_sub", "checked_add", "wrapping_add", "enumerate", "into_keys",
-    "into_values", "eq_ignore_ascii_case", "from", "into", "new", "default", "fmt", "write", "writeln", "format",
-    "read", "hash", "sub", "add", "mul", "div", "rem", "neg", "not", "index", "deref", "drop", "as_deref",
-    "split_whitespace", "char_indices", "rposition", "take_while", "skip_while", "extend_from_slice", "fill",
-    "inspect", "scan", "push_back", "push_front", "pop_back", "pop_front", "len_utf8", "is_sorted", "binary_search",
-    "iter_mut", "last_mut", "first_mut", "append", "split_off", "is_subset", "union", "intersection", "difference",
-    "get_or_insert", "replace_range", "char", "chars_rev", "abs_diff", "clamp", "sorted", "min_max",
+    "pow",
+    "powf",
+    "powi",
+    "sqrt",
+    "abs",
+    "min",
+    "max",
+    "len",
+    "get",
+    "set",
+    "push",
+    "pop",
+    "map",
+    "iter",
+    "into_iter",
+    "iter_mut",
+    "sum",
+    "product",
+    "count",
+    "rev",
+    "zip",
+    "skip",
+    "take",
+    "step_by",
+    "chain",
+    "cycle",
+    "fold",
+    "all",
+    "any",
+    "find",
+    "position",
+    "filter",
+    "filter_map",
+    "flat_map",
+    "flatten",
+    "last",
+    "first",
+    "nth",
+    "peek",
+    "next",
+    "collect",
+    "cloned",
+    "copied",
+    "clone",
+    "to_owned",
+    "to_string",
+    "as_str",
+    "as_ref",
+    "as_mut",
+    "borrow",
+    "unwrap",
+    "expect",
+    "unwrap_or",
+    "unwrap_or_default",
+    "unwrap_or_else",
+    "ok",
+    "err",
+    "ok_or",
+    "ok_or_else",
+    "and_then",
+    "or_else",
+    "is_some",
+    "is_none",
+    "is_ok",
+    "is_err",
+    "map_err",
+    "map_or",
+    "split",
+    "splitn",
+    "rsplit",
+    "split_once",
+    "rsplit_once",
+    "lines",
+    "chars",
+    "bytes",
+    "trim",
+    "trim_start",
+    "trim_end",
+    "starts_with",
+    "ends_with",
+    "contains",
+    "replace",
+    "rfind",
+    "parse",
+    "insert",
+    "remove",
+    "entry",
+    "or_insert",
+    "or_default",
+    "keys",
+    "values",
+    "values_mut",
+    "sort",
+    "sort_by",
+    "sort_by_key",
+    "sort_unstable",
+    "dedup",
+    "retain",
+    "truncate",
+    "extend",
+    "drain",
+    "clear",
+    "is_empty",
+    "join",
+    "concat",
+    "repeat",
+    "reverse",
+    "windows",
+    "chunks",
+    "swap",
+    "split_at",
+    "signum",
+    "round",
+    "floor",
+    "ceil",
+    "trunc",
+    "fract",
+    "exp",
+    "ln",
+    "log",
+    "log10",
+    "log2",
+    "sin",
+    "cos",
+    "tan",
+    "min_by",
+    "max_by",
+    "min_by_key",
+    "max_by_key",
+    "cmp",
+    "partial_cmp",
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "then",
+    "then_with",
+    "to_lowercase",
+    "to_uppercase",
+    "to_ascii_lowercase",
+    "to_ascii_uppercase",
+    "is_alphabetic",
+    "is_alphanumeric",
+    "is_numeric",
+    "is_whitespace",
+    "is_ascii_digit",
+    "push_str",
+    "capacity",
+    "with_capacity",
+    "resize",
+    "get_mut",
+    "contains_key",
+    "as_slice",
+    "to_vec",
+    "saturating_sub",
+    "saturating_add",
+    "checked_sub",
+    "checked_add",
+    "wrapping_add",
+    "enumerate",
+    "into_keys",
+    "into_values",
+    "eq_ignore_ascii_case",
+    "from",
+    "into",
+    "new",
+    "default",
+    "fmt",
+    "write",
+    "writeln",
+    "format",
+    "read",
+    "hash",
+    "sub",
+    "add",
+    "mul",
+    "div",
+    "rem",
+    "neg",
+    "not",
+    "index",
+    "deref",
+    "drop",
+    "as_deref",
+    "split_whitespace",
+    "char_indices",
+    "rposition",
+    "take_while",
+    "skip_while",
+    "extend_from_slice",
+    "fill",
+    "inspect",
+    "scan",
+    "push_back",
+    "push_front",
+    "pop_back",
+    "pop_front",
+    "len_utf8",
+    "is_sorted",
+    "binary_search",
+    "iter_mut",
+    "last_mut",
+    "first_mut",
+    "append",
+    "split_off",
+    "is_subset",
+    "union",
+    "intersection",
+    "difference",
+    "get_or_insert",
+    "replace_range",
+    "char",
+    "chars_rev",
+    "abs_diff",
+    "clamp",
+    "sorted",
+    "min_max",
 ];
 
 /// Optimal-string-alignment distance (edits and adjacent transpositions), as rustc uses.
@@ -187,13 +402,15 @@ fn distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
             }
@@ -214,7 +431,10 @@ fn typo(name: &str, rng: &mut Rng, known: &BTreeSet<String>) -> Option<String> {
                     continue;
                 }
                 let i = 1 + rng.below(chars.len() - 2);
-                if chars[i] == chars[i + 1] || !chars[i].is_ascii_alphabetic() || !chars[i + 1].is_ascii_alphabetic() {
+                if chars[i] == chars[i + 1]
+                    || !chars[i].is_ascii_alphabetic()
+                    || !chars[i + 1].is_ascii_alphabetic()
+                {
                     continue;
                 }
                 result.swap(i, i + 1);
@@ -240,13 +460,16 @@ fn typo(name: &str, rng: &mut Rng, known: &BTreeSet<String>) -> Option<String> {
             }
         }
         let candidate: String = result.into_iter().collect();
-        if candidate == name || KEYWORDS.contains(&candidate.as_str()) || known.contains(&candidate) {
+        if candidate == name || KEYWORDS.contains(&candidate.as_str()) || known.contains(&candidate)
+        {
             continue;
         }
         if distance(&candidate, name) != 1 {
             continue;
         }
-        let crowded = known.iter().any(|other| other != name && distance(&candidate, other) <= 1);
+        let crowded = known
+            .iter()
+            .any(|other| other != name && distance(&candidate, other) <= 1);
         if crowded {
             continue;
         }
@@ -277,11 +500,15 @@ fn choose(
     let mut used_lines = BTreeSet::new();
     let mut taken = vec![false; sites.len()];
     let mut chosen = Vec::new();
-    while wanted.map_or(true, |wanted| chosen.len() < wanted) {
+    while wanted.is_none_or(|wanted| chosen.len() < wanted) {
         let mut by_kind: Vec<Vec<usize>> = Vec::new();
         for kind in kinds {
             let open: Vec<usize> = (0..sites.len())
-                .filter(|i| !taken[*i] && sites[*i].kind == *kind && compatible(&sites[*i], &region_state, &used_lines))
+                .filter(|i| {
+                    !taken[*i]
+                        && sites[*i].kind == *kind
+                        && compatible(&sites[*i], &region_state, &used_lines)
+                })
                 .collect();
             if !open.is_empty() {
                 by_kind.push(open);
@@ -308,7 +535,11 @@ fn choose(
 }
 
 /// The output text of every file, and the predicted errors as (code, file, line).
-fn apply(files: &[SourceFile], sites: &[Site], mutations: &[Mutation]) -> (Vec<String>, Vec<(String, usize, usize, usize)>) {
+fn apply(
+    files: &[SourceFile],
+    sites: &[Site],
+    mutations: &[Mutation],
+) -> (Vec<String>, Vec<Prediction>) {
     let mut edits: Vec<Vec<(usize, usize, String)>> = vec![Vec::new(); files.len()];
     for mutation in mutations {
         let site = &sites[mutation.site];
@@ -329,7 +560,12 @@ fn apply(files: &[SourceFile], sites: &[Site], mutations: &[Mutation]) -> (Vec<S
         let mut shift = Vec::new();
         let mut delta: isize = 0;
         for (start, end, replacement) in list.iter() {
-            assert!(*start >= copied, "{}: overlapping edits at {}", file.path, start);
+            assert!(
+                *start >= copied,
+                "{}: overlapping edits at {}",
+                file.path,
+                start
+            );
             out.push_str(&file.text[copied..*start]);
             out.push_str(replacement);
             copied = *end;
@@ -356,12 +592,21 @@ fn apply(files: &[SourceFile], sites: &[Site], mutations: &[Mutation]) -> (Vec<S
     (outputs, predicted)
 }
 
-fn write_output(out: &Path, files: &[SourceFile], outputs: &[String], fixture_toml: &str) -> Result<(), String> {
+fn write_output(
+    out: &Path,
+    files: &[SourceFile],
+    outputs: &[String],
+    fixture_toml: &str,
+) -> Result<(), String> {
     if out.exists() {
-        let mut entries = std::fs::read_dir(out).map_err(|e| format!("{}: {}", out.display(), e))?;
+        let mut entries =
+            std::fs::read_dir(out).map_err(|e| format!("{}: {}", out.display(), e))?;
         let empty = entries.next().is_none();
         if !empty && !out.join("fixture.toml").is_file() {
-            return Err(format!("{} exists and holds no fixture.toml; refusing to overwrite it", out.display()));
+            return Err(format!(
+                "{} exists and holds no fixture.toml; refusing to overwrite it",
+                out.display()
+            ));
         }
         let src = out.join("src");
         if src.exists() {
@@ -369,7 +614,9 @@ fn write_output(out: &Path, files: &[SourceFile], outputs: &[String], fixture_to
         }
     }
     std::fs::create_dir_all(out.join("src")).map_err(|e| format!("{}: {}", out.display(), e))?;
-    let write = |path: PathBuf, text: &str| std::fs::write(&path, text).map_err(|e| format!("{}: {}", path.display(), e));
+    let write = |path: PathBuf, text: &str| {
+        std::fs::write(&path, text).map_err(|e| format!("{}: {}", path.display(), e))
+    };
     write(out.join("Cargo.toml"), MANIFEST)?;
     write(out.join("fixture.toml"), fixture_toml)?;
     for (file, text) in files.iter().zip(outputs) {
@@ -378,12 +625,23 @@ fn write_output(out: &Path, files: &[SourceFile], outputs: &[String], fixture_to
     Ok(())
 }
 
-fn fixture_toml(args_seed: u64, requested: &str, mutations: &[Mutation], sites: &[Site], predicted: &[(String, usize, usize, usize)], files: &[SourceFile], tests: usize) -> String {
+fn fixture_toml(
+    args_seed: u64,
+    requested: &str,
+    mutations: &[Mutation],
+    sites: &[Site],
+    predicted: &[Prediction],
+    files: &[SourceFile],
+    tests: usize,
+) -> String {
     let mut per_kind: BTreeMap<Kind, usize> = BTreeMap::new();
     for mutation in mutations {
         *per_kind.entry(sites[mutation.site].kind).or_insert(0) += 1;
     }
-    let parts: Vec<String> = per_kind.iter().map(|(kind, count)| format!("{} {}", count, kind.phrase())).collect();
+    let parts: Vec<String> = per_kind
+        .iter()
+        .map(|(kind, count)| kind.phrase(*count))
+        .collect();
     let lines: usize = files.iter().map(|file| file.text.lines().count()).sum();
     let codes: BTreeSet<&str> = predicted.iter().map(|p| p.0.as_str()).collect();
     let description = if mutations.is_empty() {
@@ -434,7 +692,13 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
 
 /// Runs cargo check (and for a clean crate cargo test) on a copy of `out` and compares the
 /// errors with the prediction. Returns whether they match.
-fn verify(out: &Path, files: &[SourceFile], sites: &[Site], mutations: &[Mutation], predicted: &[(String, usize, usize, usize)]) -> Result<bool, String> {
+fn verify(
+    out: &Path,
+    files: &[SourceFile],
+    sites: &[Site],
+    mutations: &[Mutation],
+    predicted: &[Prediction],
+) -> Result<bool, String> {
     let scratch = std::env::temp_dir().join(format!("fixture-gen-verify-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);
     copy_dir(out, &scratch).map_err(|e| format!("copying to {}: {}", scratch.display(), e))?;
@@ -443,9 +707,23 @@ fn verify(out: &Path, files: &[SourceFile], sites: &[Site], mutations: &[Mutatio
     result
 }
 
-fn verify_in(dir: &Path, files: &[SourceFile], sites: &[Site], mutations: &[Mutation], predicted: &[(String, usize, usize, usize)]) -> Result<bool, String> {
+fn verify_in(
+    dir: &Path,
+    files: &[SourceFile],
+    sites: &[Site],
+    mutations: &[Mutation],
+    predicted: &[Prediction],
+) -> Result<bool, String> {
     let output = Command::new("cargo")
-        .args(["check", "--all-targets", "--keep-going", "--message-format", "short", "--color", "never"])
+        .args([
+            "check",
+            "--all-targets",
+            "--keep-going",
+            "--message-format",
+            "short",
+            "--color",
+            "never",
+        ])
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", dir.join("target"))
         .output()
@@ -454,17 +732,28 @@ fn verify_in(dir: &Path, files: &[SourceFile], sites: &[Site], mutations: &[Muta
     // `src/x.rs:12:5: error[E0425]: message`. The lib and lib-test copies of one error have the
     // same position and code; their messages must be the same too, or a tool that deduplicates
     // by message would count the error twice.
-    let mut by_position: BTreeMap<(String, usize, usize, String), BTreeSet<String>> = BTreeMap::new();
+    let mut by_position: BTreeMap<(String, usize, usize, String), BTreeSet<String>> =
+        BTreeMap::new();
     for line in stderr.lines() {
-        let Some((location, rest)) = line.split_once(": error") else { continue };
+        let Some((location, rest)) = line.split_once(": error") else {
+            continue;
+        };
         let mut pieces = location.split(':');
-        let (Some(path), Some(row), Some(col)) = (pieces.next(), pieces.next(), pieces.next()) else { continue };
-        let (Ok(row), Ok(col)) = (row.parse::<usize>(), col.parse::<usize>()) else { continue };
+        let (Some(path), Some(row), Some(col)) = (pieces.next(), pieces.next(), pieces.next())
+        else {
+            continue;
+        };
+        let (Ok(row), Ok(col)) = (row.parse::<usize>(), col.parse::<usize>()) else {
+            continue;
+        };
         let code = match rest.strip_prefix('[') {
             Some(tail) => tail.split(']').next().unwrap_or("").to_string(),
             None => "syntax".to_string(),
         };
-        by_position.entry((path.to_string(), row, col, code)).or_default().insert(line.to_string());
+        by_position
+            .entry((path.to_string(), row, col, code))
+            .or_default()
+            .insert(line.to_string());
     }
     let mut differing = 0;
     let mut actual: BTreeSet<(String, String, usize, String)> = BTreeSet::new();
@@ -498,15 +787,61 @@ fn verify_in(dir: &Path, files: &[SourceFile], sites: &[Site], mutations: &[Muta
         expected = remaining;
     }
     let matched = predicted.len() - expected.len();
-    eprintln!("verify: {} predicted errors, {} matched", predicted.len(), matched);
+    eprintln!(
+        "verify: {} predicted errors, {} matched",
+        predicted.len(),
+        matched
+    );
     for item in &expected {
         let site = &sites[mutations[item.3].site];
-        eprintln!("  missing {} at {}:{} ({} {})", item.1, item.0, item.2, site.kind.name(), site.what);
+        eprintln!(
+            "  missing {} at {}:{} ({} {})",
+            item.1,
+            item.0,
+            item.2,
+            site.kind.name(),
+            site.what
+        );
     }
     for item in &unmatched_actual {
         eprintln!("  unexpected {}", item.3);
     }
-    let mut ok = expected.is_empty() && unmatched_actual.is_empty() && differing == 0;
+    // Every error must carry a suggestion the repair can apply (MachineApplicable or
+    // MaybeIncorrect). A plain substring test on cargo's JSON lines is enough for that.
+    let json = Command::new("cargo")
+        .args([
+            "check",
+            "--all-targets",
+            "--keep-going",
+            "--message-format",
+            "json",
+            "--color",
+            "never",
+        ])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .output()
+        .map_err(|e| format!("running cargo: {}", e))?;
+    let mut without_suggestion = BTreeSet::new();
+    for line in String::from_utf8_lossy(&json.stdout).lines() {
+        let error = line.contains("\"reason\":\"compiler-message\"")
+            && line.contains("\"level\":\"error\"");
+        let suggested = line.contains("\"suggestion_applicability\":\"MachineApplicable\"")
+            || line.contains("\"suggestion_applicability\":\"MaybeIncorrect\"");
+        if error && !suggested {
+            let rendered = line.split("\"rendered\":\"").nth(1).unwrap_or("");
+            let text = rendered.replace("\\n", "\n");
+            let head: Vec<&str> = text.lines().take(2).map(str::trim).collect();
+            without_suggestion.insert(head.join(" "));
+        }
+    }
+    for item in &without_suggestion {
+        eprintln!("  no usable suggestion: {}", item);
+    }
+    let mut ok = expected.is_empty()
+        && unmatched_actual.is_empty()
+        && differing == 0
+        && without_suggestion.is_empty();
     if mutations.is_empty() {
         let status = Command::new("cargo")
             .args(["test", "--quiet", "--color", "never"])
@@ -514,7 +849,10 @@ fn verify_in(dir: &Path, files: &[SourceFile], sites: &[Site], mutations: &[Muta
             .env("CARGO_TARGET_DIR", dir.join("target"))
             .status()
             .map_err(|e| format!("running cargo test: {}", e))?;
-        eprintln!("verify: cargo test {}", if status.success() { "passed" } else { "FAILED" });
+        eprintln!(
+            "verify: cargo test {}",
+            if status.success() { "passed" } else { "FAILED" }
+        );
         ok &= status.success();
     }
     Ok(ok)
@@ -523,9 +861,15 @@ fn verify_in(dir: &Path, files: &[SourceFile], sites: &[Site], mutations: &[Muta
 fn run() -> Result<bool, String> {
     let args = parse_args()?;
     let mut next_region = 0;
-    let files: Vec<SourceFile> = BASE.iter().map(|(path, raw)| sites::load(path, raw, &mut next_region)).collect();
+    let files: Vec<SourceFile> = BASE
+        .iter()
+        .map(|(path, raw)| sites::load(path, raw, &mut next_region))
+        .collect();
     let sites = sites::find_sites(&files);
-    let tests = files.iter().map(|file| file.text.matches("#[test]").count()).sum();
+    let tests = files
+        .iter()
+        .map(|file| file.text.matches("#[test]").count())
+        .sum();
     let mut rng = Rng::new(args.seed);
     let mutations = match args.errors {
         Some(0) => Vec::new(),
@@ -533,12 +877,18 @@ fn run() -> Result<bool, String> {
     };
     if let Some(wanted) = args.errors {
         if mutations.len() < wanted {
-            eprintln!("warning: only {} of {} mutations fit", mutations.len(), wanted);
+            eprintln!(
+                "warning: only {} of {} mutations fit",
+                mutations.len(),
+                wanted
+            );
         }
     }
     let (outputs, predicted) = apply(&files, &sites, &mutations);
     let requested = args.errors.map_or("max".to_string(), |n| n.to_string());
-    let toml = fixture_toml(args.seed, &requested, &mutations, &sites, &predicted, &files, tests);
+    let toml = fixture_toml(
+        args.seed, &requested, &mutations, &sites, &predicted, &files, tests,
+    );
     write_output(&args.out, &files, &outputs, &toml)?;
 
     let mut per_kind: BTreeMap<Kind, (usize, usize)> = BTreeMap::new();
@@ -552,18 +902,40 @@ fn run() -> Result<bool, String> {
     for p in &predicted {
         *per_code.entry(p.0.as_str()).or_insert(0) += 1;
     }
-    eprintln!("{} mutations, {} predicted errors, written to {}", mutations.len(), predicted.len(), args.out.display());
+    eprintln!(
+        "{} mutations, {} predicted errors, written to {}",
+        mutations.len(),
+        predicted.len(),
+        args.out.display()
+    );
     for (kind, (used, available)) in &per_kind {
         eprintln!("  {:18} {:4} of {:4} sites", kind.name(), used, available);
     }
-    let codes: Vec<String> = per_code.iter().map(|(code, count)| format!("{} {}", code, count)).collect();
+    let codes: Vec<String> = per_code
+        .iter()
+        .map(|(code, count)| format!("{} {}", code, count))
+        .collect();
     eprintln!("  codes: {}", codes.join(", "));
     if args.list {
         for (m, mutation) in mutations.iter().enumerate() {
             let site = &sites[mutation.site];
-            let lines: Vec<String> = predicted.iter().filter(|p| p.3 == m).map(|p| format!("{}:{} {}", files[p.1].path, p.2, p.0)).collect();
-            let typo = mutation.typo.as_ref().map(|t| format!(" -> `{}`", t)).unwrap_or_default();
-            println!("{:18} {}{}  [{}]", site.kind.name(), site.what, typo, lines.join("; "));
+            let lines: Vec<String> = predicted
+                .iter()
+                .filter(|p| p.3 == m)
+                .map(|p| format!("{}:{} {}", files[p.1].path, p.2, p.0))
+                .collect();
+            let typo = mutation
+                .typo
+                .as_ref()
+                .map(|t| format!(" -> `{}`", t))
+                .unwrap_or_default();
+            println!(
+                "{:18} {}{}  [{}]",
+                site.kind.name(),
+                site.what,
+                typo,
+                lines.join("; ")
+            );
         }
     }
     if args.verify {
@@ -598,17 +970,27 @@ mod tests {
     #[test]
     fn the_base_has_sites_of_every_kind() {
         let mut next_region = 0;
-        let files: Vec<SourceFile> = BASE.iter().map(|(path, raw)| sites::load(path, raw, &mut next_region)).collect();
+        let files: Vec<SourceFile> = BASE
+            .iter()
+            .map(|(path, raw)| sites::load(path, raw, &mut next_region))
+            .collect();
         let sites = sites::find_sites(&files);
         for kind in KINDS {
-            assert!(sites.iter().any(|site| site.kind == kind), "no site for {:?}", kind);
+            assert!(
+                sites.iter().any(|site| site.kind == kind),
+                "no site for {:?}",
+                kind
+            );
         }
     }
 
     #[test]
     fn same_seed_same_choice() {
         let mut next_region = 0;
-        let files: Vec<SourceFile> = BASE.iter().map(|(path, raw)| sites::load(path, raw, &mut next_region)).collect();
+        let files: Vec<SourceFile> = BASE
+            .iter()
+            .map(|(path, raw)| sites::load(path, raw, &mut next_region))
+            .collect();
         let sites = sites::find_sites(&files);
         let pick = |seed| {
             let mut rng = Rng::new(seed);

@@ -72,23 +72,27 @@ impl Kind {
         }
     }
 
-    /// A short phrase for the fixture description.
-    pub fn phrase(self) -> &'static str {
-        match self {
-            Kind::LocalTypo => "local-name typos",
-            Kind::MethodTypo => "method-name typos",
-            Kind::FieldTypo => "field-access typos",
-            Kind::StructFieldTypo => "struct-literal field typos",
-            Kind::MethodParens => "method calls without parentheses",
-            Kind::RemoveMut => "missing `mut`",
-            Kind::RemoveClone => "removed `.clone()`",
-            Kind::RemoveRef => "removed `&`",
-            Kind::RemoveToString => "removed `.to_string()`",
-            Kind::RemoveDerive => "removed derives",
-            Kind::RemoveUse => "deleted `use` lines",
-            Kind::ImportTypo => "import typos",
-            Kind::RemoveLifetime => "removed lifetimes",
-        }
+    /// A short phrase for the fixture description, for `count` of them.
+    pub fn phrase(self, count: usize) -> String {
+        let (one, many) = match self {
+            Kind::LocalTypo => ("local-name typo", "local-name typos"),
+            Kind::MethodTypo => ("method-name typo", "method-name typos"),
+            Kind::FieldTypo => ("field-access typo", "field-access typos"),
+            Kind::StructFieldTypo => ("struct-literal field typo", "struct-literal field typos"),
+            Kind::MethodParens => (
+                "method call without parentheses",
+                "method calls without parentheses",
+            ),
+            Kind::RemoveMut => ("missing `mut`", "missing `mut`s"),
+            Kind::RemoveClone => ("removed `.clone()`", "removed `.clone()`s"),
+            Kind::RemoveRef => ("removed `&`", "removed `&`s"),
+            Kind::RemoveToString => ("removed `.to_string()`", "removed `.to_string()`s"),
+            Kind::RemoveDerive => ("removed derive", "removed derives"),
+            Kind::RemoveUse => ("deleted `use` line", "deleted `use` lines"),
+            Kind::ImportTypo => ("import typo", "import typos"),
+            Kind::RemoveLifetime => ("removed lifetime", "removed lifetimes"),
+        };
+        format!("{} {}", count, if count == 1 { one } else { many })
     }
 
     pub fn from_name(name: &str) -> Option<Kind> {
@@ -98,7 +102,11 @@ impl Kind {
     pub fn is_typo(self) -> bool {
         matches!(
             self,
-            Kind::LocalTypo | Kind::MethodTypo | Kind::FieldTypo | Kind::StructFieldTypo | Kind::ImportTypo
+            Kind::LocalTypo
+                | Kind::MethodTypo
+                | Kind::FieldTypo
+                | Kind::StructFieldTypo
+                | Kind::ImportTypo
         )
     }
 }
@@ -182,7 +190,11 @@ impl SourceFile {
     pub fn line_range(&self, offset: usize) -> (usize, usize) {
         let line = self.line_of(offset);
         let start = self.line_starts[line - 1];
-        let end = self.line_starts.get(line).copied().unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
         (start, end)
     }
 }
@@ -193,10 +205,26 @@ pub fn load(path: &str, raw: &str, next_region: &mut usize) -> SourceFile {
     let mut text = String::with_capacity(raw.len());
     let mut marker_offsets = Vec::new();
     let mut copied = 0;
+    // A marker goes with the whitespace after it, so that `(/*@r*/ &x)` and a marker that
+    // rustfmt put on a line of its own both leave the code as it was written without them.
+    // When that whitespace holds a line break, the spaces before a marker that follows code
+    // go too: `overrides /*@c*/\n    .clone()` becomes `overrides.clone()`.
     for marker in &raw_markers {
-        text.push_str(&raw[copied..marker.start]);
+        let mut start = marker.start;
+        let mut end = marker.end;
+        while end < raw.len() && raw.as_bytes()[end].is_ascii_whitespace() {
+            end += 1;
+        }
+        let line_start = raw[..start].rfind('\n').map_or(0, |i| i + 1);
+        let at_line_start = raw[line_start..start].trim().is_empty();
+        if raw[marker.end..end].contains('\n') && !at_line_start {
+            while start > copied && raw.as_bytes()[start - 1] == b' ' {
+                start -= 1;
+            }
+        }
+        text.push_str(&raw[copied..start]);
         marker_offsets.push((text.len(), marker.body.clone()));
-        copied = marker.end;
+        copied = end;
     }
     text.push_str(&raw[copied..]);
     let (tokens, leftover) = lex(&text);
@@ -350,17 +378,37 @@ pub fn find_sites(files: &[SourceFile]) -> Vec<Site> {
         site.lines.sort();
         site.lines.dedup();
     }
-    sites.sort_by_key(|site| (site.kind, site.file, site.rename.map(|r| r.0).or(site.deletions.first().map(|d| d.0))));
+    sites.sort_by_key(|site| {
+        (
+            site.kind,
+            site.file,
+            site.rename
+                .map(|r| r.0)
+                .or(site.deletions.first().map(|d| d.0)),
+        )
+    });
     sites
 }
 
-fn simple(kind: Kind, f: usize, file: &SourceFile, index: usize, occ: Occ, code: &str, what: String) -> Site {
+fn simple(
+    kind: Kind,
+    f: usize,
+    file: &SourceFile,
+    index: usize,
+    occ: Occ,
+    code: &str,
+    what: String,
+) -> Site {
     let token = &file.tokens[index];
     Site {
         kind,
         file: f,
         deletions: Vec::new(),
-        rename: if kind.is_typo() { Some((token.start, token.end)) } else { None },
+        rename: if kind.is_typo() {
+            Some((token.start, token.end))
+        } else {
+            None
+        },
         lines: vec![(f, file.token_line(index))],
         occupancy: vec![(file.region_of[index].expect("site outside a function"), occ)],
         expected: vec![expect(code, f, token.start)],
@@ -382,16 +430,46 @@ fn auto_sites(f: usize, file: &SourceFile, fields: &BTreeSet<String>, sites: &mu
         }
         let call = file.is(i + 2, "(");
         if call && name.len() >= 4 {
-            sites.push(simple(Kind::MethodTypo, f, file, i + 1, Occ::Dependent, "E0599", format!("method `{}`", name)));
+            sites.push(simple(
+                Kind::MethodTypo,
+                f,
+                file,
+                i + 1,
+                Occ::Dependent,
+                "E0599",
+                format!("method `{}`", name),
+            ));
         }
-        if call && file.is(i + 3, ")") && !fields.contains(name) && name != "len" {
-            let mut site = simple(Kind::MethodParens, f, file, i + 1, Occ::Dependent, "E0615", format!("call `{}()`", name));
-            site.deletions.push((file.tokens[i + 2].start, file.tokens[i + 3].end));
+        if call
+            && file.is(i + 3, ")")
+            && !fields.contains(name)
+            && name != "len"
+            && !in_assigned_place(file, i)
+        {
+            let mut site = simple(
+                Kind::MethodParens,
+                f,
+                file,
+                i + 1,
+                Occ::Dependent,
+                "E0615",
+                format!("call `{}()`", name),
+            );
+            site.deletions
+                .push((file.tokens[i + 2].start, file.tokens[i + 3].end));
             sites.push(site);
         }
         let not_field = call || file.is(i + 2, "::") || file.is(i + 2, "!");
         if !not_field && name.len() >= 4 {
-            sites.push(simple(Kind::FieldTypo, f, file, i + 1, Occ::Dependent, "E0609", format!("field `{}`", name)));
+            sites.push(simple(
+                Kind::FieldTypo,
+                f,
+                file,
+                i + 1,
+                Occ::Dependent,
+                "E0609",
+                format!("field `{}`", name),
+            ));
         }
     }
     // Struct literals: `Path {` with `field: value` entries.
@@ -403,7 +481,21 @@ fn auto_sites(f: usize, file: &SourceFile, fields: &BTreeSet<String>, sites: &mu
         if !file.is_ident(i - 1) || !path.starts_with(|c: char| c.is_ascii_uppercase()) {
             continue;
         }
-        if i >= 2 && matches!(file.tok(i - 2), "struct" | "enum" | "union" | "impl" | "for" | "trait" | "let" | "mod" | "==" | "!=") {
+        if i >= 2
+            && matches!(
+                file.tok(i - 2),
+                "struct"
+                    | "enum"
+                    | "union"
+                    | "impl"
+                    | "for"
+                    | "trait"
+                    | "let"
+                    | "mod"
+                    | "=="
+                    | "!="
+            )
+        {
             continue;
         }
         let close = matching(file, i);
@@ -411,7 +503,9 @@ fn auto_sites(f: usize, file: &SourceFile, fields: &BTreeSet<String>, sites: &mu
             continue;
         }
         // The body must look like fields: the first token is an identifier followed by `:` or `,` or `}`.
-        if !(file.is_ident(i + 1) && (file.is(i + 2, ":") || file.is(i + 2, ",") || file.is(i + 2, "}"))) {
+        if !(file.is_ident(i + 1)
+            && (file.is(i + 2, ":") || file.is(i + 2, ",") || file.is(i + 2, "}")))
+        {
             continue;
         }
         let mut depth = 0;
@@ -471,8 +565,18 @@ fn auto_sites(f: usize, file: &SourceFile, fields: &BTreeSet<String>, sites: &mu
         let close = matching(file, i);
         let mut j = i + 6;
         while j < close {
-            if file.is(j - 1, ",") && is_to_string(j) && (file.is(j + 5, ",") || j + 5 == close) && auto_ok(file, j) {
-                sites.push(to_string_site(f, file, j));
+            if file.is(j - 1, ",")
+                && is_to_string(j)
+                && (file.is(j + 5, ",") || j + 5 == close)
+                && auto_ok(file, j)
+            {
+                // rustc reports only the first mismatched element of a `vec!`, so the whole
+                // literal is claimed: one such mutation per vector.
+                let mut site = to_string_site(f, file, j);
+                site.lines = (file.token_line(i)..=file.token_line(close))
+                    .map(|line| (f, line))
+                    .collect();
+                sites.push(site);
             }
             j += 1;
         }
@@ -487,7 +591,9 @@ fn auto_sites(f: usize, file: &SourceFile, fields: &BTreeSet<String>, sites: &mu
         if file.is(i, "let") {
             let name_at = if file.is(i + 1, "mut") { i + 2 } else { i + 1 };
             if file.is_ident(name_at) && (file.is(name_at + 1, "=") || file.is(name_at + 1, ":")) {
-                declared.entry((region, file.tok(name_at).to_string())).or_insert(name_at);
+                declared
+                    .entry((region, file.tok(name_at).to_string()))
+                    .or_insert(name_at);
             }
             continue;
         }
@@ -504,7 +610,10 @@ fn auto_sites(f: usize, file: &SourceFile, fields: &BTreeSet<String>, sites: &mu
         }
         let before = file.tok(i - 1);
         let after = file.tok(i + 1);
-        if matches!(before, "." | "::" | "let" | "mut" | "|" | "for" | "ref" | "fn" | "@") {
+        if matches!(
+            before,
+            "." | "::" | "let" | "mut" | "|" | "for" | "ref" | "fn" | "@"
+        ) {
             continue;
         }
         if matches!(after, ":" | "::" | "(" | "!" | "=>" | "|" | "@" | "=" | "{") {
@@ -513,8 +622,56 @@ fn auto_sites(f: usize, file: &SourceFile, fields: &BTreeSet<String>, sites: &mu
         if matches!(before, "{" | ",") && matches!(after, "," | "}") {
             continue;
         }
-        sites.push(simple(Kind::LocalTypo, f, file, i, Occ::Dependent, "E0425", format!("local `{}`", name)));
+        sites.push(simple(
+            Kind::LocalTypo,
+            f,
+            file,
+            i,
+            Occ::Dependent,
+            "E0425",
+            format!("local `{}`", name),
+        ));
     }
+}
+
+/// True if the token at `index` is part of the left-hand side of an assignment, as in
+/// `*counts.entry(name.as_str()).or_insert(0) += 1`. There rustc's E0615 ("attempted to take
+/// value of method") comes without the "use parentheses" suggestion.
+fn in_assigned_place(file: &SourceFile, index: usize) -> bool {
+    // Back to the start of the statement: the nearest `;` or `{` that is not inside a group
+    // closed before `index`. An unmatched `(` or `[` on the way encloses `index`: go on.
+    let mut skipping = 0;
+    let mut start = 0;
+    for j in (0..index).rev() {
+        match file.tok(j) {
+            ")" | "]" | "}" => skipping += 1,
+            "(" | "[" if skipping > 0 => skipping -= 1,
+            "{" if skipping > 0 => skipping -= 1,
+            "{" => {
+                start = j + 1;
+                break;
+            }
+            ";" if skipping == 0 => {
+                start = j + 1;
+                break;
+            }
+            _ => {}
+        }
+    }
+    // Forward to its end, looking for an assignment at the statement's own level after `index`.
+    let mut depth = 0i32;
+    for j in start..file.tokens.len() {
+        match file.tok(j) {
+            "(" | "[" | "{" => depth += 1,
+            ")" | "]" => depth -= 1,
+            "}" if depth == 0 => return false,
+            "}" => depth -= 1,
+            ";" if depth == 0 => return false,
+            "=" | "+=" | "-=" | "*=" | "/=" | "%=" if depth == 0 => return j > index,
+            _ => {}
+        }
+    }
+    false
 }
 
 fn to_string_site(f: usize, file: &SourceFile, literal: usize) -> Site {
@@ -527,22 +684,33 @@ fn to_string_site(f: usize, file: &SourceFile, literal: usize) -> Site {
         "E0308",
         format!("{}.to_string()", file.tok(literal)),
     );
-    site.deletions.push((file.tokens[literal + 1].start, file.tokens[literal + 4].end));
+    site.deletions
+        .push((file.tokens[literal + 1].start, file.tokens[literal + 4].end));
     site
 }
 
-fn marked_site(files: &[SourceFile], f: usize, index: usize, body: &str, tags: &BTreeMap<String, Vec<(usize, usize)>>, sites: &mut Vec<Site>) {
+fn marked_site(
+    files: &[SourceFile],
+    f: usize,
+    index: usize,
+    body: &str,
+    tags: &BTreeMap<String, Vec<(usize, usize)>>,
+    sites: &mut Vec<Site>,
+) {
     let file = &files[f];
     let parts: Vec<&str> = body.split(':').collect();
     let here = || format!("{}:{}", file.path, file.token_line(index));
     // The lines, bodies and error positions of the `/*@t:TAG*/` marks of a tag.
     let users = |tag: &str| -> Vec<(usize, usize, usize, usize)> {
-        let marks = tags.get(tag).unwrap_or_else(|| panic!("{}: tag {} is never used", here(), tag));
+        let marks = tags
+            .get(tag)
+            .unwrap_or_else(|| panic!("{}: tag {} is never used", here(), tag));
         marks
             .iter()
             .map(|(uf, ui)| {
                 let user = &files[*uf];
-                let region = user.region_of[*ui].unwrap_or_else(|| panic!("{}: tag {} outside a function", user.path, tag));
+                let region = user.region_of[*ui]
+                    .unwrap_or_else(|| panic!("{}: tag {} outside a function", user.path, tag));
                 (*uf, user.token_line(*ui), region, user.tokens[*ui].start)
             })
             .collect()
@@ -551,24 +719,54 @@ fn marked_site(files: &[SourceFile], f: usize, index: usize, body: &str, tags: &
         "t" => {}
         "m" => {
             assert!(file.is(index, "mut"), "{}: m marker not on mut", here());
-            let mut site = simple(Kind::RemoveMut, f, file, index, Occ::Exclusive, parts[1], format!("`mut {}`", file.tok(index + 1)));
-            site.deletions.push((file.tokens[index].start, file.tokens[index + 1].start));
+            let mut site = simple(
+                Kind::RemoveMut,
+                f,
+                file,
+                index,
+                Occ::Exclusive,
+                parts[1],
+                format!("`mut {}`", file.tok(index + 1)),
+            );
+            site.deletions
+                .push((file.tokens[index].start, file.tokens[index + 1].start));
             sites.push(site);
         }
         "c" => {
             assert!(
-                file.is(index, ".") && file.is(index + 1, "clone") && file.is(index + 2, "(") && file.is(index + 3, ")"),
+                file.is(index, ".")
+                    && file.is(index + 1, "clone")
+                    && file.is(index + 2, "(")
+                    && file.is(index + 3, ")"),
                 "{}: c marker not on .clone()",
                 here()
             );
-            let mut site = simple(Kind::RemoveClone, f, file, index, Occ::Exclusive, "E0382", format!("`{}.clone()`", file.tok(index - 1)));
-            site.deletions.push((file.tokens[index].start, file.tokens[index + 3].end));
+            let mut site = simple(
+                Kind::RemoveClone,
+                f,
+                file,
+                index,
+                Occ::Exclusive,
+                "E0382",
+                format!("`{}.clone()`", file.tok(index - 1)),
+            );
+            site.deletions
+                .push((file.tokens[index].start, file.tokens[index + 3].end));
             sites.push(site);
         }
         "r" => {
             assert!(file.is(index, "&"), "{}: r marker not on &", here());
-            let mut site = simple(Kind::RemoveRef, f, file, index, Occ::Dependent, "E0308", format!("`&{}`", file.tok(index + 1)));
-            site.deletions.push((file.tokens[index].start, file.tokens[index].end));
+            let mut site = simple(
+                Kind::RemoveRef,
+                f,
+                file,
+                index,
+                Occ::Dependent,
+                "E0308",
+                format!("`&{}`", file.tok(index + 1)),
+            );
+            site.deletions
+                .push((file.tokens[index].start, file.tokens[index].end));
             sites.push(site);
         }
         "s" => {
@@ -598,10 +796,17 @@ fn marked_site(files: &[SourceFile], f: usize, index: usize, body: &str, tags: &
                 file: f,
                 deletions: vec![deletion],
                 rename: None,
-                lines: std::iter::once((f, file.token_line(index))).chain(users.iter().map(|u| (u.0, u.1))).collect(),
+                lines: std::iter::once((f, file.token_line(index)))
+                    .chain(users.iter().map(|u| (u.0, u.1)))
+                    .collect(),
                 occupancy: users.iter().map(|u| (u.2, Occ::Dependent)).collect(),
                 expected: users.iter().map(|u| expect(code, u.0, u.3)).collect(),
-                what: format!("derive({}) ({} use{})", file.tok(index), users.len(), if users.len() == 1 { "" } else { "s" }),
+                what: format!(
+                    "derive({}) ({} use{})",
+                    file.tok(index),
+                    users.len(),
+                    if users.len() == 1 { "" } else { "s" }
+                ),
             });
         }
         "u" => {
@@ -613,10 +818,13 @@ fn marked_site(files: &[SourceFile], f: usize, index: usize, body: &str, tags: &
                 end += 1;
             }
             let last = end - 1;
-            let lines: Vec<(usize, usize)> = std::iter::once((f, file.token_line(index))).chain(users.iter().map(|u| (u.0, u.1))).collect();
+            let lines: Vec<(usize, usize)> = std::iter::once((f, file.token_line(index)))
+                .chain(users.iter().map(|u| (u.0, u.1)))
+                .collect();
             // Every body that names the import is claimed whole: an unresolved name is an error
             // type there, which would hide other mutations in it.
-            let occupancy: Vec<(usize, Occ)> = users.iter().map(|u| (u.2, Occ::Exclusive)).collect();
+            let occupancy: Vec<(usize, Occ)> =
+                users.iter().map(|u| (u.2, Occ::Exclusive)).collect();
             sites.push(Site {
                 kind: Kind::RemoveUse,
                 file: f,
@@ -668,14 +876,19 @@ fn marked_site(files: &[SourceFile], f: usize, index: usize, body: &str, tags: &
             // other errors there: each calling body is claimed whole.
             let name = file.tok(at + 1);
             let mut occupancy = vec![(region, Occ::Dependent)];
-            for (cf, caller) in files.iter().enumerate() {
+            for caller in files {
                 for k in 1..caller.tokens.len() {
-                    if caller.tok(k) == name && caller.is(k + 1, "(") && !caller.is(k - 1, "fn") && !caller.is(k - 1, ".") {
-                        let calling = caller.region_of[k].unwrap_or_else(|| panic!("{}: call of {} outside a function", caller.path, name));
+                    if caller.tok(k) == name
+                        && caller.is(k + 1, "(")
+                        && !caller.is(k - 1, "fn")
+                        && !caller.is(k - 1, ".")
+                    {
+                        let calling = caller.region_of[k].unwrap_or_else(|| {
+                            panic!("{}: call of {} outside a function", caller.path, name)
+                        });
                         if calling != region {
                             occupancy.push((calling, Occ::Exclusive));
                         }
-                        let _ = cf;
                     }
                 }
             }

@@ -76,7 +76,9 @@ impl Config {
                     if mode.stops_on_problems() {
                         return Err(problem);
                     }
-                    config.warnings.push(format!("line {}: {}", problem.line, problem.reason));
+                    config
+                        .warnings
+                        .push(format!("line {}: {}", problem.line, problem.reason));
                 }
             }
         }
@@ -144,7 +146,10 @@ impl ShopSettings {
         let open_hour = config.number("hours.open").unwrap_or(9);
         let close_hour = config.number("hours.close").unwrap_or(17);
         if close_hour <= open_hour {
-            return Err(format!("closing hour {} is not after opening hour {}", close_hour, open_hour));
+            return Err(format!(
+                "closing hour {} is not after opening hour {}",
+                close_hour, open_hour
+            ));
         }
         Ok(ShopSettings {
             name: config.get_or("name", "Corner Shop").to_string(),
@@ -189,7 +194,7 @@ pub fn apply_overrides(config: &mut Config, overrides: Vec<String>) -> (usize, u
 
 #[cfg(test)]
 mod tests {
-    use super::{Config, Mode, ShopSettings, apply_overrides, longer_value};
+    use super::{apply_overrides, longer_value, Config, Mode, ShopSettings};
 
     const TEXT: &str = "name = Tea Corner\n# comment\ntags = tea, cake, , books\n[hours]\nopen = 8\nclose = 18 # late\n[flags]\ndelivery = yes\nbroken line\n";
 
@@ -232,7 +237,10 @@ mod tests {
     fn overrides_and_rendering() {
         let mut config = Config::default();
         config.set("a", "1");
-        let (changed, total) = apply_overrides(&mut config, vec!["a=1".to_string(), "b = 2".to_string(), "junk".to_string()]);
+        let (changed, total) = apply_overrides(
+            &mut config,
+            vec!["a=1".to_string(), "b = 2".to_string(), "junk".to_string()],
+        );
         assert_eq!(changed, 1);
         assert_eq!(total, 3);
         assert_eq!(config.render(), "a = 1\nb = 2\n");

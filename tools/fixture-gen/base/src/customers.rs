@@ -157,7 +157,10 @@ impl CustomerBook {
     pub fn names_by_tier(&self) -> Vec<(Tier, Vec<String>)> {
         let mut groups: HashMap<Tier, Vec<String>> = HashMap::new();
         for customer in &self.customers {
-            groups.entry(customer.tier()).or_default().push(customer.name.clone());
+            groups
+                .entry(customer.tier())
+                .or_default()
+                .push(customer.name.clone());
         }
         let /*@m:E0596*/mut result: Vec<(Tier, Vec<String>)> = groups.into_iter().collect();
         for (_, names) in result.iter_mut() {
@@ -170,11 +173,19 @@ impl CustomerBook {
     pub fn top_spenders(&self, count: usize) -> Vec<String> {
         let mut sorted: Vec<&Customer> = self.customers.iter().collect();
         sorted.sort_by(|a, b| b.spent.cmp(&a.spent).then_with(|| a.name.cmp(&b.name)));
-        sorted.into_iter().take(count).map(|customer| customer.name.clone()).collect()
+        sorted
+            .into_iter()
+            .take(count)
+            .map(|customer| customer.name.clone())
+            .collect()
     }
 
     pub fn total_spent(&self) -> Money {
-        let amounts: Vec<Money> = self.customers.iter().map(|customer| customer.spent).collect();
+        let amounts: Vec<Money> = self
+            .customers
+            .iter()
+            .map(|customer| customer.spent)
+            .collect();
         crate::money::total(/*@r*/&amounts)
     }
 }
@@ -214,7 +225,9 @@ pub fn common_tags(customers: Vec<Customer>) -> (Vec<String>, usize) {
 
 #[cfg(test)]
 mod tests {
-    use super::{Channel, Customer, CustomerBook, Money, Tier, bigger_spender, common_tags, domains};
+    use super::{
+        bigger_spender, common_tags, domains, Channel, Customer, CustomerBook, Money, Tier,
+    };
 
     fn book() -> CustomerBook {
         let mut book = CustomerBook::new();
@@ -230,7 +243,10 @@ mod tests {
         assert_eq!(book.register("Ann Again", "ann@example.com", "Oslo"), None);
         assert_eq!(book.by_email("ANN@example.com").map(|c| c.id), Some(1));
         assert_eq!(book.in_city("OSLO").len(), 2);
-        assert_eq!(domains(&book.customers), vec![("example.com".to_string(), 2), ("mail.org".to_string(), 1)]);
+        assert_eq!(
+            domains(&book.customers),
+            vec![("example.com".to_string(), 2), ("mail.org".to_string(), 1)]
+        );
         assert_eq!(book.customers[0].first_name(), "Ann");
         assert_eq!(book.customers[1].handle(), "bob_stone");
     }
@@ -239,7 +255,9 @@ mod tests {
     fn tiers_follow_spending() {
         let mut book = book();
         book.get_mut(2).unwrap().record_purchase(Money::new(250, 0));
-        book.get_mut(3).unwrap().record_purchase(Money::new(1500, 0));
+        book.get_mut(3)
+            .unwrap()
+            .record_purchase(Money::new(1500, 0));
         let tiers = book.names_by_tier();
         assert_eq!(tiers.len(), 3);
         assert_eq!(tiers[0].1, vec!["Ann Lee"]);

@@ -81,7 +81,13 @@ impl Event {
     }
 
     pub fn render(&self) -> String {
-        format!("[{}] {} {}: {}", self.level.short(), self.time, self.source, self.text)
+        format!(
+            "[{}] {} {}: {}",
+            self.level.short(),
+            self.time,
+            self.source,
+            self.text
+        )
     }
 
     pub fn mentions(&self, word: &str) -> bool {
@@ -107,7 +113,10 @@ impl Log {
     }
 
     pub fn at_least(&self, level: Level) -> Vec<&Event> {
-        self.events.iter().filter(|event| event.level >= level).collect()
+        self.events
+            .iter()
+            .filter(|event| event.level >= level)
+            .collect()
     }
 
     pub fn count_by_source(&self) -> Vec<(String, usize)> {
@@ -154,7 +163,10 @@ impl Log {
     }
 
     pub fn last_error(&self) -> Option<&Event> {
-        self.events.iter().rev().find(|event| event.level == Level::Error)
+        self.events
+            .iter()
+            .rev()
+            .find(|event| event.level == Level::Error)
     }
 
     pub fn time_span(&self) -> u64 {
@@ -189,7 +201,12 @@ pub fn read_log(text: &str, capacity: usize) -> (Log, usize) {
 
 /// Merges two logs by time into a new one with the larger capacity.
 pub fn merge(first: &Log, second: &Log) -> Log {
-    let mut all: Vec<Event> = first.events.iter().chain(second.events.iter()).cloned().collect();
+    let mut all: Vec<Event> = first
+        .events
+        .iter()
+        .chain(second.events.iter())
+        .cloned()
+        .collect();
     all.sort_by_key(|event| event.time);
     let mut merged = Log::new(first.capacity.max(second.capacity));
     for event in all {
@@ -202,7 +219,10 @@ pub fn merge(first: &Log, second: &Log) -> Log {
 pub fn archive(events: Vec<Event>) -> (Vec<String>, usize) {
     let batch = events/*@c*/.clone();
     let lines: Vec<String> = batch.iter().map(|event| event.render()).collect();
-    let errors = events.iter().filter(|event| event.level == Level::Error).count();
+    let errors = events
+        .iter()
+        .filter(|event| event.level == Level::Error)
+        .count();
     (lines, errors)
 }
 
@@ -220,7 +240,7 @@ pub fn longest_gap(log: &Log) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{Level, Sink, archive, later, longest_gap, merge, read_log};
+    use super::{archive, later, longest_gap, merge, read_log, Level, Sink};
 
     const SAMPLE: &str = "10 INFO till: opened\n12 WARN printer: paper low\n\n15 ERROR till: drawer stuck\nnonsense\n31 info printer: paper refilled\n";
 
@@ -230,7 +250,10 @@ mod tests {
         assert_eq!(bad, 1);
         assert_eq!(log.events.len(), 4);
         assert_eq!(log.at_least(Level::Warning).len(), 2);
-        assert_eq!(log.count_by_source(), vec![("printer".to_string(), 2), ("till".to_string(), 2)]);
+        assert_eq!(
+            log.count_by_source(),
+            vec![("printer".to_string(), 2), ("till".to_string(), 2)]
+        );
         assert_eq!(log.count_by_level().get(&Level::Info), Some(&2));
         assert_eq!(log.time_span(), 21);
         assert_eq!(longest_gap(/*@r*/&log), 16);
@@ -240,7 +263,13 @@ mod tests {
     fn windows_and_search() {
         let (log, _) = read_log(SAMPLE, 10);
         assert_eq!(log.rates(10), vec![3, 0, 1]);
-        assert_eq!(log.search("PAPER"), vec!["[W] 12 printer: paper low", "[I] 31 printer: paper refilled"]);
+        assert_eq!(
+            log.search("PAPER"),
+            vec![
+                "[W] 12 printer: paper low",
+                "[I] 31 printer: paper refilled"
+            ]
+        );
         assert_eq!(log.last_error().map(|event| event.time), Some(15));
     }
 

@@ -75,7 +75,9 @@ pub fn tokenize(input: &str) -> Result<Vec<Token>, CalcError> {
                 index += 1;
             }
             let text: String = chars[start..index].iter().collect();
-            let value: f64 = text.parse().map_err(|_| CalcError::new("bad number", start))?;
+            let value: f64 = text
+                .parse()
+                .map_err(|_| CalcError::new("bad number", start))?;
             tokens.push(Token::Number(value));
             continue;
         }
@@ -104,7 +106,10 @@ pub fn tokenize(input: &str) -> Result<Vec<Token>, CalcError> {
 
 impl Parser {
     pub fn new(tokens: Vec<Token>) -> Parser {
-        Parser { tokens, position: 0 }
+        Parser {
+            tokens,
+            position: 0,
+        }
     }
 
     fn peek(&self) -> Option<&Token> {
@@ -191,7 +196,9 @@ impl Expr {
     pub fn evaluate(&self, env: &mut Env) -> Result<f64, CalcError> {
         match self {
             Expr::Number(value) => Ok(*value),
-            Expr::Variable(name) => env.lookup(name).ok_or_else(|| CalcError::new("unknown variable", 0)),
+            Expr::Variable(name) => env
+                .lookup(name)
+                .ok_or_else(|| CalcError::new("unknown variable", 0)),
             Expr::Negate(inner) => Ok(-inner.evaluate(env)?),
             Expr::Binary(left, operator, right) => {
                 let a = left.evaluate(env)?;
@@ -262,7 +269,7 @@ pub fn calculate(input: &str, env: &mut Env) -> Result<f64, CalcError> {
 
 /// Evaluates several rules and reports the failures.
 pub fn evaluate_all(rules: Vec<String>, env: &mut Env) -> (Vec<f64>, usize) {
-    let inputs = rules/*@c*/.clone();
+    /*@x*/let inputs = rules/*@c*/.clone();
     let mut results = Vec::new();
     for input in inputs {
         if let Ok(value) = calculate(/*@r*/&input, env) {
@@ -284,7 +291,7 @@ pub fn evaluate_all(rules: Vec<String>, env: &mut Env) -> (Vec<f64>, usize) {
 
 #[cfg(test)]
 mod tests {
-    use super::{CalcError, Env, Token, calculate, evaluate_all, first_error, parse, tokenize};
+    use super::{calculate, evaluate_all, first_error, parse, tokenize, CalcError, Env, Token};
 
     #[test]
     fn tokens() {
@@ -310,11 +317,23 @@ mod tests {
     #[test]
     fn errors() {
         let mut env = Env::new();
-        assert_eq!(calculate("1 / 0", &mut env).unwrap_err().message, "division by zero");
-        assert_eq!(calculate("1 +", &mut env).unwrap_err().describe(), "expected a value at 2");
+        assert_eq!(
+            calculate("1 / 0", &mut env).unwrap_err().message,
+            "division by zero"
+        );
+        assert_eq!(
+            calculate("1 +", &mut env).unwrap_err().describe(),
+            "expected a value at 2"
+        );
         assert_eq!(calculate("(1", &mut env).unwrap_err().message, "missing )");
-        assert_eq!(calculate("1 2", &mut env).unwrap_err().message, "trailing input");
-        assert_eq!(calculate("y", &mut env).unwrap_err().message, "unknown variable");
+        assert_eq!(
+            calculate("1 2", &mut env).unwrap_err().message,
+            "trailing input"
+        );
+        assert_eq!(
+            calculate("y", &mut env).unwrap_err().message,
+            "unknown variable"
+        );
         let late = CalcError::new("late", 9);
         let early = CalcError::new("early", 3);
         assert_eq!(first_error(&late, &early).message, "early");

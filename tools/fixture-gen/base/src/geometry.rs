@@ -100,7 +100,10 @@ impl Rect {
     }
 
     pub fn center(&self) -> Point {
-        Point::new(self.origin.x + self.width / 2.0, self.origin.y + self.height / 2.0)
+        Point::new(
+            self.origin.x + self.width / 2.0,
+            self.origin.y + self.height / 2.0,
+        )
     }
 
     pub fn intersects(&self, other: &Rect) -> bool {
@@ -166,14 +169,18 @@ impl Polygon {
         }
         let mut sides = Vec::new();
         for index in 0..count {
-            let side = self.corners[(index + 2) % count].side_of(&self.corners[index], &self.corners[(index + 1) % count]);
+            let side = self.corners[(index + 2) % count]
+                .side_of(&self.corners[index], &self.corners[(index + 1) % count]);
             if !matches!(side, Side::On) {
                 sides.push(side);
             }
         }
-        sides
-            .windows(2)
-            .all(|pair| matches!((pair[0], pair[1]), (Side::Left, Side::Left) | (Side::Right, Side::Right)))
+        sides.windows(2).all(|pair| {
+            matches!(
+                (pair[0], pair[1]),
+                (Side::Left, Side::Left) | (Side::Right, Side::Right)
+            )
+        })
     }
 
     pub fn describe(&self) -> String {
@@ -233,7 +240,10 @@ pub fn collinear(first: &Point, second: &Point, third: &Point) -> bool {
 
 /// A polygon's corners moved by an offset, plus the original corner count.
 pub fn shifted(corners: Vec<Point>, dx: f64, dy: f64) -> (Polygon, usize) {
-    let moved: Vec<Point> = corners.iter().map(|corner| corner.translate(dx, dy)).collect();
+    let moved: Vec<Point> = corners
+        .iter()
+        .map(|corner| corner.translate(dx, dy))
+        .collect();
     let polygon = Polygon::new("shifted", moved);
     (polygon, corners.len())
 }
@@ -241,17 +251,8 @@ pub fn shifted(corners: Vec<Point>, dx: f64, dy: f64) -> (Polygon, usize) {
 #[cfg(test)]
 mod tests {
     use super::{
-        Point,
-        Polygon,
-        Rect,
-        circle_area,
-        closest,
-        collinear,
-        row_layout,
-        shifted,
-        side_name,
-        square,
-        total_area,
+        circle_area, closest, collinear, row_layout, shifted, side_name, square, total_area, Point,
+        Polygon, Rect,
     };
 
     #[test]
@@ -261,7 +262,10 @@ mod tests {
         assert_eq!(a.distance(&b), 5.0);
         assert_eq!(a.midpoint(/*@r*/&b), Point::new(1.5, 2.0));
         assert_eq!(b.translate(1.0, -1.0).to_string(), "(4, 3)");
-        assert_eq!(side_name(&Point::new(0.0, 1.0), &a, &Point::new(1.0, 0.0)), "left");
+        assert_eq!(
+            side_name(&Point::new(0.0, 1.0), &a, &Point::new(1.0, 0.0)),
+            "left"
+        );
         assert!(collinear(&a, &b, &Point::new(6.0, 8.0)));
     }
 
@@ -286,11 +290,22 @@ mod tests {
         assert!(square.is_convex());
         assert_eq!(square.bounding_box(), Some(Rect::new(0.0, 0.0, 2.0, 2.0)));
         assert_eq!(square.describe(), "sq with 4 corners");
-        let dart = Polygon::new("dart", vec![Point::new(0.0, 0.0), Point::new(4.0, 2.0), Point::new(0.0, 4.0), Point::new(1.0, 2.0)]);
+        let dart = Polygon::new(
+            "dart",
+            vec![
+                Point::new(0.0, 0.0),
+                Point::new(4.0, 2.0),
+                Point::new(0.0, 4.0),
+                Point::new(1.0, 2.0),
+            ],
+        );
         assert!(!dart.is_convex());
         let (moved, count) = shifted(square.corners.clone(), 1.0, 1.0);
         assert_eq!(count, 4);
-        assert_eq!(moved.bounding_box().map(|rect| rect.origin), Some(Point::new(1.0, 1.0)));
+        assert_eq!(
+            moved.bounding_box().map(|rect| rect.origin),
+            Some(Point::new(1.0, 1.0))
+        );
     }
 
     #[test]

@@ -118,7 +118,11 @@ impl Gradebook {
     }
 
     pub fn courses(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.scores.iter().map(|score| score.course.clone()).collect();
+        let mut names: Vec<String> = self
+            .scores
+            .iter()
+            .map(|score| score.course.clone())
+            .collect();
         names.sort();
         names.dedup();
         names
@@ -146,7 +150,11 @@ impl Gradebook {
     }
 
     pub fn report(&self, course: &str) -> Option<CourseReport> {
-        let scores: Vec<&Score> = self.scores.iter().filter(|score| score.course == course).collect();
+        let scores: Vec<&Score> = self
+            .scores
+            .iter()
+            .filter(|score| score.course == course)
+            .collect();
         let best = scores.iter().max_by_key(|score| score.points)?;
         let /*@m:E0384*/mut sum = 0;
         for score in &scores {
@@ -163,7 +171,9 @@ impl Gradebook {
     pub fn letter_counts(&self, scale: Scale) -> Vec<(Letter, usize)> {
         let /*@m:E0596*/mut counts: HashMap<Letter, usize> = HashMap::new();
         for score in &self.scores {
-            *counts.entry(scale.letter(self.percent(score.points))).or_insert(0) += 1;
+            *counts
+                .entry(scale.letter(self.percent(score.points)))
+                .or_insert(0) += 1;
         }
         let mut list: Vec<(Letter, usize)> = counts.into_iter().collect();
         list.sort();
@@ -210,7 +220,7 @@ pub fn import(lines: Vec<String>, max_points: u32) -> (Gradebook, usize) {
 
 #[cfg(test)]
 mod tests {
-    use super::{Gradebook, Letter, Scale, better, import};
+    use super::{better, import, Gradebook, Letter, Scale};
 
     fn book() -> Gradebook {
         let lines = vec![
@@ -228,9 +238,18 @@ mod tests {
     #[test]
     fn grades() {
         let book = book();
-        assert_eq!(book.grade_of("ann", "safety", Scale::Normal), Some(Letter::A));
-        assert_eq!(book.grade_of("bob", "safety", Scale::Normal), Some(Letter::C));
-        assert_eq!(book.grade_of("ann", "till", Scale::Generous), Some(Letter::F));
+        assert_eq!(
+            book.grade_of("ann", "safety", Scale::Normal),
+            Some(Letter::A)
+        );
+        assert_eq!(
+            book.grade_of("bob", "safety", Scale::Normal),
+            Some(Letter::C)
+        );
+        assert_eq!(
+            book.grade_of("ann", "till", Scale::Generous),
+            Some(Letter::F)
+        );
         assert_eq!(book.grade_of("zed", "till", Scale::Normal), None);
         assert_eq!(Scale::Generous.name(), "generous");
         assert_eq!(Letter::B.symbol(), 'B');
@@ -253,7 +272,10 @@ mod tests {
     #[test]
     fn counts_and_failures() {
         let book = book();
-        assert_eq!(book.letter_counts(Scale::Normal), vec![(Letter::A, 2), (Letter::C, 1), (Letter::F, 1)]);
+        assert_eq!(
+            book.letter_counts(Scale::Normal),
+            vec![(Letter::A, 2), (Letter::C, 1), (Letter::F, 1)]
+        );
         assert_eq!(book.failed(Scale::Normal), vec!["ann (till)"]);
         let top = better(&book.scores[0], &book.scores[3]);
         assert_eq!(top.student, "cy");

@@ -62,7 +62,10 @@ impl Graph {
             Some(start) => *start,
             None => return Vec::new(),
         };
-        let mut names: Vec<String> = self.edges[start].iter().map(|(end, _)| self.names[*end].clone()).collect();
+        let mut names: Vec<String> = self.edges[start]
+            .iter()
+            .map(|(end, _)| self.names[*end].clone())
+            .collect();
         names.sort();
         names
     }
@@ -138,7 +141,9 @@ impl Graph {
                 incoming[*end] += 1;
             }
         }
-        let mut ready: Vec<usize> = (0..self.names.len()).filter(|node| incoming[*node] == 0).collect();
+        let mut ready: Vec<usize> = (0..self.names.len())
+            .filter(|node| incoming[*node] == 0)
+            .collect();
         ready.reverse();
         let /*@m:E0596*/mut order = Vec::new();
         while let Some(node) = ready.pop() {
@@ -219,7 +224,7 @@ pub fn total_cost(routes: &[Route]) -> u32 {
 
 #[cfg(test)]
 mod tests {
-    use super::{Graph, Route, cheaper_route, from_routes, parse_routes, total_cost};
+    use super::{cheaper_route, from_routes, parse_routes, total_cost, Graph, Route};
 
     fn sample() -> Graph {
         let lines = vec![
@@ -256,7 +261,15 @@ mod tests {
     #[test]
     fn orders_and_cycles() {
         let mut graph = sample();
-        assert_eq!(graph.topological_order(), Some(vec!["a".to_string(), "c".to_string(), "b".to_string(), "d".to_string()]));
+        assert_eq!(
+            graph.topological_order(),
+            Some(vec![
+                "a".to_string(),
+                "c".to_string(),
+                "b".to_string(),
+                "d".to_string()
+            ])
+        );
         graph.connect("d", "a", 1);
         assert!(graph.has_cycle());
     }

@@ -1,7 +1,7 @@
 //! Stock keeping: items by SKU, restocking, reservations and low-stock reports.
 
-use std::collections::HashMap;
 /*@u:E0433:inventory_btree*/use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use crate::money::Money;
 
@@ -174,7 +174,12 @@ pub fn from_lines(text: &str) -> Inventory {
             Ok(value) => value,
             Err(_) => continue,
         };
-        inventory.add(Item::new(fields[0], fields[1], Money::from_cents(cents), quantity));
+        inventory.add(Item::new(
+            fields[0],
+            fields[1],
+            Money::from_cents(cents),
+            quantity,
+        ));
     }
     inventory
 }
@@ -188,7 +193,7 @@ pub fn by_price(items: Vec<Item>) -> (Vec<Item>, usize) {
 
 #[cfg(test)]
 mod tests {
-    use super::{Inventory, Item, Money, by_price, find_by_sku, from_lines};
+    use super::{by_price, find_by_sku, from_lines, Inventory, Item, Money};
 
     fn sample() -> Inventory {
         from_lines("a1, Apples, 50, 30\nb2, Bread, 250, 4\nbad line\nc3, Cheese, 900, 0\n")
@@ -221,14 +226,20 @@ mod tests {
         let mut inventory = sample();
         inventory.add(Item::new("d4", "Dates", Money::from_cents(10), 1).with_category("dried"));
         let counts = inventory.count_by_category();
-        assert_eq!(counts, vec![("dried".to_string(), 1), ("general".to_string(), 3)]);
+        assert_eq!(
+            counts,
+            vec![("dried".to_string(), 1), ("general".to_string(), 3)]
+        );
         let best = inventory.most_valuable().map(|item| item.sku.clone());
         assert_eq!(best, Some("a1".to_string()));
         let items: Vec<Item> = inventory.items.values().cloned().collect();
         let (sorted, count) = by_price(items);
         assert_eq!(count, 4);
         assert_eq!(sorted[0].sku, "d4");
-        assert_eq!(find_by_sku(&sorted, "c3").map(|item| item.quantity), Some(0));
+        assert_eq!(
+            find_by_sku(&sorted, "c3").map(|item| item.quantity),
+            Some(0)
+        );
     }
 
     #[test]

@@ -9,7 +9,6 @@ pub mod geometry;
 pub mod grades;
 pub mod graph;
 pub mod inventory;
-pub mod library;
 pub mod matrix;
 pub mod money;
 pub mod orders;
@@ -22,7 +21,12 @@ pub use money::Money;
 /// One line per module, as shown on the admin page.
 pub fn overview() -> Vec<String> {
     let mut inventory = inventory::Inventory::new();
-    inventory.add(inventory::Item::new("tea", "Green tea", Money::from_cents(450), 12));
+    inventory.add(inventory::Item::new(
+        "tea",
+        "Green tea",
+        Money::from_cents(450),
+        12,
+    ));
     let mut order = orders::Order::new(1, "ann");
     order.add_line(orders::LineItem::new("tea", 2, 450));
     vec![
@@ -34,7 +38,7 @@ pub fn overview() -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{overview};
+    use super::overview;
 
     #[test]
     fn overview_lists_modules() {

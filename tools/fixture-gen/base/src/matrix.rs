@@ -1,7 +1,7 @@
 //! Small dense matrices of f64 for price tables and transforms.
 
-use std::fmt;
 /*@u:E0425:matrix_max*/use std::cmp::max;
+use std::fmt;
 
 /// A row-major matrix.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,7 +82,12 @@ impl Matrix {
         if self.cols != other.cols {
             return Err(ShapeError::Columns(self.cols, other.cols));
         }
-        let data = self.data.iter().zip(other.data.iter()).map(|(a, b)| a + b).collect();
+        let data = self
+            .data
+            .iter()
+            .zip(other.data.iter())
+            .map(|(a, b)| a + b)
+            .collect();
         Ok(Matrix {
             rows: self.rows,
             cols: self.cols,
@@ -97,7 +102,9 @@ impl Matrix {
         let /*@m:E0596*/mut result = Matrix::zeros(self.rows, other.cols);
         for row in 0..self.rows {
             for col in 0..other.cols {
-                let sum: f64 = (0..self.cols).map(|k| self.get(row, k) * other.get(k, col)).sum();
+                let sum: f64 = (0..self.cols)
+                    .map(|k| self.get(row, k) * other.get(k, col))
+                    .sum();
                 result.set(row, col, sum);
             }
         }
@@ -122,7 +129,9 @@ impl Matrix {
     }
 
     pub fn row_sums(&self) -> Vec<f64> {
-        (0..self.rows).map(|row| self.row(row).iter().sum()).collect()
+        (0..self.rows)
+            .map(|row| self.row(row).iter().sum())
+            .collect()
     }
 
     pub fn is_square(&self) -> bool {
@@ -137,7 +146,11 @@ impl Matrix {
 impl fmt::Display for Matrix {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for row in 0..self.rows {
-            let cells: Vec<String> = self.row(row).iter().map(|value| format!("{}", value)).collect();
+            let cells: Vec<String> = self
+                .row(row)
+                .iter()
+                .map(|value| format!("{}", value))
+                .collect();
             writeln!(f, "[{}]", cells.join(" "))?;
         }
         Ok(())
@@ -195,7 +208,7 @@ pub fn price_table(quantities: Vec<Vec<f64>>, prices: &[f64]) -> (Vec<f64>, usiz
 
 #[cfg(test)]
 mod tests {
-    use super::{Matrix, chain, larger_trace, price_table, rows_differ};
+    use super::{chain, larger_trace, price_table, rows_differ, Matrix};
 
     #[test]
     fn builds_and_reads() {

@@ -183,7 +183,7 @@ pub fn discounted(price: Money, percentage: u32) -> Money {
 
 #[cfg(test)]
 mod tests {
-    use super::{Currency, Money, cheaper, discounted, largest, parse, share_report, total};
+    use super::{cheaper, discounted, largest, parse, share_report, total, Currency, Money};
 
     #[test]
     fn formats_and_parses() {

@@ -82,7 +82,11 @@ impl Order {
     }
 
     pub fn add_line(&mut self, line: LineItem) {
-        match self.lines.iter_mut().find(|existing| existing.sku == line.sku) {
+        match self
+            .lines
+            .iter_mut()
+            .find(|existing| existing.sku == line.sku)
+        {
             Some(existing) => existing.quantity += line.quantity,
             None => self.lines.push(line),
         }
@@ -169,7 +173,10 @@ pub fn largest_for<'a>(orders: &'a [Order], customer: &str) -> Option<&'a Order>
 /// How many pieces of each SKU were ordered, over all orders that were not cancelled.
 pub fn demand(orders: &[Order]) -> Vec<(String, u32)> {
     let mut totals: HashMap<String, u32> = HashMap::new();
-    for order in orders.iter().filter(|order| order.status != Status::Cancelled) {
+    for order in orders
+        .iter()
+        .filter(|order| order.status != Status::Cancelled)
+    {
         for line in &order.lines {
             *totals.entry(line.sku.clone()).or_insert(0) += line.quantity;
         }
@@ -205,17 +212,8 @@ pub fn describe(order: &Order) -> String {
 #[cfg(test)]
 mod tests {
     use super::{
-        LineItem,
-        Order,
-        Priority,
-        Status,
-        count_by_status,
-        demand,
-        describe,
-        distinct_customers,
-        largest_for,
-        merged,
-        revenue,
+        count_by_status, demand, describe, distinct_customers, largest_for, merged, revenue,
+        LineItem, Order, Priority, Status,
     };
 
     fn order(id: u32, customer: &str, lines: &[(&str, u32, i64)]) -> Order {

@@ -1,7 +1,7 @@
 //! Shop opening hours and staff shifts, measured in minutes since midnight.
 
-use std::collections::HashMap;
 /*@u:E0425:schedule_reverse*/use std::cmp::Reverse;
+use std::collections::HashMap;
 
 /// A time of day in minutes since midnight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -100,7 +100,13 @@ impl Shift {
     }
 
     pub fn describe(&self) -> String {
-        format!("{} day {} {}-{}", self.person, self.day, self.start.label(), self.end.label())
+        format!(
+            "{} day {} {}-{}",
+            self.person,
+            self.day,
+            self.start.label(),
+            self.end.label()
+        )
     }
 }
 
@@ -173,7 +179,11 @@ impl Roster {
 
     pub fn weekend_minutes(&self) -> u32 {
         let /*@m:E0384*/mut total = 0;
-        for shift in self.shifts.iter().filter(|shift| DayKind::of(shift.day).is_weekend()) {
+        for shift in self
+            .shifts
+            .iter()
+            .filter(|shift| DayKind::of(shift.day).is_weekend())
+        {
             total = total + shift.length();
         }
         total
@@ -208,7 +218,7 @@ pub fn parse_shifts(lines: Vec<String>) -> (Vec<Shift>, usize) {
 
 #[cfg(test)]
 mod tests {
-    use super::{DayKind, Roster, Shift, Time, earlier, parse_shifts};
+    use super::{earlier, parse_shifts, DayKind, Roster, Shift, Time};
 
     fn roster() -> Roster {
         let lines = vec![

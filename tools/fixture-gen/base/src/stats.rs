@@ -58,7 +58,10 @@ pub fn median(values: &[f64]) -> Option<f64> {
 
 pub fn variance(values: &[f64]) -> Option<f64> {
     let average = mean(values)?;
-    let squares: Vec<f64> = values.iter().map(|value| (value - average).powi(2)).collect();
+    let squares: Vec<f64> = values
+        .iter()
+        .map(|value| (value - average).powi(2))
+        .collect();
     mean(/*@r*/&squares)
 }
 
@@ -108,7 +111,11 @@ impl OutlierRule {
     pub fn apply(self, values: &[f64]) -> Vec<f64> {
         match self {
             OutlierRule::Keep => values.to_vec(),
-            OutlierRule::DropAbove(limit) => values.iter().copied().filter(|value| *value <= limit).collect(),
+            OutlierRule::DropAbove(limit) => values
+                .iter()
+                .copied()
+                .filter(|value| *value <= limit)
+                .collect(),
         }
     }
 
@@ -146,12 +153,19 @@ impl Histogram {
     }
 
     pub fn fullest(&self) -> Option<usize> {
-        let best = self.buckets.iter().enumerate().max_by_key(|(index, count)| (**count, usize::MAX - index))?;
+        let best = self
+            .buckets
+            .iter()
+            .enumerate()
+            .max_by_key(|(index, count)| (**count, usize::MAX - index))?;
         Some(best.0)
     }
 
     pub fn bars(&self) -> Vec<String> {
-        self.buckets.iter().map(|count| "#".repeat(*count)).collect()
+        self.buckets
+            .iter()
+            .map(|count| "#".repeat(*count))
+            .collect()
     }
 }
 
@@ -179,7 +193,10 @@ pub fn moving_average(values: &[f64], window: usize) -> Vec<f64> {
     if window == 0 || values.len() < window {
         return Vec::new();
     }
-    values.windows(window).map(|slice| slice.iter().sum::<f64>() / window as f64).collect()
+    values
+        .windows(window)
+        .map(|slice| slice.iter().sum::<f64>() / window as f64)
+        .collect()
 }
 
 /// Percent change between consecutive values.
@@ -202,7 +219,13 @@ pub fn normalised(values: Vec<f64>) -> (Vec<f64>, usize) {
     };
     let scaled = data
         .iter()
-        .map(|value| if summary.is_flat() { 0.0 } else { (value - summary.minimum) / summary.spread })
+        .map(|value| {
+            if summary.is_flat() {
+                0.0
+            } else {
+                (value - summary.minimum) / summary.spread
+            }
+        })
         .collect();
     (scaled, values.len())
 }
@@ -226,17 +249,8 @@ pub fn crossings(values: &[f64], threshold: f64) -> usize {
 #[cfg(test)]
 mod tests {
     use super::{
-        OutlierRule,
-        changes,
-        crossings,
-        histogram_of,
-        mean,
-        median,
-        mode,
-        moving_average,
-        normalised,
-        std_dev,
-        summarize,
+        changes, crossings, histogram_of, mean, median, mode, moving_average, normalised, std_dev,
+        summarize, OutlierRule,
     };
 
     #[test]
@@ -257,7 +271,10 @@ mod tests {
         assert_eq!(summary.spread, 2.0);
         assert_eq!(summary.describe(), "n=3 mean=2.00 range=1.00..3.00");
         assert!(!summary.is_flat());
-        assert_eq!(OutlierRule::DropAbove(2.5).apply(&[1.0, 3.0, 2.0]), vec![1.0, 2.0]);
+        assert_eq!(
+            OutlierRule::DropAbove(2.5).apply(&[1.0, 3.0, 2.0]),
+            vec![1.0, 2.0]
+        );
         assert_eq!(OutlierRule::DropAbove(1.0).name(), "DropAbove");
         assert_eq!(OutlierRule::Keep.name(), "Keep");
     }
@@ -274,7 +291,10 @@ mod tests {
 
     #[test]
     fn series() {
-        assert_eq!(moving_average(&[1.0, 2.0, 3.0, 4.0], 2), vec![1.5, 2.5, 3.5]);
+        assert_eq!(
+            moving_average(&[1.0, 2.0, 3.0, 4.0], 2),
+            vec![1.5, 2.5, 3.5]
+        );
         assert_eq!(changes(&[100.0, 110.0, 0.0, 5.0]), vec![10.0, -100.0]);
         let (scaled, count) = normalised(vec![2.0, 4.0, 6.0]);
         assert_eq!(scaled, vec![0.0, 0.5, 1.0]);

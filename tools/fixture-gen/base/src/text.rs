@@ -71,7 +71,9 @@ pub fn title_case(text: &str) -> String {
         .map(|word| {
             let mut chars = word.chars();
             match chars.next() {
-                Some(first) => first.to_uppercase().collect::<String>() + &chars.as_str().to_lowercase(),
+                Some(first) => {
+                    first.to_uppercase().collect::<String>() + &chars.as_str().to_lowercase()
+                }
                 None => String::new(),
             }
         })
@@ -192,19 +194,8 @@ mod tests {
     use std::collections::HashMap;
 
     use super::{
-        Slugger,
-        WordOrder,
-        fill_template,
-        initials,
-        is_palindrome,
-        longer_word,
-        numbered,
-        title_case,
-        top_words,
-        truncate,
-        vocabulary,
-        word_counts,
-        wrap,
+        fill_template, initials, is_palindrome, longer_word, numbered, title_case, top_words,
+        truncate, vocabulary, word_counts, wrap, Slugger, WordOrder,
     };
 
     #[test]
@@ -229,12 +220,21 @@ mod tests {
 
     #[test]
     fn wraps_and_fills() {
-        assert_eq!(wrap("one two three four", 9), vec!["one two", "three", "four"]);
+        assert_eq!(
+            wrap("one two three four", 9),
+            vec!["one two", "three", "four"]
+        );
         let mut values = HashMap::new();
         values.insert("name".to_string(), "Ann".to_string());
-        assert_eq!(fill_template("Hi {name}, {other}!", /*@r*/&values), "Hi Ann, {other}!");
+        assert_eq!(
+            fill_template("Hi {name}, {other}!", /*@r*/&values),
+            "Hi Ann, {other}!"
+        );
         assert_eq!(fill_template("open {", &values), "open {");
-        assert_eq!(numbered(&["a".to_string(), "b".to_string()]), "1. a\n2. b\n");
+        assert_eq!(
+            numbered(&["a".to_string(), "b".to_string()]),
+            "1. a\n2. b\n"
+        );
     }
 
     #[test]
