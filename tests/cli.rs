@@ -226,3 +226,25 @@ fn the_test_gate_refuses_a_fix_whose_tests_fail() {
     assert!(project.read("src/lib.rs").contains("    twice\n"));
     project.assert_no_trace();
 }
+
+#[test]
+fn a_rule_specialist_fixes_what_rustc_has_no_suggestion_for() {
+    // `name` was renamed to `title`: rustc only lists the available fields, so the fix comes from
+    // the field-rename rule, gated like any other, and the test pins the meaning.
+    let source = "pub struct Book {\n    pub title: String,\n    pub pages: u32,\n}\n\n\
+                  pub fn make(name: String) -> Book {\n    Book { name, pages: 3 }\n}\n\n\
+                  #[cfg(test)]\nmod tests {\n    #[test]\n    fn keeps_the_title() {\n        assert_eq!(super::make(\"Dune\".into()).title, \"Dune\");\n    }\n}\n";
+    let project = Scenario::package().file("src/lib.rs", source).create();
+    project
+        .fix_swarm()
+        .args(["--gate", "test"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("the field was renamed to `title`"));
+    assert!(
+        project
+            .read("src/lib.rs")
+            .contains("Book { title: name, pages: 3 }")
+    );
+    project.assert_no_trace();
+}
