@@ -137,6 +137,24 @@ pub struct Identity {
 }
 
 impl Diagnostic {
+    /// An error in the workspace with nothing but a code, a message and a primary span: what
+    /// unit tests build their inputs from.
+    #[cfg(test)]
+    pub(crate) fn for_test(code: Option<&str>, message: &str, primary: Span) -> Diagnostic {
+        Diagnostic {
+            level: Level::Error,
+            code: code.and_then(ErrorCode::parse),
+            message: message.to_owned(),
+            primary: Some(primary),
+            location: Location::Workspace,
+            label: None,
+            secondary: Vec::new(),
+            notes: Vec::new(),
+            suggestions: Vec::new(),
+            rendered: String::new(),
+        }
+    }
+
     pub fn is_error(&self) -> bool {
         self.level == Level::Error
     }

@@ -89,24 +89,14 @@ mod tests {
     use crate::diagnostic::{Level, Span};
 
     fn error(code: Option<&str>, file: &str) -> Diagnostic {
-        Diagnostic {
-            level: Level::Error,
-            code: code.and_then(ErrorCode::parse),
-            message: format!("error in {file}"),
-            primary: Some(Span {
-                file: PathBuf::from(file),
-                byte_start: 0,
-                byte_end: 1,
-                line: 1,
-                column: 1,
-            }),
-            location: Location::Workspace,
-            label: None,
-            secondary: Vec::new(),
-            notes: Vec::new(),
-            suggestions: Vec::new(),
-            rendered: String::new(),
-        }
+        let span = Span {
+            file: PathBuf::from(file),
+            byte_start: 0,
+            byte_end: 1,
+            line: 1,
+            column: 1,
+        };
+        Diagnostic::for_test(code, &format!("error in {file}"), span)
     }
 
     fn ids(plan: &Plan) -> Vec<&str> {

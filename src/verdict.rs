@@ -197,27 +197,17 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::diagnostic::{ErrorCode, Level, Location, Span};
+    use crate::diagnostic::Span;
 
     fn error(code: &str, message: &str, line: usize) -> Diagnostic {
-        Diagnostic {
-            level: Level::Error,
-            code: ErrorCode::parse(code),
-            message: message.to_owned(),
-            primary: Some(Span {
-                file: PathBuf::from("src/lib.rs"),
-                byte_start: line * 10,
-                byte_end: line * 10 + 3,
-                line,
-                column: 5,
-            }),
-            location: Location::Workspace,
-            label: None,
-            secondary: Vec::new(),
-            notes: Vec::new(),
-            suggestions: Vec::new(),
-            rendered: String::new(),
-        }
+        let span = Span {
+            file: PathBuf::from("src/lib.rs"),
+            byte_start: line * 10,
+            byte_end: line * 10 + 3,
+            line,
+            column: 5,
+        };
+        Diagnostic::for_test(Some(code), message, span)
     }
 
     fn check(diagnostics: Vec<Diagnostic>) -> ParsedCheck {

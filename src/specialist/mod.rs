@@ -123,7 +123,7 @@ pub(crate) mod testing {
     use std::collections::BTreeMap;
     use std::path::PathBuf;
 
-    use crate::diagnostic::{Diagnostic, ErrorCode, LabeledSpan, Level, Location, Span};
+    use crate::diagnostic::{Diagnostic, LabeledSpan, Span};
     use crate::edit::{self, Edit};
     use crate::patch::Sources;
     use crate::plan::Scope;
@@ -154,18 +154,7 @@ pub(crate) mod testing {
     }
 
     pub fn diagnostic(code: &str, message: &str, primary: Span) -> Diagnostic {
-        Diagnostic {
-            level: Level::Error,
-            code: ErrorCode::parse(code),
-            message: message.to_owned(),
-            primary: Some(primary),
-            location: Location::Workspace,
-            label: None,
-            secondary: Vec::new(),
-            notes: Vec::new(),
-            suggestions: Vec::new(),
-            rendered: String::new(),
-        }
+        Diagnostic::for_test(Some(code), message, primary)
     }
 
     pub fn with_secondary(mut diagnostic: Diagnostic, span: Span, label: &str) -> Diagnostic {
