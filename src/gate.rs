@@ -155,7 +155,14 @@ impl Gate {
             .await?;
 
         let stderr_tail = tail(&run.stderr, 20);
-        let green = run.success && !run.stdout.contains("\"level\":\"error\"");
+        let root = SourceRoot {
+            checkout: worktree.clone(),
+            workspace: self.workspace.clone(),
+        };
+        let parsed = tokio::task::spawn_blocking(move || parse::parse_stream(&run.stdout, &root))
+            .await
+            .map_err(|_| GateError::Panicked)?;
+        let green = parsed.build_succeeded == Some(true) && parsed.error_count() == 0;
         let tests = if self.kind == GateKind::Test && green {
             let mut args = vec![
                 "test".to_owned(),
@@ -175,14 +182,9 @@ impl Gate {
             None
         };
         let mut slot = lease.take().ok_or(GateError::NoWorktree)?;
-        let root = SourceRoot {
-            checkout: worktree,
-            workspace: self.workspace.clone(),
-        };
-        let (slot, restored, parsed) = tokio::task::spawn_blocking(move || {
+        let (slot, restored) = tokio::task::spawn_blocking(move || {
             let restored = slot.restore(&patch);
-            let parsed = parse::parse_stream(&run.stdout, &root);
-            (slot, restored, parsed)
+            (slot, restored)
         })
         .await
         .map_err(|_| GateError::Panicked)?;
