@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::event::SkippedFile;
 use crate::git::ChangedFile;
+use crate::patch::Patch;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApplyError {
@@ -68,16 +69,15 @@ fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
 
 /// Saves the change as a unified diff named after the file; `None` if even that fails.
 fn save_patch(save_dir: &Path, change: &ChangedFile) -> Option<PathBuf> {
-    let before = String::from_utf8_lossy(change.before.as_deref().unwrap_or_default());
-    let after = String::from_utf8_lossy(change.after.as_deref().unwrap_or_default());
+    let patch = Patch::from_contents([(
+        change.path.clone(),
+        change.before.as_deref(),
+        change.after.as_deref(),
+    )]);
     let name = change.path.display().to_string();
-    let diff = similar::TextDiff::from_lines(&before, &after)
-        .unified_diff()
-        .header(&format!("a/{name}"), &format!("b/{name}"))
-        .to_string();
     let file = save_dir.join(format!("{}.patch", name.replace(['/', '\\'], "__")));
     std::fs::create_dir_all(save_dir).ok()?;
-    std::fs::write(&file, diff).ok()?;
+    std::fs::write(&file, patch.unified_diff()).ok()?;
     Some(file)
 }
 

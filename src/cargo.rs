@@ -65,10 +65,6 @@ impl Cargo {
         }
     }
 
-    pub fn program(&self) -> &OsString {
-        &self.program
-    }
-
     /// Reads the workspace without resolving dependencies, which would write a Cargo.lock.
     pub fn metadata(&self, cwd: &Path, manifest: Option<&Path>) -> Result<Workspace, CargoError> {
         let mut command = cargo_metadata::MetadataCommand::new();

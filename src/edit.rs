@@ -22,11 +22,6 @@ impl Edit {
         self.start..self.end
     }
 
-    /// How much text the edit changes, used to prefer the smallest of equally good fixes.
-    pub fn size(&self) -> usize {
-        (self.end - self.start) + self.replacement.len()
-    }
-
     /// Whether two edits of one file cannot both be applied. Two insertions at the same offset can
     /// (they go in the order given); an insertion strictly inside a replaced range cannot.
     pub fn overlaps(&self, other: &Edit) -> bool {

@@ -1,7 +1,7 @@
 //! The dispatcher: owns the run state, runs rounds of check → plan → fix → merge, and applies the
 //! result once at the end. Workers get owned scopes and send back reports; nothing here prints.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -19,7 +19,7 @@ use crate::event::{Event, ScopeOutline, WorkerReport, WorkerStatus};
 use crate::gate::{Gate, GateCheck, GateError};
 use crate::git::{self, GitError, Oid, Repo};
 use crate::parse::ParsedCheck;
-use crate::patch::Sources;
+use crate::patch::{Patch, Sources};
 use crate::plan::{self, Scope};
 use crate::pool::{PoolError, PoolSpec, WorktreePool};
 use crate::specialist::{self, Specialist};
@@ -345,15 +345,11 @@ async fn rounds(
             errors: errors_at_start,
             scopes: plan.scopes.iter().map(outline).collect(),
         });
+        // Every Rust source of the base: the files rustc's diagnostics and suggestions point at,
+        // and what the rules search for definitions.
         let sources = {
-            let (repo, paths) = (session.repo.clone(), files_to_read(&plan.scopes));
-            let files = blocking(move || {
-                let mut files = git::read_rust_files(&repo, base)?;
-                files.extend(git::read_files(&repo, base, paths)?);
-                Ok::<_, GitError>(files)
-            })
-            .await??;
-            Sources::new(files)
+            let repo = session.repo.clone();
+            Sources::new(blocking(move || git::read_rust_files(&repo, base)).await??)
         };
         let round = Arc::new(Round {
             number,
@@ -544,25 +540,6 @@ fn outline(scope: &Scope) -> ScopeOutline {
         diagnostics: scope.diagnostics.len(),
         files: scope.files.len(),
     }
-}
-
-/// The files a round may read or edit: those of the diagnostics and of rustc's suggestions.
-fn files_to_read(scopes: &[Scope]) -> BTreeSet<PathBuf> {
-    scopes
-        .iter()
-        .flat_map(|scope| scope.diagnostics.iter())
-        .flat_map(|diagnostic| {
-            let suggested = diagnostic
-                .suggestions
-                .iter()
-                .flat_map(|suggestion| suggestion.edits.iter().map(|edit| edit.file.clone()));
-            diagnostic
-                .file()
-                .map(PathBuf::from)
-                .into_iter()
-                .chain(suggested)
-        })
-        .collect()
 }
 
 /// Runs one worker per scope, at most `jobs` at once, in plan order; every scope gets a report,
@@ -762,18 +739,12 @@ async fn merge_round(
 }
 
 fn unified_diff(changes: &[git::ChangedFile]) -> String {
-    let mut patch = crate::patch::Patch::default();
-    for change in changes {
-        let text = |bytes: &Option<Vec<u8>>| {
-            String::from_utf8_lossy(bytes.as_deref().unwrap_or_default()).into_owned()
-        };
-        patch.files.insert(
+    Patch::from_contents(changes.iter().map(|change| {
+        (
             change.path.clone(),
-            crate::patch::FileChange {
-                before: text(&change.before),
-                after: text(&change.after),
-            },
-        );
-    }
-    patch.unified_diff()
+            change.before.as_deref(),
+            change.after.as_deref(),
+        )
+    }))
+    .unified_diff()
 }

@@ -66,6 +66,26 @@ impl Patch {
         Ok(Patch { files })
     }
 
+    /// A patch from whole contents as bytes (`None`: the file is absent), read lossily as text:
+    /// what a diff of two commits gives.
+    pub fn from_contents<'a>(
+        files: impl IntoIterator<Item = (PathBuf, Option<&'a [u8]>, Option<&'a [u8]>)>,
+    ) -> Patch {
+        let text =
+            |bytes: Option<&[u8]>| String::from_utf8_lossy(bytes.unwrap_or_default()).into_owned();
+        let files = files
+            .into_iter()
+            .map(|(path, before, after)| {
+                let change = FileChange {
+                    before: text(before),
+                    after: text(after),
+                };
+                (path, change)
+            })
+            .collect();
+        Patch { files }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }

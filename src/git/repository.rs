@@ -158,32 +158,6 @@ pub fn read_rust_files(repo: &Repo, commit: Oid) -> Result<BTreeMap<PathBuf, Str
     Ok(files)
 }
 
-/// The text of `paths` as of `commit`; paths missing there, or not UTF-8, are left out.
-pub fn read_files(
-    repo: &Repo,
-    commit: Oid,
-    paths: impl IntoIterator<Item = PathBuf>,
-) -> Result<BTreeMap<PathBuf, String>, GitError> {
-    let repository = repo.open()?;
-    let tree = repository
-        .find_commit(commit)
-        .and_then(|commit| commit.tree())
-        .context(|| format!("reading commit {commit}"))?;
-    let mut files = BTreeMap::new();
-    for path in paths {
-        let Ok(entry) = tree.get_path(&path) else {
-            continue;
-        };
-        let Ok(blob) = repository.find_blob(entry.id()) else {
-            continue;
-        };
-        if let Ok(text) = std::str::from_utf8(blob.content()) {
-            files.insert(path, text.to_owned());
-        }
-    }
-    Ok(files)
-}
-
 /// Makes `dir` a new git repository whose first commit holds every file in it, as a user's
 /// checkout would be (the bench's fresh copies of fixtures).
 pub fn init_with_commit(dir: &Path) -> Result<(), GitError> {
