@@ -25,6 +25,7 @@ fn many_errors_root() -> SourceRoot {
     SourceRoot {
         checkout: PathBuf::from("/tmp/recordings/many-errors"),
         workspace: PathBuf::new(),
+        layout: None,
     }
 }
 

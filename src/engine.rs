@@ -229,6 +229,10 @@ async fn run_in(
         commit: snapshot.to_string(),
         dirty_files: uncommitted.len(),
     });
+    let layout = {
+        let repo = repo.clone();
+        Arc::new(blocking(move || git::read_layout(&repo, snapshot)).await??)
+    };
 
     let work_dir = fix_swarm_dir.join("work").join(&run_id);
     let mut seed = vec![(target_dir.join("debug"), PathBuf::from("debug"))];
@@ -246,6 +250,7 @@ async fn run_in(
         size: config.jobs.get(),
         seed,
         mtimes_from: Some(checkout.clone()),
+        layout: Arc::clone(&layout),
     };
     let pool = blocking(move || WorktreePool::create(spec, snapshot)).await??;
 
@@ -264,7 +269,8 @@ async fn run_in(
         relative_to(&canonical(&workspace.root), &checkout),
         members,
         config.gate,
-    );
+    )
+    .with_layout(layout);
     let specialists: Arc<[Box<dyn Specialist>]> = specialist::embedded().into();
     let mut session = Session {
         config,

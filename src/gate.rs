@@ -2,12 +2,14 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
 use crate::cargo::{Cargo, CargoError, Member};
 use crate::config::{CargoSelection, GateKind};
 use crate::git::Oid;
+use crate::layout::Layout;
 use crate::parse::{self, ParsedCheck, SourceRoot};
 use crate::patch::Patch;
 use crate::pool::{Lease, PoolError};
@@ -55,6 +57,8 @@ pub struct Gate {
     /// Members with directories relative to the checkout root, longest first.
     members: Vec<Member>,
     kind: GateKind,
+    /// How the paths rustc names resolve; `None` takes them as named.
+    layout: Option<Arc<Layout>>,
 }
 
 impl Gate {
@@ -74,7 +78,14 @@ impl Gate {
             workspace,
             members,
             kind,
+            layout: None,
         }
+    }
+
+    /// Resolves the paths rustc names through `layout`'s links, and keeps its inputs uneditable.
+    pub fn with_layout(mut self, layout: Arc<Layout>) -> Gate {
+        self.layout = Some(layout);
+        self
     }
 
     /// The package owning `file`, by the deepest member directory that contains it.
@@ -158,6 +169,7 @@ impl Gate {
         let root = SourceRoot {
             checkout: worktree.clone(),
             workspace: self.workspace.clone(),
+            layout: self.layout.clone(),
         };
         let parsed = tokio::task::spawn_blocking(move || parse::parse_stream(&run.stdout, &root))
             .await

@@ -2,7 +2,8 @@
 //! whole: lines it cannot read become problems that the report shows.
 
 use std::collections::{BTreeSet, HashSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use cargo_metadata::Message;
 use cargo_metadata::diagnostic::{Diagnostic as WireDiagnostic, DiagnosticLevel};
@@ -13,6 +14,7 @@ use crate::diagnostic::{
     Applicability, Diagnostic, ErrorCode, LabeledSpan, Level, Location, Span, Suggestion,
 };
 use crate::edit::Edit;
+use crate::layout::{Layout, Resolved, normalize};
 
 /// Where the checked sources live, to turn rustc's file names into checkout-relative paths.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,6 +23,9 @@ pub struct SourceRoot {
     pub checkout: PathBuf,
     /// The cargo workspace root, relative to `checkout`; rustc's relative file names start here.
     pub workspace: PathBuf,
+    /// How paths resolve through the snapshot's links, and which are inputs only; `None` takes
+    /// every path inside the checkout as it is named (recorded streams, fixtures).
+    pub layout: Option<Arc<Layout>>,
 }
 
 impl SourceRoot {
@@ -34,7 +39,17 @@ impl SourceRoot {
             return Err(normalize(given));
         }
         let absolute = normalize(&self.checkout.join(&self.workspace).join(given));
-        self.relative(&absolute).ok_or(absolute)
+        let relative = self.relative(&absolute).ok_or(absolute)?;
+        let Some(layout) = &self.layout else {
+            return Ok(relative);
+        };
+        // rustc names a file by the path it opened, which may pass through a link: edits go to
+        // the file the link leads to, and never to one outside the checkout or an input.
+        match layout.resolve(&relative) {
+            Resolved::Inside(path) if layout.is_input(&path) => Err(layout.checkout().join(path)),
+            Resolved::Inside(path) => Ok(path),
+            Resolved::Outside(path) => Err(path),
+        }
     }
 
     /// An absolute path inside the checkout, made relative to it.
@@ -44,21 +59,6 @@ impl SourceRoot {
             _ => None,
         }
     }
-}
-
-/// Removes `.` and resolves `..` without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// A line of the stream that could not be understood.
@@ -355,6 +355,7 @@ mod tests {
         SourceRoot {
             checkout: PathBuf::from("/repo"),
             workspace: PathBuf::from("crates"),
+            layout: None,
         }
     }
 

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::git::{self, GitError, Oid, Repo};
+use crate::layout::Layout;
 use crate::patch::Patch;
 
 /// One persistent worktree and its own cargo target directory.
@@ -22,6 +23,8 @@ pub struct Slot {
     at: Oid,
     /// Files written for a candidate and not yet restored: a worker that died mid-gate leaves them.
     written: BTreeSet<PathBuf>,
+    /// What makes the worktree the user's tree as cargo sees it, beyond the commit's files.
+    layout: Arc<Layout>,
 }
 
 impl Slot {
@@ -30,13 +33,19 @@ impl Slot {
     pub fn prepare(&mut self, commit: Oid) -> Result<(), PoolError> {
         if self.at != commit || !self.written.is_empty() {
             git::checkout(&self.path, commit)?;
+            retarget_links(&self.path, &self.layout)?;
             self.at = commit;
             self.written.clear();
         }
         Ok(())
     }
 
+    /// Writes the candidate's files. A path that is a link, or passes through one, is refused:
+    /// a link may lead out of the worktree, into the user's tree or anywhere else.
     pub fn write(&mut self, patch: &Patch) -> Result<(), PoolError> {
+        for path in patch.paths() {
+            refuse_links(&self.path, path)?;
+        }
         for (path, change) in &patch.files {
             self.written.insert(path.clone());
             write_file(&self.path.join(path), &change.after)?;
@@ -52,6 +61,102 @@ impl Slot {
             self.written.remove(path);
         }
         Ok(())
+    }
+}
+
+/// Fails if `relative`, or any directory on the way to it inside `root`, is a symbolic link.
+fn refuse_links(root: &Path, relative: &Path) -> Result<(), PoolError> {
+    let mut path = root.to_owned();
+    for component in relative.components() {
+        path.push(component);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(PoolError::ThroughLink(relative.to_owned()));
+        }
+    }
+    Ok(())
+}
+
+/// Points the worktree's links where they lead in the user's tree (see `Layout::retargets`). A
+/// checkout puts back the stored targets, so this follows every checkout.
+fn retarget_links(worktree: &Path, layout: &Layout) -> Result<(), PoolError> {
+    for (link, target) in layout.retargets() {
+        let path = worktree.join(&link);
+        if std::fs::read_link(&path).is_ok_and(|current| current == target) {
+            continue;
+        }
+        let io = |source| PoolError::Io {
+            context: format!(
+                "pointing the link {} at {}",
+                path.display(),
+                target.display()
+            ),
+            source,
+        };
+        match std::fs::remove_file(&path) {
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(io(error)),
+            _ => {}
+        }
+        make_link(&target, &path).map_err(io)?;
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn make_link(target: &Path, link: &Path) -> std::io::Result<()> {
+    std::os::unix::fs::symlink(target, link)
+}
+
+#[cfg(not(unix))]
+fn make_link(_target: &Path, _link: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::other(
+        "symbolic links are supported on unix only",
+    ))
+}
+
+/// Copies the layout's inputs (submodules' working trees, ignored files the build reads) from the
+/// user's tree into a worktree, timestamps kept; a submodule's `.git` link stays behind.
+fn copy_inputs(worktree: &Path, layout: &Layout) -> Result<(), PoolError> {
+    for input in layout.inputs() {
+        let source = layout.checkout().join(input);
+        let destination = worktree.join(input);
+        refuse_links(worktree, input)?;
+        let copied = if source.is_dir() {
+            std::fs::create_dir_all(&destination)
+                .and_then(|()| copy_tree(&source.join("."), &destination))
+                .and_then(|()| remove_git_link(&destination.join(".git")))
+        } else {
+            destination
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| copy_tree(&source, &destination))
+        };
+        copied.map_err(|source| PoolError::Io {
+            context: format!("copying {} into {}", input.display(), worktree.display()),
+            source,
+        })?;
+    }
+    Ok(())
+}
+
+fn remove_git_link(path: &Path) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(metadata) if metadata.is_dir() => std::fs::remove_dir_all(path),
+        Ok(_) => std::fs::remove_file(path),
+        Err(_) => Ok(()),
+    }
+}
+
+/// `cp -a`: contents, permissions and timestamps (cargo's freshness reads the latter).
+fn copy_tree(source: &Path, destination: &Path) -> std::io::Result<()> {
+    let status = Command::new("cp")
+        .arg("-a")
+        .arg(source)
+        .arg(destination)
+        .status()?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(std::io::Error::other(format!("cp -a exited with {status}")))
     }
 }
 
@@ -71,6 +176,8 @@ pub enum PoolError {
         context: String,
         source: std::io::Error,
     },
+    #[error("refusing to write {}: it is, or passes through, a symbolic link", .0.display())]
+    ThroughLink(PathBuf),
 }
 
 #[derive(Debug)]
@@ -84,6 +191,7 @@ struct Shared {
     /// Every worktree ever added, so that cleanup finds those a dead worker still held.
     names: Mutex<Vec<String>>,
     permits: Arc<Semaphore>,
+    layout: Arc<Layout>,
 }
 
 impl Shared {
@@ -180,6 +288,8 @@ pub struct PoolSpec {
     /// The user's work tree, whose files' modification times the worktrees take over where the
     /// bytes are the same.
     pub mtimes_from: Option<PathBuf>,
+    /// Links to retarget and inputs to copy in every worktree.
+    pub layout: Arc<Layout>,
 }
 
 impl WorktreePool {
@@ -196,6 +306,7 @@ impl WorktreePool {
             waiting: Mutex::new(Vec::new()),
             names: Mutex::new(Vec::new()),
             permits: Arc::new(Semaphore::new(0)),
+            layout: spec.layout,
         });
         let pool = WorktreePool { shared };
         // One after another: libgit2 takes locks in the shared git directory to add each one.
@@ -235,6 +346,8 @@ impl WorktreePool {
             context: format!("resolving {}", path.display()),
             source,
         })?;
+        retarget_links(&path, &self.shared.layout)?;
+        copy_inputs(&path, &self.shared.layout)?;
         let target_dir = self.shared.work_dir.join(format!("{name}.target"));
         Ok(Slot {
             name,
@@ -242,6 +355,7 @@ impl WorktreePool {
             target_dir,
             at: commit,
             written: BTreeSet::new(),
+            layout: Arc::clone(&self.shared.layout),
         })
     }
 

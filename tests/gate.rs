@@ -40,6 +40,7 @@ fn a_reused_worktree_catches_a_type_error_an_earlier_candidate_did_not_have() {
         size: 1,
         seed: Vec::new(),
         mtimes_from: None,
+        layout: Default::default(),
     };
     let pool = WorktreePool::create(spec, snapshot).unwrap();
     let members = vec![Member {

@@ -91,6 +91,7 @@ fn root(name: &str) -> SourceRoot {
     SourceRoot {
         checkout: Path::new("/tmp/recordings").join(recording.crate_dir),
         workspace: PathBuf::new(),
+        layout: None,
     }
 }
 

@@ -91,6 +91,7 @@ fn check(name: &str, specialist: &dyn Specialist) -> Vec<Proposed> {
     let root = SourceRoot {
         checkout: PathBuf::from("/tmp/specialists").join(name),
         workspace: PathBuf::new(),
+        layout: None,
     };
     let parsed = parse_stream(&stream, &root);
     let sources = fixture_sources(name);

@@ -3,6 +3,7 @@
 mod cli;
 mod gate;
 mod interrupt;
+mod layout;
 mod recorded;
 mod specialists;
 mod util;

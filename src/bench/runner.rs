@@ -133,6 +133,7 @@ async fn judge(
     let root = SourceRoot {
         checkout: std::fs::canonicalize(dir)?,
         workspace: PathBuf::new(),
+        layout: None,
     };
     let parsed = parse::parse_stream(&check.stdout, &root);
     let mut codes: Vec<String> = parsed

@@ -48,6 +48,11 @@ fn tree_with(
             .blob(text.as_bytes())
             .context(|| format!("storing {}", path.display()))?;
         let mut entry = index.get_path(path, 0).unwrap_or_else(|| new_entry(path));
+        // Writing file contents into a link's or a submodule's entry would turn source into a
+        // link target (or a broken commit id).
+        if entry.mode & 0o170_000 != 0o100_000 {
+            return Err(GitError::NotAFile(path.clone()));
+        }
         entry.id = blob;
         entry.file_size = u32::try_from(text.len()).unwrap_or(u32::MAX);
         index

@@ -8,7 +8,9 @@ use std::path::PathBuf;
 
 pub use git2::Oid;
 pub use merge::{ChangedFile, Integration, changed_files, commit_files, integrate};
-pub use repository::{Repo, init_with_commit, read_rust_files, snapshot, uncommitted_files};
+pub use repository::{
+    Repo, init_with_commit, read_layout, read_rust_files, snapshot, uncommitted_files,
+};
 pub use worktree::{add_worktree, checkout, remove_worktree, sweep_stale_worktrees};
 
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +27,8 @@ pub enum GitError {
     },
     #[error("{} is not valid UTF-8", .0.display())]
     NotUtf8(PathBuf),
+    #[error("{} is a symbolic link or a submodule in the tree, not a file to edit", .0.display())]
+    NotAFile(PathBuf),
 }
 
 /// Adds what we were doing to a git2 error.

@@ -1,11 +1,16 @@
 //! The user's repository: finding it, seeing what is uncommitted, and snapshotting it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use git2::{IndexAddOption, Oid, Repository, StatusOptions};
 
 use super::{Context, GitError, signature};
+use crate::layout::Layout;
+
+/// Git's file modes for a symbolic link and for a submodule (a commit inside a tree).
+const MODE_LINK: i32 = 0o120_000;
+const MODE_SUBMODULE: i32 = 0o160_000;
 
 /// A git repository with a working directory. `temporary` marks one made by `--allow-no-vcs`,
 /// whose git directory lives under the target directory and is deleted after the run.
@@ -147,6 +152,10 @@ pub fn read_rust_files(repo: &Repo, commit: Oid) -> Result<BTreeMap<PathBuf, Str
         let Some(name) = entry.name().ok().filter(wanted) else {
             return git2::TreeWalkResult::Ok;
         };
+        // A link's blob is the text of its target, not source: `Layout` resolves links.
+        if entry.filemode() == MODE_LINK {
+            return git2::TreeWalkResult::Ok;
+        }
         if let Ok(blob) = repository.find_blob(entry.id())
             && let Ok(text) = std::str::from_utf8(blob.content())
         {
@@ -156,6 +165,46 @@ pub fn read_rust_files(repo: &Repo, commit: Oid) -> Result<BTreeMap<PathBuf, Str
     })
     .context(|| format!("listing the files of {commit}"))?;
     Ok(files)
+}
+
+/// The layout of `commit`'s tree in the user's checkout: its symbolic links with their stored
+/// targets, its regular files, and its submodules, whose working trees (read from the user's
+/// checkout, where they are not empty) become inputs.
+pub fn read_layout(repo: &Repo, commit: Oid) -> Result<Layout, GitError> {
+    let repository = repo.open()?;
+    let tree = repository
+        .find_commit(commit)
+        .and_then(|commit| commit.tree())
+        .context(|| format!("reading commit {commit}"))?;
+    let mut links = BTreeMap::new();
+    let mut files = BTreeSet::new();
+    let mut submodules = Vec::new();
+    tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+        let Ok(name) = entry.name() else {
+            return git2::TreeWalkResult::Ok;
+        };
+        let path = Path::new(dir).join(name);
+        match entry.filemode() {
+            MODE_LINK => {
+                if let Ok(blob) = repository.find_blob(entry.id()) {
+                    let target = String::from_utf8_lossy(blob.content()).into_owned();
+                    links.insert(path, PathBuf::from(target));
+                }
+            }
+            MODE_SUBMODULE => submodules.push(path),
+            _ if entry.kind() == Some(git2::ObjectType::Blob) => {
+                files.insert(path);
+            }
+            _ => {}
+        }
+        git2::TreeWalkResult::Ok
+    })
+    .context(|| format!("listing the files of {commit}"))?;
+    let checked_out = |path: &PathBuf| {
+        std::fs::read_dir(repo.workdir.join(path)).is_ok_and(|mut dir| dir.next().is_some())
+    };
+    let submodules: Vec<PathBuf> = submodules.into_iter().filter(checked_out).collect();
+    Ok(Layout::new(repo.workdir.clone(), links, files).with_inputs(submodules))
 }
 
 /// Makes `dir` a new git repository whose first commit holds every file in it, as a user's

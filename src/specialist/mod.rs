@@ -83,6 +83,7 @@ fn propose_with(rule: &dyn Rule, scope: &Scope, sources: &Sources) -> Vec<Propos
         .diagnostics
         .iter()
         .filter(wanted)
+        .filter(|diagnostic| spans_fit(diagnostic, sources))
         .filter_map(|diagnostic| {
             let mut alternatives: Vec<Alternative> = Vec::new();
             for (label, edits) in rule.alternatives(diagnostic, sources) {
@@ -100,6 +101,18 @@ fn propose_with(rule: &dyn Rule, scope: &Scope, sources: &Sources) -> Vec<Propos
             })
         })
         .collect()
+}
+
+/// Whether every span of `diagnostic` lies on character boundaries of the text the rules will
+/// read. Rules slice the text at these offsets; a span that does not fit means the text is not
+/// what rustc compiled (a file changed, a link read as text), and slicing it would panic.
+fn spans_fit(diagnostic: &Diagnostic, sources: &Sources) -> bool {
+    let fits = |span: &Span| text_of(sources, span).is_some();
+    diagnostic.primary.as_ref().is_some_and(fits)
+        && diagnostic
+            .secondary
+            .iter()
+            .all(|labeled| sources.get(&labeled.span.file).is_none() || fits(&labeled.span))
 }
 
 /// The source text a span covers.
@@ -194,5 +207,41 @@ pub(crate) mod testing {
                 (alternative.label, texts.join("\n--- next file ---\n"))
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{diagnostic, sources};
+    use super::*;
+    use crate::plan::Scope;
+
+    #[test]
+    fn spans_past_the_text_make_no_proposal_and_no_panic() {
+        // The text is a link's target path, as git stores a link; rustc's offsets are into the
+        // file it leads to. Every specialist must see that and propose nothing.
+        let sources = sources(&[("src/linked.rs", "../../outside/real.rs")]);
+        for code in [
+            "E0425", "E0432", "E0433", "E0596", "E0599", "E0308", "E0061", "E0382",
+        ] {
+            let primary = Span {
+                file: std::path::PathBuf::from("src/linked.rs"),
+                byte_start: 30,
+                byte_end: 36,
+                line: 3,
+                column: 5,
+            };
+            let error = diagnostic(code, "cannot find value `countr` in this scope", primary);
+            let scope = Scope {
+                id: code.to_owned(),
+                code: error.code.clone(),
+                phase: error.phase(),
+                files: [std::path::PathBuf::from("src/linked.rs")].into(),
+                diagnostics: vec![error],
+            };
+            for specialist in embedded() {
+                assert!(specialist.propose(&scope, &sources).is_empty(), "{code}");
+            }
+        }
     }
 }

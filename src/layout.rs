@@ -1,0 +1,319 @@
+//! The user's tree as cargo sees it, beyond git's view of it: which paths are symbolic links and
+//! where each path really leads, and which paths are built but never ours to edit.
+//!
+//! Git stores a symbolic link as the text of its target. Read as source, that text is nonsense;
+//! written through, a link edits whatever it points at. So every path rustc names is resolved here
+//! first, the way the file system resolves it in the user's tree: a link to a file inside the
+//! checkout becomes that file, a link that leads outside the checkout is not ours to edit.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::ffi::OsString;
+use std::path::{Component, Path, PathBuf};
+
+/// How many links one path may pass through before it counts as a loop, as on Linux.
+const MAX_LINK_HOPS: usize = 40;
+
+/// Where a checkout-relative path leads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Resolved {
+    /// A path inside the checkout that is not a link and passes through none (relative).
+    Inside(PathBuf),
+    /// A path outside the checkout (absolute), or one inside it that the snapshot does not hold.
+    Outside(PathBuf),
+}
+
+/// The snapshot's symbolic links, the files it holds, and the paths that are inputs only.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Layout {
+    /// The user's checkout root: absolute and canonical.
+    checkout: PathBuf,
+    /// Symbolic links by checkout-relative path, with their target as stored (absolute or
+    /// relative to the link's directory).
+    links: BTreeMap<PathBuf, PathBuf>,
+    /// Every regular file of the snapshot, checkout-relative.
+    files: BTreeSet<PathBuf>,
+    /// Files and directories the build reads but the snapshot does not version (git submodules'
+    /// working trees, ignored inputs): copied into every worktree, never edited.
+    inputs: BTreeSet<PathBuf>,
+}
+
+impl Layout {
+    pub fn new(
+        checkout: PathBuf,
+        links: BTreeMap<PathBuf, PathBuf>,
+        files: BTreeSet<PathBuf>,
+    ) -> Layout {
+        Layout {
+            checkout,
+            links,
+            files,
+            inputs: BTreeSet::new(),
+        }
+    }
+
+    /// Adds paths (files or directories) that the build reads from the user's tree as they are.
+    pub fn with_inputs(mut self, inputs: impl IntoIterator<Item = PathBuf>) -> Layout {
+        self.inputs.extend(inputs);
+        self
+    }
+
+    pub fn checkout(&self) -> &Path {
+        &self.checkout
+    }
+
+    /// The snapshot's links, by checkout-relative path.
+    pub fn links(&self) -> impl Iterator<Item = &Path> {
+        self.links.keys().map(PathBuf::as_path)
+    }
+
+    /// Inputs copied into worktrees as they are in the user's tree.
+    pub fn inputs(&self) -> impl Iterator<Item = &Path> {
+        self.inputs.iter().map(PathBuf::as_path)
+    }
+
+    /// Whether `relative` (already resolved) is an input that is built but never edited.
+    pub fn is_input(&self, relative: &Path) -> bool {
+        self.inputs.iter().any(|input| relative.starts_with(input))
+    }
+
+    /// Whether the snapshot holds `relative` as a file, or as a directory of files.
+    fn holds(&self, relative: &Path) -> bool {
+        self.files.contains(relative)
+            || self
+                .files
+                .range(relative.to_owned()..)
+                .next()
+                .is_some_and(|file| file.starts_with(relative))
+            || self.is_input(relative)
+    }
+
+    /// Resolves a checkout-relative path through every link it passes, as the file system would
+    /// in the user's tree.
+    pub fn resolve(&self, relative: &Path) -> Resolved {
+        let mut done = PathBuf::new();
+        let mut rest: VecDeque<OsString> = match components(relative) {
+            Some(parts) => parts.into(),
+            None => return Resolved::Outside(normalize(&self.checkout.join(relative))),
+        };
+        let mut hops = 0;
+        while let Some(part) = rest.pop_front() {
+            done.push(&part);
+            let Some(target) = self.links.get(&done) else {
+                continue;
+            };
+            hops += 1;
+            if hops > MAX_LINK_HOPS {
+                return Resolved::Outside(self.checkout.join(&done));
+            }
+            let parent = done.parent().unwrap_or(Path::new(""));
+            let joined = if target.is_absolute() {
+                match normalize(target).strip_prefix(&self.checkout) {
+                    Ok(inside) => inside.to_owned(),
+                    Err(_) => return Resolved::Outside(join_rest(normalize(target), rest)),
+                }
+            } else {
+                parent.join(target)
+            };
+            let Some(parts) = components(&joined) else {
+                let outside = normalize(&self.checkout.join(&joined));
+                return Resolved::Outside(join_rest(outside, rest));
+            };
+            // Start again from the link's target: it may pass through links of its own.
+            done = PathBuf::new();
+            for part in parts.into_iter().rev() {
+                rest.push_front(part);
+            }
+        }
+        if self.holds(&done) {
+            Resolved::Inside(done)
+        } else {
+            Resolved::Outside(self.checkout.join(done))
+        }
+    }
+
+    /// The links whose stored target would not lead, inside a worktree, where it leads in the
+    /// user's tree, with the target each must get there: an absolute link into the
+    /// checkout is made relative (it must reach the worktree's copy, never the user's file), a
+    /// relative link that leaves the checkout is made absolute (the worktree sits elsewhere).
+    pub fn retargets(&self) -> Vec<(PathBuf, PathBuf)> {
+        let mut out = Vec::new();
+        for (link, stored) in &self.links {
+            let parent = link.parent().unwrap_or(Path::new(""));
+            let wanted = match self.resolve(link) {
+                Resolved::Inside(_) if stored.is_relative() => continue,
+                Resolved::Inside(target) => relative_path(parent, &target),
+                Resolved::Outside(_) if stored.is_absolute() => continue,
+                Resolved::Outside(target) => target,
+            };
+            out.push((link.clone(), wanted));
+        }
+        out
+    }
+}
+
+/// The normal components of a relative path with `.` and `..` worked out, or `None` if it climbs
+/// above its start (or is absolute).
+fn components(path: &Path) -> Option<Vec<OsString>> {
+    let mut out: Vec<OsString> = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::Normal(part) => out.push(part.to_owned()),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop()?;
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+fn join_rest(mut path: PathBuf, rest: VecDeque<OsString>) -> PathBuf {
+    path.extend(rest);
+    normalize(&path)
+}
+
+/// Removes `.` and resolves `..` without touching the file system.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The relative path from directory `from` to `to`, both relative to one root.
+fn relative_path(from: &Path, to: &Path) -> PathBuf {
+    let from: Vec<_> = from.components().collect();
+    let to_parts: Vec<_> = to.components().collect();
+    let common = from
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out = PathBuf::new();
+    for _ in common..from.len() {
+        out.push("..");
+    }
+    for part in &to_parts[common..] {
+        out.push(part);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout(links: &[(&str, &str)], files: &[&str]) -> Layout {
+        Layout::new(
+            PathBuf::from("/repo"),
+            links
+                .iter()
+                .map(|(link, target)| (PathBuf::from(link), PathBuf::from(target)))
+                .collect(),
+            files.iter().map(PathBuf::from).collect(),
+        )
+    }
+
+    fn inside(path: &str) -> Resolved {
+        Resolved::Inside(PathBuf::from(path))
+    }
+
+    fn outside(path: &str) -> Resolved {
+        Resolved::Outside(PathBuf::from(path))
+    }
+
+    #[test]
+    fn plain_files_resolve_to_themselves() {
+        let layout = layout(&[], &["src/lib.rs"]);
+        assert_eq!(
+            layout.resolve(Path::new("src/lib.rs")),
+            inside("src/lib.rs")
+        );
+        assert_eq!(
+            layout.resolve(Path::new("src/./lib.rs")),
+            inside("src/lib.rs")
+        );
+        assert_eq!(
+            layout.resolve(Path::new("src/gone.rs")),
+            outside("/repo/src/gone.rs")
+        );
+        assert_eq!(
+            layout.resolve(Path::new("../elsewhere/x.rs")),
+            outside("/elsewhere/x.rs")
+        );
+    }
+
+    #[test]
+    fn links_resolve_like_the_file_system() {
+        let layout = layout(
+            &[
+                ("src/abs.rs", "/repo/src/real.rs"),
+                ("src/rel.rs", "real.rs"),
+                ("src/up.rs", "../shared/common.rs"),
+                ("src/away.rs", "../../outside/lib.rs"),
+                ("src/etc.rs", "/etc/passwd"),
+                ("src/common", "../shared"),
+                ("src/chain.rs", "rel.rs"),
+                ("src/loop.rs", "loop.rs"),
+            ],
+            &["src/real.rs", "shared/common.rs"],
+        );
+        let resolve = |path: &str| layout.resolve(Path::new(path));
+        assert_eq!(resolve("src/abs.rs"), inside("src/real.rs"));
+        assert_eq!(resolve("src/rel.rs"), inside("src/real.rs"));
+        assert_eq!(resolve("src/up.rs"), inside("shared/common.rs"));
+        assert_eq!(resolve("src/chain.rs"), inside("src/real.rs"));
+        assert_eq!(resolve("src/common/common.rs"), inside("shared/common.rs"));
+        assert_eq!(resolve("src/away.rs"), outside("/outside/lib.rs"));
+        assert_eq!(resolve("src/etc.rs"), outside("/etc/passwd"));
+        assert_eq!(resolve("src/loop.rs"), outside("/repo/src/loop.rs"));
+    }
+
+    #[test]
+    fn worktrees_retarget_links_that_would_lead_elsewhere_there() {
+        let layout = layout(
+            &[
+                ("src/abs.rs", "/repo/src/real.rs"),
+                ("src/deep/abs.rs", "/repo/shared/common.rs"),
+                ("src/rel.rs", "real.rs"),
+                ("src/away.rs", "../../outside/lib.rs"),
+                ("src/etc.rs", "/etc/passwd"),
+            ],
+            &["src/real.rs", "shared/common.rs"],
+        );
+        assert_eq!(
+            layout.retargets(),
+            [
+                (PathBuf::from("src/abs.rs"), PathBuf::from("real.rs")),
+                (
+                    PathBuf::from("src/away.rs"),
+                    PathBuf::from("/outside/lib.rs")
+                ),
+                (
+                    PathBuf::from("src/deep/abs.rs"),
+                    PathBuf::from("../../shared/common.rs")
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn inputs_are_held_but_marked() {
+        let layout = layout(&[("src/gen.rs", "../gen/out.rs")], &["src/lib.rs"])
+            .with_inputs([PathBuf::from("gen")]);
+        assert_eq!(
+            layout.resolve(Path::new("src/gen.rs")),
+            inside("gen/out.rs")
+        );
+        assert!(layout.is_input(Path::new("gen/out.rs")));
+        assert!(!layout.is_input(Path::new("src/lib.rs")));
+    }
+}

@@ -1,0 +1,130 @@
+//! Worktrees that build like the user's tree: symbolic links, line endings, ignored inputs,
+//! submodules and path dependencies outside the repository.
+
+use std::path::Path;
+
+use predicates::prelude::*;
+
+use crate::util::{Project, Scenario};
+
+/// A module whose only error rustc fixes by itself (a typo'd local).
+const TYPO: &str = "pub fn g() -> i32 {\n    let counter = 1;\n    countr\n}\n";
+
+#[cfg(unix)]
+fn link(target: &Path, at: &Path) {
+    std::os::unix::fs::symlink(target, at).unwrap();
+}
+
+/// Every file under `dir` with its bytes, `.git` and `target` left out.
+fn tree_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(next) = stack.pop() {
+        for entry in std::fs::read_dir(&next).unwrap().flatten() {
+            let name = entry.file_name();
+            if name == ".git" || name == "target" {
+                continue;
+            }
+            let kind = entry.file_type().unwrap();
+            let relative = entry
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .display()
+                .to_string();
+            if kind.is_symlink() {
+                let target = std::fs::read_link(entry.path()).unwrap();
+                out.push((relative, target.display().to_string().into_bytes()));
+            } else if kind.is_dir() {
+                stack.push(entry.path());
+            } else {
+                out.push((relative, std::fs::read(entry.path()).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn committed(project: &Project) {
+    project.git(&["add", "-A"]);
+    project.git(&["commit", "-q", "-m", "layout"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_absolute_link_inside_the_repository_is_fixed_in_the_file_it_leads_to() {
+    let project = Scenario::package()
+        .file(
+            "src/lib.rs",
+            "mod linked;\npub fn f() -> i32 {\n    linked::g()\n}\n",
+        )
+        .file("src/real.rs", TYPO)
+        .create();
+    let real = project.path().join("src/real.rs");
+    link(&real, &project.path().join("src/linked.rs"));
+    committed(&project);
+    // Uncommitted work in the file the link leads to must survive too.
+    let edited = format!("// mine\n{TYPO}");
+    project.write("src/real.rs", &edited);
+
+    project
+        .fix_swarm()
+        .arg("--allow-dirty")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("src/real.rs"));
+
+    assert_eq!(
+        project.read("src/real.rs"),
+        edited.replace("    countr\n", "    counter\n")
+    );
+    assert_eq!(
+        std::fs::read_link(project.path().join("src/linked.rs")).unwrap(),
+        real,
+        "the link itself must stay as it was"
+    );
+    assert!(project.cargo(&["check", "-q"]).status.success());
+    project.assert_no_trace();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_leading_outside_the_repository_is_never_edited_and_loses_no_scope() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("ext.rs"), TYPO).unwrap();
+    let project = Scenario::package()
+        .file(
+            "src/lib.rs",
+            "mod ext;\npub fn f() -> i32 {\n    let total = ext::g();\n    totl\n}\n",
+        )
+        .create();
+    link(
+        &outside.path().join("ext.rs"),
+        &project.path().join("src/ext.rs"),
+    );
+    committed(&project);
+    let before = tree_bytes(project.path());
+
+    project
+        .fix_swarm()
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("outside the workspace"))
+        .stderr(predicate::str::contains("panicked").not());
+
+    assert_eq!(
+        std::fs::read_to_string(outside.path().join("ext.rs")).unwrap(),
+        TYPO
+    );
+    let after = tree_bytes(project.path());
+    let changed: Vec<&String> = after
+        .iter()
+        .zip(&before)
+        .filter(|(a, b)| a != b)
+        .map(|(a, _)| &a.0)
+        .collect();
+    assert_eq!(changed, ["src/lib.rs"], "only the crate's own file changes");
+    assert!(project.read("src/lib.rs").contains("    total\n"));
+    project.assert_no_trace();
+}
