@@ -128,3 +128,40 @@ fn a_link_leading_outside_the_repository_is_never_edited_and_loses_no_scope() {
     assert!(project.read("src/lib.rs").contains("    total\n"));
     project.assert_no_trace();
 }
+
+/// The crate of `TYPO` with CRLF line endings, as Windows checkouts have them.
+fn crlf_project(configure: impl FnOnce(&Project)) -> Project {
+    let project = Scenario::package().file("src/lib.rs", "").create();
+    configure(&project);
+    project.write("src/lib.rs", &TYPO.replace('\n', "\r\n"));
+    committed(&project);
+    assert_eq!(project.git(&["status", "--porcelain"]), "");
+    project
+}
+
+fn assert_fixed_with_crlf_kept(project: &Project) {
+    project
+        .fix_swarm()
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("the build is green"));
+    assert_eq!(
+        project.read("src/lib.rs"),
+        TYPO.replace('\n', "\r\n").replace("countr\r", "counter\r")
+    );
+    project.assert_no_trace();
+}
+
+#[test]
+fn crlf_files_from_gitattributes_are_fixed_on_their_own_bytes() {
+    let project = crlf_project(|project| project.write(".gitattributes", "*.rs text eol=crlf\n"));
+    assert_fixed_with_crlf_kept(&project);
+}
+
+#[test]
+fn crlf_files_from_core_autocrlf_are_fixed_on_their_own_bytes() {
+    let project = crlf_project(|project| {
+        project.git(&["config", "core.autocrlf", "true"]);
+    });
+    assert_fixed_with_crlf_kept(&project);
+}

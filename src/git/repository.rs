@@ -114,6 +114,9 @@ pub fn snapshot(repo: &Repo, exclude: &[PathBuf]) -> Result<Oid, GitError> {
     index
         .update_all(["*"], None)
         .context(|| "recording deleted files in the snapshot".to_owned())?;
+    if filters_may_apply(&repository) {
+        keep_exact_bytes(&repository, &mut index, &repo.workdir)?;
+    }
     let tree_id = index
         .write_tree()
         .context(|| "writing the snapshot tree".to_owned())?;
@@ -136,6 +139,62 @@ pub fn snapshot(repo: &Repo, exclude: &[PathBuf]) -> Result<Oid, GitError> {
             &parents,
         )
         .context(|| "committing the snapshot".to_owned())
+}
+
+/// Whether git may store a file's bytes other than the working tree has them: line-ending
+/// conversion (`core.autocrlf`, `core.eol`, `text`/`eol` attributes) or `ident`.
+pub(super) fn filters_may_apply(repository: &Repository) -> bool {
+    let config = repository.config().ok();
+    let configured = |name: &str| {
+        config
+            .as_ref()
+            .and_then(|config| config.get_string(name).ok())
+            .is_some_and(|value| !value.eq_ignore_ascii_case("false"))
+    };
+    let attributes_in_tree = repository.index().ok().is_some_and(|index| {
+        index.iter().any(|entry| {
+            entry.path.split(|&byte| byte == b'/').next_back() == Some(b".gitattributes")
+        })
+    });
+    configured("core.autocrlf")
+        || configured("core.eol")
+        || configured("core.attributesFile")
+        || attributes_in_tree
+        || repository.commondir().join("info/attributes").exists()
+}
+
+/// Replaces every staged blob whose bytes differ from the working tree's file with the file's
+/// exact bytes. The snapshot must hold what the user's tree holds, byte for byte: rustc's offsets
+/// are into those bytes, and the final apply compares against them. Git's clean filter (CRLF to
+/// LF) would make both wrong.
+fn keep_exact_bytes(
+    repository: &Repository,
+    index: &mut git2::Index,
+    workdir: &Path,
+) -> Result<(), GitError> {
+    let entries: Vec<git2::IndexEntry> = index
+        .iter()
+        .filter(|entry| entry.mode & 0o170_000 == 0o100_000)
+        .collect();
+    for mut entry in entries {
+        let relative = PathBuf::from(String::from_utf8_lossy(&entry.path).into_owned());
+        let Ok(bytes) = std::fs::read(workdir.join(&relative)) else {
+            continue;
+        };
+        let exact = Oid::hash_object(git2::ObjectType::Blob, &bytes)
+            .context(|| format!("hashing {}", relative.display()))?;
+        if exact == entry.id {
+            continue;
+        }
+        entry.id = repository
+            .blob(&bytes)
+            .context(|| format!("storing {}", relative.display()))?;
+        entry.file_size = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
+        index
+            .add(&entry)
+            .context(|| format!("staging {}", relative.display()))?;
+    }
+    Ok(())
 }
 
 /// Every Rust source file (`*.rs`, UTF-8) and manifest (`Cargo.toml`) in the tree of `commit`,

@@ -5,6 +5,7 @@ use std::path::Path;
 use git2::build::CheckoutBuilder;
 use git2::{BranchType, Oid, Repository, WorktreeAddOptions, WorktreePruneOptions};
 
+use super::repository::filters_may_apply;
 use super::{Context, GitError, Repo};
 
 /// Adds a worktree named `name` at `path`, with a detached HEAD at `commit`. git2 can only add a
@@ -35,7 +36,11 @@ pub fn add_worktree(repo: &Repo, name: &str, path: &Path, commit: Oid) -> Result
             .context(|| format!("opening the worktree {}", path.display()))?;
         inside
             .set_head_detached(commit)
-            .context(|| format!("detaching the worktree {}", path.display()))
+            .context(|| format!("detaching the worktree {}", path.display()))?;
+        if filters_may_apply(&repository) {
+            write_exact_bytes(&inside, commit, path)?;
+        }
+        Ok(())
     })();
     let deleted = branch
         .delete()
@@ -43,8 +48,45 @@ pub fn add_worktree(repo: &Repo, name: &str, path: &Path, commit: Oid) -> Result
     added.and(deleted)
 }
 
+/// Rewrites every file of the worktree at `path` whose bytes differ from `commit`'s blob. Adding
+/// a worktree runs git's checkout filters (LF to CRLF), but the snapshot's blobs already hold the
+/// user's exact bytes: a second conversion would put bytes in the worktree that the user's tree
+/// does not have.
+fn write_exact_bytes(inside: &Repository, commit: Oid, path: &Path) -> Result<(), GitError> {
+    let tree = inside
+        .find_commit(commit)
+        .and_then(|commit| commit.tree())
+        .context(|| format!("reading commit {commit}"))?;
+    let mut failure = None;
+    tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+        if entry.filemode() & 0o170_000 != 0o100_000 {
+            return git2::TreeWalkResult::Ok;
+        }
+        let Ok(name) = entry.name() else {
+            return git2::TreeWalkResult::Ok;
+        };
+        let file = path.join(dir).join(name);
+        let Ok(blob) = inside.find_blob(entry.id()) else {
+            return git2::TreeWalkResult::Ok;
+        };
+        if std::fs::read(&file).ok().as_deref() != Some(blob.content())
+            && let Err(source) = std::fs::write(&file, blob.content())
+        {
+            failure = Some(GitError::Io {
+                context: format!("writing {}", file.display()),
+                source,
+            });
+            return git2::TreeWalkResult::Abort;
+        }
+        git2::TreeWalkResult::Ok
+    })
+    .context(|| format!("listing the files of {commit}"))
+    .or_else(|error| failure.take().map_or(Err(error), Err))?;
+    failure.map_or(Ok(()), Err)
+}
+
 /// Moves the worktree at `path` to `commit`, rewriting only the files that differ, so that cargo
-/// sees unchanged files as fresh.
+/// sees unchanged files as fresh. Filters are off: blobs hold the user's exact bytes.
 pub fn checkout(path: &Path, commit: Oid) -> Result<(), GitError> {
     let repository =
         Repository::open(path).context(|| format!("opening the worktree {}", path.display()))?;
@@ -52,7 +94,10 @@ pub fn checkout(path: &Path, commit: Oid) -> Result<(), GitError> {
         .find_commit(commit)
         .context(|| format!("finding commit {commit}"))?;
     repository
-        .checkout_tree(target.as_object(), Some(CheckoutBuilder::new().force()))
+        .checkout_tree(
+            target.as_object(),
+            Some(CheckoutBuilder::new().force().disable_filters(true)),
+        )
         .context(|| format!("checking out {commit} in {}", path.display()))?;
     repository
         .set_head_detached(commit)
