@@ -18,6 +18,7 @@ use crate::diagnostic::{Diagnostic, Identity, Location, code_label};
 use crate::event::{Event, ScopeOutline, WorkerReport, WorkerStatus};
 use crate::gate::{Gate, GateCheck, GateError};
 use crate::git::{self, GitError, Oid, Repo};
+use crate::inputs;
 use crate::parse::ParsedCheck;
 use crate::patch::{Patch, Sources};
 use crate::plan::{self, Scope};
@@ -229,9 +230,22 @@ async fn run_in(
         commit: snapshot.to_string(),
         dirty_files: uncommitted.len(),
     });
+    let build_dirs: Vec<PathBuf> = std::iter::once(target_dir.join("debug"))
+        .chain(
+            config
+                .selection
+                .target
+                .iter()
+                .map(|triple| target_dir.join(triple).join("debug")),
+        )
+        .collect();
     let layout = {
-        let repo = repo.clone();
-        Arc::new(blocking(move || git::read_layout(&repo, snapshot)).await??)
+        let (repo, exclude, root) = (repo.clone(), exclude.clone(), canonical(&workspace.root));
+        let layout = blocking(move || {
+            let inputs = inputs::ignored_inputs(&repo, &build_dirs, &root, &exclude)?;
+            git::read_layout(&repo, snapshot).map(|layout| layout.with_inputs(inputs))
+        });
+        Arc::new(layout.await??)
     };
 
     let work_dir = fix_swarm_dir.join("work").join(&run_id);

@@ -151,6 +151,53 @@ impl Layout {
     }
 }
 
+/// The files a rustc dep-info file (`deps/*.d`, make syntax) names as read by a compilation, as
+/// written: relative to the directory rustc ran in, or absolute.
+pub fn dep_info_sources(text: &str) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        // `output: input input …`; the lines `input:` that follow name no input.
+        let Some((_, inputs)) = split_unescaped(line, ": ") else {
+            continue;
+        };
+        let mut current = String::new();
+        let mut chars = inputs.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' if chars.peek() == Some(&' ') => {
+                    current.push(' ');
+                    chars.next();
+                }
+                ' ' => {
+                    if !current.is_empty() {
+                        out.push(PathBuf::from(std::mem::take(&mut current)));
+                    }
+                }
+                other => current.push(other),
+            }
+        }
+        if !current.is_empty() {
+            out.push(PathBuf::from(current));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Splits at the first `separator` not preceded by a backslash.
+fn split_unescaped<'t>(line: &'t str, separator: &str) -> Option<(&'t str, &'t str)> {
+    let mut from = 0;
+    while let Some(at) = line[from..].find(separator) {
+        let at = from + at;
+        if !line[..at].ends_with('\\') {
+            return Some((&line[..at], &line[at + separator.len()..]));
+        }
+        from = at + separator.len();
+    }
+    None
+}
+
 /// The normal components of a relative path with `.` and `..` worked out, or `None` if it climbs
 /// above its start (or is absolute).
 fn components(path: &Path) -> Option<Vec<OsString>> {
@@ -301,6 +348,20 @@ mod tests {
                     PathBuf::from("src/deep/abs.rs"),
                     PathBuf::from("../../shared/common.rs")
                 ),
+            ]
+        );
+    }
+
+    #[test]
+    fn dep_info_names_what_a_compilation_read() {
+        let text = "/t/debug/deps/demo-1.d: src/lib.rs src/gen.rs /abs/dir\\ with\\ space/x.rs\n\n\
+                    src/lib.rs:\nsrc/gen.rs:\n";
+        assert_eq!(
+            dep_info_sources(text),
+            [
+                PathBuf::from("/abs/dir with space/x.rs"),
+                PathBuf::from("src/gen.rs"),
+                PathBuf::from("src/lib.rs"),
             ]
         );
     }

@@ -14,6 +14,7 @@ pub mod exit_code;
 pub mod gate;
 pub mod git;
 pub mod index;
+pub mod inputs;
 pub mod layout;
 pub mod parse;
 pub mod patch;

@@ -165,3 +165,36 @@ fn crlf_files_from_core_autocrlf_are_fixed_on_their_own_bytes() {
     });
     assert_fixed_with_crlf_kept(&project);
 }
+
+#[test]
+fn ignored_files_the_build_reads_reach_the_worktrees() {
+    // `gen.rs` (a generated source) and `words.txt` (data) are ignored by git, yet compiled.
+    let project = Scenario::package()
+        .file(
+            "src/lib.rs",
+            "include!(\"gen.rs\");\npub const WORDS: &str = include_str!(\"../data/words.txt\");\n\
+             pub fn g() -> i32 {\n    let counter = GENERATED;\n    countr\n}\n",
+        )
+        .create();
+    project.write(".gitignore", "target/\nCargo.lock\nsrc/gen.rs\ndata/\n");
+    committed(&project);
+    std::fs::create_dir_all(project.path().join("data")).unwrap();
+    project.write("src/gen.rs", "pub const GENERATED: i32 = 1;\n");
+    project.write("data/words.txt", "alpha beta\n");
+    // The user's own (failing) build leaves the dep-info that names `words.txt`.
+    assert!(!project.cargo(&["check", "-q"]).status.success());
+
+    assert_eq!(project.git(&["status", "--porcelain"]), "");
+    project
+        .fix_swarm()
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("the build is green (1 → 0 errors"));
+    assert!(project.read("src/lib.rs").contains("    counter\n"));
+    assert_eq!(
+        project.read("src/gen.rs"),
+        "pub const GENERATED: i32 = 1;\n"
+    );
+    assert!(project.cargo(&["check", "-q"]).status.success());
+    project.assert_no_trace();
+}

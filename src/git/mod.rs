@@ -9,7 +9,8 @@ use std::path::PathBuf;
 pub use git2::Oid;
 pub use merge::{ChangedFile, Integration, changed_files, commit_files, integrate};
 pub use repository::{
-    Repo, init_with_commit, read_layout, read_rust_files, snapshot, uncommitted_files,
+    Repo, ignored_files, init_with_commit, read_layout, read_rust_files, snapshot,
+    uncommitted_files,
 };
 pub use worktree::{add_worktree, checkout, remove_worktree, sweep_stale_worktrees};
 

@@ -99,6 +99,77 @@ pub fn uncommitted_files(repo: &Repo, exclude: &[PathBuf]) -> Result<Vec<PathBuf
         .collect())
 }
 
+/// How many entries of one ignored directory `ignored_files` looks at: an ignored directory can be
+/// a whole build or dependency tree, and only a few of its files are ever inputs.
+const IGNORED_DIR_ENTRIES: usize = 20_000;
+
+/// Files git ignores (outside `exclude`) for which `wanted` holds: relative to the work tree.
+pub fn ignored_files(
+    repo: &Repo,
+    exclude: &[PathBuf],
+    wanted: impl Fn(&Path) -> bool,
+) -> Result<Vec<PathBuf>, GitError> {
+    let repository = repo.open()?;
+    let mut options = StatusOptions::new();
+    options
+        .include_ignored(true)
+        .recurse_ignored_dirs(false)
+        .exclude_submodules(true);
+    let statuses = repository
+        .statuses(Some(&mut options))
+        .context(|| "reading git status".to_owned())?;
+    let mut files = Vec::new();
+    for entry in statuses.iter().filter(|entry| entry.status().is_ignored()) {
+        let Some(path) = entry.path().ok().map(PathBuf::from) else {
+            continue;
+        };
+        if is_excluded(&path, exclude) || path.starts_with(".git") {
+            continue;
+        }
+        let absolute = repo.workdir.join(&path);
+        if absolute.is_dir() {
+            let mut budget = IGNORED_DIR_ENTRIES;
+            walk_files(&repo.workdir, &path, exclude, &mut budget, &mut |file| {
+                if wanted(file) {
+                    files.push(file.to_owned());
+                }
+            });
+        } else if wanted(&path) {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Calls `found` for every regular file under `relative` (not following links), looking at no
+/// more than `budget` entries.
+fn walk_files(
+    root: &Path,
+    relative: &Path,
+    exclude: &[PathBuf],
+    budget: &mut usize,
+    found: &mut dyn FnMut(&Path),
+) {
+    let Ok(entries) = std::fs::read_dir(root.join(relative)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if *budget == 0 {
+            return;
+        }
+        *budget -= 1;
+        let path = relative.join(entry.file_name());
+        match entry.file_type() {
+            Ok(kind) if kind.is_dir() && !is_excluded(&path, exclude) => {
+                walk_files(root, &path, exclude, budget, found);
+            }
+            Ok(kind) if kind.is_file() => found(&path),
+            _ => {}
+        }
+    }
+}
+
 /// Captures HEAD plus every staged, unstaged and untracked-but-not-ignored file as a commit
 /// object, without touching HEAD, the index file, the stash, any branch or any file: the index is
 /// changed in memory only and never written back.
