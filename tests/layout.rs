@@ -198,3 +198,47 @@ fn ignored_files_the_build_reads_reach_the_worktrees() {
     assert!(project.cargo(&["check", "-q"]).status.success());
     project.assert_no_trace();
 }
+
+#[test]
+fn a_path_dependency_inside_a_submodule_is_built_in_the_worktrees() {
+    let dependency = Scenario::package()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"dep\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
+        .file("src/lib.rs", "pub fn one() -> i32 {\n    1\n}\n")
+        .create();
+    let project = Scenario::package()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n\n\
+             [dependencies]\ndep = { path = \"vendor/dep\" }\n",
+        )
+        .file(
+            "src/lib.rs",
+            "pub fn g() -> i32 {\n    let counter = dep::one();\n    countr\n}\n",
+        )
+        .create();
+    let url = dependency.path().display().to_string();
+    project.git(&[
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        &url,
+        "vendor/dep",
+    ]);
+    project.write(".gitignore", "target/\nCargo.lock\n");
+    committed(&project);
+    let submodule_before = tree_bytes(&project.path().join("vendor/dep"));
+
+    project
+        .fix_swarm()
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("the build is green (1 → 0 errors"));
+    assert!(project.read("src/lib.rs").contains("    counter\n"));
+    assert_eq!(tree_bytes(&project.path().join("vendor/dep")), submodule_before);
+    project.assert_no_trace();
+}
