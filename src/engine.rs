@@ -19,6 +19,7 @@ use crate::event::{Event, ScopeOutline, WorkerReport, WorkerStatus};
 use crate::gate::{Gate, GateCheck, GateError};
 use crate::git::{self, GitError, Oid, Repo};
 use crate::inputs;
+use crate::layout::Mirror;
 use crate::parse::ParsedCheck;
 use crate::patch::{Patch, Sources};
 use crate::plan::{self, Scope};
@@ -248,6 +249,19 @@ async fn run_in(
         Arc::new(layout.await??)
     };
 
+    let mirror = {
+        let manifests: Vec<PathBuf> = std::iter::once(workspace.root.join("Cargo.toml"))
+            .chain(workspace.members.iter().map(|m| m.dir.join("Cargo.toml")))
+            .collect();
+        let checkout = checkout.clone();
+        blocking(move || {
+            Mirror::new(
+                &checkout,
+                &inputs::outside_directories(&manifests, &checkout),
+            )
+        })
+        .await?
+    };
     let work_dir = fix_swarm_dir.join("work").join(&run_id);
     let mut seed = vec![(target_dir.join("debug"), PathBuf::from("debug"))];
     if let Some(triple) = &config.selection.target {
@@ -265,6 +279,7 @@ async fn run_in(
         seed,
         mtimes_from: Some(checkout.clone()),
         layout: Arc::clone(&layout),
+        mirror,
     };
     let pool = blocking(move || WorktreePool::create(spec, snapshot)).await??;
 

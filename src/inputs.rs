@@ -53,3 +53,125 @@ fn read_by_last_build(
     }
     out
 }
+
+/// Directories outside the checkout that the workspace's manifests reach by relative paths
+/// (`path = "../dep"` dependencies and patches, workspace members), followed through the
+/// manifests of those directories in turn: absolute and canonical, sorted.
+pub fn outside_directories(manifests: &[PathBuf], checkout: &Path) -> Vec<PathBuf> {
+    let mut found = BTreeSet::new();
+    let mut queue: Vec<PathBuf> = manifests.to_vec();
+    let mut seen = BTreeSet::new();
+    while let Some(manifest) = queue.pop() {
+        if !seen.insert(manifest.clone()) {
+            continue;
+        }
+        let Some(dir) = manifest.parent() else {
+            continue;
+        };
+        let Ok(text) = std::fs::read_to_string(&manifest) else {
+            continue;
+        };
+        let Ok(table) = text.parse::<toml::Table>() else {
+            continue;
+        };
+        for declared in relative_paths(&table) {
+            let Ok(target) = std::fs::canonicalize(dir.join(&declared)) else {
+                continue;
+            };
+            if !target.starts_with(checkout) && found.insert(target.clone()) {
+                queue.push(target.join("Cargo.toml"));
+            }
+        }
+    }
+    found.into_iter().collect()
+}
+
+/// The relative paths a manifest declares for dependencies (of every kind and target), patches
+/// and workspace members. Absolute ones lead to the same place from anywhere.
+fn relative_paths(manifest: &toml::Table) -> Vec<PathBuf> {
+    const KINDS: [&str; 4] = [
+        "dependencies",
+        "dev-dependencies",
+        "build-dependencies",
+        "dev_dependencies",
+    ];
+    fn add_kinds<'t>(table: &'t toml::Table, tables: &mut Vec<&'t toml::Table>) {
+        for kind in KINDS {
+            if let Some(dependencies) = table.get(kind).and_then(toml::Value::as_table) {
+                tables.push(dependencies);
+            }
+        }
+    }
+    let mut tables: Vec<&toml::Table> = Vec::new();
+    add_kinds(manifest, &mut tables);
+    let targets = manifest.get("target").and_then(toml::Value::as_table);
+    for platform in targets.into_iter().flat_map(|targets| targets.values()) {
+        if let Some(platform) = platform.as_table() {
+            add_kinds(platform, &mut tables);
+        }
+    }
+    let workspace = manifest.get("workspace").and_then(toml::Value::as_table);
+    if let Some(workspace) = workspace {
+        add_kinds(workspace, &mut tables);
+    }
+    let patches = manifest.get("patch").and_then(toml::Value::as_table);
+    for source in patches.into_iter().flat_map(|patches| patches.values()) {
+        if let Some(source) = source.as_table() {
+            tables.push(source);
+        }
+    }
+    let mut out: Vec<PathBuf> = tables
+        .iter()
+        .flat_map(|table| table.values())
+        .filter_map(|dependency| dependency.get("path")?.as_str())
+        .map(PathBuf::from)
+        .collect();
+    let members = workspace
+        .and_then(|workspace| workspace.get("members"))
+        .and_then(toml::Value::as_array);
+    out.extend(
+        members
+            .into_iter()
+            .flatten()
+            .filter_map(toml::Value::as_str)
+            .filter(|member| !member.contains(['*', '?', '[']))
+            .map(PathBuf::from),
+    );
+    out.retain(|path| path.is_relative());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifests_declare_relative_paths_of_every_kind() {
+        let manifest: toml::Table = r#"
+            [package]
+            name = "app"
+            [dependencies]
+            a = { path = "../a" }
+            serde = "1"
+            abs = { path = "/opt/abs" }
+            [dev-dependencies.b]
+            path = "../b"
+            [target.'cfg(unix)'.build-dependencies]
+            c = { path = "vendor/c" }
+            [workspace]
+            members = ["crates/*", "../d"]
+            [workspace.dependencies]
+            e = { path = "../../e" }
+            [patch.crates-io]
+            f = { path = "../f" }
+        "#
+        .parse()
+        .unwrap();
+        let mut paths = relative_paths(&manifest);
+        paths.sort();
+        let expected: Vec<PathBuf> = ["../../e", "../a", "../b", "../d", "../f", "vendor/c"]
+            .map(PathBuf::from)
+            .to_vec();
+        assert_eq!(paths, expected);
+    }
+}

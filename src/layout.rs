@@ -151,6 +151,70 @@ impl Layout {
     }
 }
 
+/// Where a worktree sits so that relative paths leaving the checkout (`path = "../dep"`) lead
+/// where they lead from the user's tree: the worktree is nested under a base directory as deep as
+/// the checkout sits below the common ancestor of it and every outside directory, and links at
+/// the base lead to those directories.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Mirror {
+    /// Where the worktree goes below its base: the checkout's path below the common ancestor.
+    pub nesting: PathBuf,
+    /// Links to make below the base (relative), each leading to an absolute directory.
+    pub links: Vec<(PathBuf, PathBuf)>,
+}
+
+impl Mirror {
+    /// The mirror for a checkout at `checkout` whose build reaches the `outside` directories by
+    /// relative paths; all paths absolute and normalised. No outside directory: no nesting.
+    pub fn new(checkout: &Path, outside: &[PathBuf]) -> Mirror {
+        let outside: Vec<&PathBuf> = outside
+            .iter()
+            .filter(|dir| !dir.starts_with(checkout))
+            .collect();
+        if outside.is_empty() {
+            return Mirror::default();
+        }
+        let mut ancestor = checkout.to_owned();
+        for dir in &outside {
+            while !dir.starts_with(&ancestor) {
+                if !ancestor.pop() {
+                    break;
+                }
+            }
+        }
+        let nesting = checkout
+            .strip_prefix(&ancestor)
+            .map(Path::to_owned)
+            .unwrap_or_default();
+        let nesting_parts: Vec<_> = nesting.components().collect();
+        let mut links: Vec<(PathBuf, PathBuf)> = Vec::new();
+        for dir in outside {
+            let Ok(relative) = dir.strip_prefix(&ancestor) else {
+                continue;
+            };
+            // The link goes where the directory's path leaves the checkout's: above that, the
+            // base holds real directories on the way down to the worktree.
+            let parts: Vec<_> = relative.components().collect();
+            let shared = parts
+                .iter()
+                .zip(&nesting_parts)
+                .take_while(|(a, b)| a == b)
+                .count();
+            if shared == parts.len() {
+                continue;
+            }
+            let link: PathBuf = parts[..=shared].iter().collect();
+            let already = links.iter().any(|(existing, _)| link.starts_with(existing));
+            if !already {
+                links.retain(|(existing, _)| !existing.starts_with(&link));
+                links.push((link.clone(), ancestor.join(&link)));
+            }
+        }
+        links.sort();
+        Mirror { nesting, links }
+    }
+}
+
 /// The files a rustc dep-info file (`deps/*.d`, make syntax) names as read by a compilation, as
 /// written: relative to the directory rustc ran in, or absolute.
 pub fn dep_info_sources(text: &str) -> Vec<PathBuf> {
@@ -349,6 +413,33 @@ mod tests {
                     PathBuf::from("../../shared/common.rs")
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn a_mirror_nests_the_worktree_as_deep_as_paths_climb() {
+        let repo = Path::new("/home/u/proj/repo");
+        assert_eq!(Mirror::new(repo, &[]), Mirror::default());
+        assert_eq!(
+            Mirror::new(repo, &[PathBuf::from("/home/u/proj/repo/inner")]),
+            Mirror::default()
+        );
+        assert_eq!(
+            Mirror::new(
+                repo,
+                &[
+                    PathBuf::from("/home/u/proj/dep"),
+                    PathBuf::from("/home/u/proj/dep/sub"),
+                    PathBuf::from("/home/u/other/x"),
+                ]
+            ),
+            Mirror {
+                nesting: PathBuf::from("proj/repo"),
+                links: vec![
+                    (PathBuf::from("other"), PathBuf::from("/home/u/other")),
+                    (PathBuf::from("proj/dep"), PathBuf::from("/home/u/proj/dep")),
+                ],
+            }
         );
     }
 

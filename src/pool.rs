@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::git::{self, GitError, Oid, Repo};
-use crate::layout::Layout;
+use crate::layout::{Layout, Mirror};
 use crate::patch::Patch;
 
 /// One persistent worktree and its own cargo target directory.
@@ -192,6 +192,7 @@ struct Shared {
     names: Mutex<Vec<String>>,
     permits: Arc<Semaphore>,
     layout: Arc<Layout>,
+    mirror: Mirror,
 }
 
 impl Shared {
@@ -290,6 +291,9 @@ pub struct PoolSpec {
     pub mtimes_from: Option<PathBuf>,
     /// Links to retarget and inputs to copy in every worktree.
     pub layout: Arc<Layout>,
+    /// Where each worktree sits below its own directory, and the links beside it, so that
+    /// relative paths out of the checkout lead where they do from the user's tree.
+    pub mirror: Mirror,
 }
 
 impl WorktreePool {
@@ -307,6 +311,7 @@ impl WorktreePool {
             names: Mutex::new(Vec::new()),
             permits: Arc::new(Semaphore::new(0)),
             layout: spec.layout,
+            mirror: spec.mirror,
         });
         let pool = WorktreePool { shared };
         // One after another: libgit2 takes locks in the shared git directory to add each one.
@@ -335,12 +340,24 @@ impl WorktreePool {
 
     fn add_slot(&self, index: usize, commit: Oid) -> Result<Slot, PoolError> {
         let name = format!("{}{index}", self.shared.prefix);
-        let path = self.shared.work_dir.join(&name);
+        let base = self.shared.work_dir.join(&name);
+        let path = base.join(&self.shared.mirror.nesting);
         self.shared
             .names
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push(name.clone());
+        for (link, target) in &self.shared.mirror.links {
+            let at = base.join(link);
+            let made = at
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| make_link(target, &at));
+            made.map_err(|source| PoolError::Io {
+                context: format!("linking {} to {}", at.display(), target.display()),
+                source,
+            })?;
+        }
         git::add_worktree(&self.shared.repo, &name, &path, commit)?;
         let path = std::fs::canonicalize(&path).map_err(|source| PoolError::Io {
             context: format!("resolving {}", path.display()),

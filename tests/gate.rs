@@ -41,6 +41,7 @@ fn a_reused_worktree_catches_a_type_error_an_earlier_candidate_did_not_have() {
         seed: Vec::new(),
         mtimes_from: None,
         layout: Default::default(),
+        mirror: Default::default(),
     };
     let pool = WorktreePool::create(spec, snapshot).unwrap();
     let members = vec![Member {

@@ -239,6 +239,60 @@ fn a_path_dependency_inside_a_submodule_is_built_in_the_worktrees() {
         .code(0)
         .stdout(predicate::str::contains("the build is green (1 → 0 errors"));
     assert!(project.read("src/lib.rs").contains("    counter\n"));
-    assert_eq!(tree_bytes(&project.path().join("vendor/dep")), submodule_before);
+    assert_eq!(
+        tree_bytes(&project.path().join("vendor/dep")),
+        submodule_before
+    );
+    project.assert_no_trace();
+}
+
+#[test]
+fn a_relative_path_dependency_outside_the_repository_is_found_from_the_worktrees() {
+    // `../<dir>/a` depends on `../b` in turn: both lie outside the repository.
+    let outside = tempfile::tempdir().unwrap();
+    for (name, manifest_extra, source) in [
+        (
+            "a",
+            "[dependencies]\nb = { path = \"../b\" }\n",
+            "pub fn one() -> i32 {\n    b::one()\n}\n",
+        ),
+        ("b", "", "pub fn one() -> i32 {\n    1\n}\n"),
+    ] {
+        let dir = outside.path().join(name);
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        let manifest = format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n{manifest_extra}"
+        );
+        std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+        std::fs::write(dir.join("src/lib.rs"), source).unwrap();
+    }
+    let relative = format!(
+        "../{}/a",
+        outside.path().file_name().unwrap().to_string_lossy()
+    );
+    let project = Scenario::package()
+        .file(
+            "Cargo.toml",
+            &format!(
+                "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n\n\
+                 [dependencies]\na = {{ path = \"{relative}\" }}\n"
+            ),
+        )
+        .file(
+            "src/lib.rs",
+            "pub fn g() -> i32 {\n    let counter = a::one();\n    countr\n}\n",
+        )
+        .create();
+    project.write(".gitignore", "target/\nCargo.lock\n");
+    committed(&project);
+    let outside_before = tree_bytes(outside.path());
+
+    project
+        .fix_swarm()
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("the build is green (1 → 0 errors"));
+    assert!(project.read("src/lib.rs").contains("    counter\n"));
+    assert_eq!(tree_bytes(outside.path()), outside_before);
     project.assert_no_trace();
 }
