@@ -1,82 +1,266 @@
 //! The one write to the user's tree: changed files only, each only if the user has not touched it
-//! since the snapshot, each written atomically.
+//! since the snapshot and may write it; all of them staged beside their originals before any is
+//! renamed into place, so that a failed write leaves the tree as it was.
 
-use std::io::Write as _;
+use std::fs::File;
+use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::event::SkippedFile;
+use tempfile::TempPath;
+
+use crate::event::{SkipReason, SkippedFile};
 use crate::git::ChangedFile;
 use crate::patch::Patch;
 
-#[derive(Debug, thiserror::Error)]
-pub enum ApplyError {
-    #[error("writing {}: {source}", path.display())]
-    Write {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-}
-
+/// What the apply did to the user's tree. Never an error: whatever happened is in these lists.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Applied {
+    /// Files really written (replaced, created or removed), in path order.
     pub written: Vec<PathBuf>,
+    /// Files left as they were, in path order, each with the reason and its saved patch.
     pub skipped: Vec<SkippedFile>,
 }
 
-/// Writes each change whose file still holds exactly the snapshot's bytes. A file edited during
-/// the run is left alone and its patch saved under `save_dir` instead.
-pub fn apply_changes(
+/// Writes the changes to the tree at `workdir`, saving the patch of each file it does not write
+/// under `save_dir`.
+///
+/// A file is written only if it still holds exactly the snapshot's bytes and its permission bits
+/// let its owner write it; the others are skipped one by one. The files to write are first each
+/// written to a temporary file in the same directory, with the original's permissions; if any of
+/// that fails (a read-only directory, a full disk), the temporaries are removed and nothing is
+/// written. Only then are they renamed into place, one rename each. A rename that fails (rare:
+/// the directory changed in the meantime) stops the apply there: the files renamed before it
+/// stay written, and the lists say exactly which.
+pub fn apply_changes(workdir: &Path, changes: &[ChangedFile], save_dir: &Path) -> Applied {
+    apply_with(&mut Disk, workdir, changes, save_dir)
+}
+
+/// The two file-system steps of a write, apart so that tests can make either fail.
+trait Writer {
+    /// Writes `contents` to a new temporary file beside `target`, with `target`'s permissions.
+    fn stage(&mut self, target: &Path, contents: &[u8]) -> io::Result<TempPath>;
+    /// Puts the staged change in place of `target`.
+    fn commit(&mut self, staged: Staged, target: &Path) -> io::Result<()>;
+}
+
+/// A change ready to be put in place.
+#[derive(Debug)]
+enum Staged {
+    /// New contents in a temporary file beside the target (removed if dropped).
+    Replacement(TempPath),
+    /// The fix deletes the file.
+    Removal,
+}
+
+/// The real file system.
+#[derive(Debug)]
+struct Disk;
+
+impl Writer for Disk {
+    fn stage(&mut self, target: &Path, contents: &[u8]) -> io::Result<TempPath> {
+        let (mut file, temporary) = create_beside(target)?;
+        file.write_all(contents)?;
+        if let Ok(metadata) = std::fs::metadata(target) {
+            file.set_permissions(metadata.permissions())?;
+        }
+        file.sync_all()?;
+        Ok(temporary)
+    }
+
+    fn commit(&mut self, staged: Staged, target: &Path) -> io::Result<()> {
+        match staged {
+            Staged::Replacement(temporary) => {
+                temporary.persist(target).map_err(|error| error.error)
+            }
+            Staged::Removal => std::fs::remove_file(target),
+        }
+    }
+}
+
+/// A new empty file in `target`'s directory (the same file system, so that the rename into place
+/// is atomic), removed when the returned path is dropped. Named after this process, so that one
+/// left by a killed run says whose it is. Made here rather than by `tempfile`, whose errors carry
+/// the temporary's path, a name that means nothing to the user once it is gone.
+fn create_beside(target: &Path) -> io::Result<(File, TempPath)> {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = target.parent().unwrap_or_else(|| Path::new("."));
+    let mut attempts = 0;
+    loop {
+        let number = NEXT.fetch_add(1, Ordering::Relaxed);
+        let path = dir.join(format!(".fix-swarm-{}-{number}.tmp", std::process::id()));
+        match File::options().write(true).create_new(true).open(&path) {
+            Ok(file) => {
+                return match TempPath::try_from_path(&path) {
+                    Ok(temporary) => Ok((file, temporary)),
+                    Err(error) => {
+                        let _ = std::fs::remove_file(&path);
+                        Err(error)
+                    }
+                };
+            }
+            // Left by an earlier process of the same id: not ours to remove.
+            Err(error) if error.kind() == io::ErrorKind::AlreadyExists && attempts < 100 => {
+                attempts += 1;
+            }
+            Err(error) => return Err(error),
+        }
+    }
+}
+
+/// `apply_changes` through `writer`.
+fn apply_with(
+    writer: &mut impl Writer,
     workdir: &Path,
     changes: &[ChangedFile],
     save_dir: &Path,
-) -> Result<Applied, ApplyError> {
-    let mut applied = Applied::default();
+) -> Applied {
+    let mut skipped: Vec<(&ChangedFile, SkipReason)> = Vec::new();
+    let mut ready = Vec::new();
     for change in changes {
-        let path = workdir.join(&change.path);
-        let current = std::fs::read(&path).ok();
-        let (Some(after), true) = (&change.after, current == change.before) else {
-            let saved_patch = save_patch(save_dir, change);
-            applied.skipped.push(SkippedFile {
-                path: change.path.clone(),
-                saved_patch,
-            });
-            continue;
-        };
-        write_atomically(&path, after).map_err(|source| ApplyError::Write {
-            path: path.clone(),
-            source,
-        })?;
-        applied.written.push(change.path.clone());
+        match may_write(&workdir.join(&change.path), change) {
+            Ok(()) => ready.push(change),
+            Err(reason) => skipped.push((change, reason)),
+        }
     }
-    Ok(applied)
+
+    let mut staged = Vec::new();
+    let mut failed = None;
+    for &change in &ready {
+        let step = match &change.after {
+            Some(after) => writer
+                .stage(&workdir.join(&change.path), after)
+                .map(Staged::Replacement),
+            None => Ok(Staged::Removal),
+        };
+        match step {
+            Ok(step) => staged.push((change, step)),
+            Err(error) => {
+                failed = Some((change, error));
+                break;
+            }
+        }
+    }
+    if let Some((failure, error)) = failed {
+        // Dropping the staged temporaries removes them: the tree is as it was.
+        drop(staged);
+        for &change in &ready {
+            let reason = if change.path == failure.path {
+                SkipReason::WriteFailed {
+                    error: error.to_string(),
+                }
+            } else {
+                SkipReason::HeldBack {
+                    failed: failure.path.clone(),
+                }
+            };
+            skipped.push((change, reason));
+        }
+        return finish(Vec::new(), skipped, save_dir);
+    }
+
+    let mut written = Vec::new();
+    let mut staged = staged.into_iter();
+    while let Some((change, step)) = staged.next() {
+        let target = workdir.join(&change.path);
+        // Checked again just before the rename: the user may have saved the file while the
+        // others were staged.
+        if let Err(reason) = may_write(&target, change) {
+            skipped.push((change, reason));
+            continue;
+        }
+        if let Err(error) = writer.commit(step, &target) {
+            skipped.push((
+                change,
+                SkipReason::WriteFailed {
+                    error: error.to_string(),
+                },
+            ));
+            for (rest, _) in staged.by_ref() {
+                skipped.push((
+                    rest,
+                    SkipReason::HeldBack {
+                        failed: change.path.clone(),
+                    },
+                ));
+            }
+            break;
+        }
+        written.push(change.path.clone());
+    }
+    finish(written, skipped, save_dir)
 }
 
-/// Writes through a temporary file in the same directory and renames it over the original, so
-/// that the file is either old or new, never half written; permissions are kept.
-fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    let mut temporary = tempfile::NamedTempFile::new_in(dir)?;
-    temporary.write_all(contents)?;
-    temporary.as_file().sync_all()?;
-    if let Ok(metadata) = std::fs::metadata(path) {
-        temporary
-            .as_file()
-            .set_permissions(metadata.permissions())?;
+/// Saves the patch of every skipped file and puts both lists in path order.
+fn finish(
+    mut written: Vec<PathBuf>,
+    mut skipped: Vec<(&ChangedFile, SkipReason)>,
+    save_dir: &Path,
+) -> Applied {
+    written.sort();
+    skipped.sort_by(|(a, _), (b, _)| a.path.cmp(&b.path));
+    Applied {
+        written,
+        skipped: skipped
+            .into_iter()
+            .map(|(change, reason)| SkippedFile {
+                path: change.path.clone(),
+                reason,
+                saved_patch: save_patch(save_dir, change),
+            })
+            .collect(),
     }
-    temporary.persist(path).map_err(|error| error.error)?;
+}
+
+/// Whether the file at `target` may be written: it still holds the snapshot's bytes (or is still
+/// absent), and its owner may write it.
+fn may_write(target: &Path, change: &ChangedFile) -> Result<(), SkipReason> {
+    let unreadable = |error: io::Error| SkipReason::Unreadable {
+        error: error.to_string(),
+    };
+    let current = match std::fs::read(target) {
+        Ok(bytes) => Some(bytes),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => None,
+        Err(error) => return Err(unreadable(error)),
+    };
+    if current != change.before {
+        return Err(SkipReason::ChangedDuringRun);
+    }
+    if current.is_some() {
+        let metadata = std::fs::metadata(target).map_err(unreadable)?;
+        if denies_its_owner_writing(&metadata.permissions()) {
+            return Err(SkipReason::ReadOnly);
+        }
+    }
     Ok(())
 }
 
-/// Saves the change as a unified diff named after the file; `None` if even that fails.
+/// Whether the permission bits say the file is not to be written. The bits, not a trial write:
+/// the apply renames a new file over the old one, which the old one's bits do not prevent, and
+/// root may write any file anyway; the bits are how the user said "leave this alone".
+#[cfg(unix)]
+fn denies_its_owner_writing(permissions: &std::fs::Permissions) -> bool {
+    use std::os::unix::fs::PermissionsExt as _;
+    permissions.mode() & 0o200 == 0
+}
+
+#[cfg(not(unix))]
+fn denies_its_owner_writing(permissions: &std::fs::Permissions) -> bool {
+    permissions.readonly()
+}
+
+/// Saves the change as a unified diff at the file's path under `save_dir` with `.patch` added;
+/// `None` if even that fails.
 fn save_patch(save_dir: &Path, change: &ChangedFile) -> Option<PathBuf> {
     let patch = Patch::from_contents([(
         change.path.clone(),
         change.before.as_deref(),
         change.after.as_deref(),
     )]);
-    let name = change.path.display().to_string();
-    let file = save_dir.join(format!("{}.patch", name.replace(['/', '\\'], "__")));
-    std::fs::create_dir_all(save_dir).ok()?;
+    let mut name = change.path.clone().into_os_string();
+    name.push(".patch");
+    let file = save_dir.join(name);
+    std::fs::create_dir_all(file.parent()?).ok()?;
     std::fs::write(&file, patch.unified_diff()).ok()?;
     Some(file)
 }
@@ -93,32 +277,248 @@ mod tests {
         }
     }
 
+    /// A tree of `files` in a temporary directory.
+    fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    fn read(dir: &tempfile::TempDir, path: &str) -> String {
+        std::fs::read_to_string(dir.path().join(path)).unwrap()
+    }
+
+    /// Every file under `dir` but the saved patches, to see that no temporary is left.
+    fn files(dir: &Path) -> Vec<String> {
+        let mut files = Vec::new();
+        let mut dirs = vec![dir.to_owned()];
+        while let Some(next) = dirs.pop() {
+            for entry in std::fs::read_dir(next).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() && !path.ends_with("saved") {
+                    dirs.push(path);
+                } else if path.is_file() {
+                    let relative = path.strip_prefix(dir).unwrap();
+                    files.push(relative.display().to_string());
+                }
+            }
+        }
+        files.sort();
+        files
+    }
+
+    fn paths(skipped: &[SkippedFile]) -> Vec<(&Path, &SkipReason)> {
+        skipped
+            .iter()
+            .map(|file| (file.path.as_path(), &file.reason))
+            .collect()
+    }
+
+    /// The real disk, but the step named fails for `path`.
+    struct FailingFor {
+        path: PathBuf,
+        at_commit: bool,
+    }
+
+    impl Writer for FailingFor {
+        fn stage(&mut self, target: &Path, contents: &[u8]) -> io::Result<TempPath> {
+            if !self.at_commit && target.ends_with(&self.path) {
+                return Err(io::Error::new(io::ErrorKind::StorageFull, "disk full"));
+            }
+            Disk.stage(target, contents)
+        }
+
+        fn commit(&mut self, staged: Staged, target: &Path) -> io::Result<()> {
+            if self.at_commit && target.ends_with(&self.path) {
+                return Err(io::Error::new(io::ErrorKind::NotFound, "directory gone"));
+            }
+            Disk.commit(staged, target)
+        }
+    }
+
     #[test]
     fn untouched_files_are_written_and_edited_ones_saved_as_patches() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("a.rs"), "old a").unwrap();
-        std::fs::write(dir.path().join("b.rs"), "edited by the user").unwrap();
+        let dir = tree(&[("a.rs", "old a"), ("src/b.rs", "edited by the user")]);
         let save_dir = dir.path().join("saved");
         let applied = apply_changes(
             dir.path(),
             &[
                 change("a.rs", "old a", "new a"),
-                change("b.rs", "old b", "new b"),
+                change("src/b.rs", "old b", "new b"),
             ],
             &save_dir,
-        )
-        .unwrap();
-        assert_eq!(applied.written, [PathBuf::from("a.rs")]);
-        assert_eq!(
-            std::fs::read_to_string(dir.path().join("a.rs")).unwrap(),
-            "new a"
         );
+        assert_eq!(applied.written, [PathBuf::from("a.rs")]);
+        assert_eq!(read(&dir, "a.rs"), "new a");
+        assert_eq!(read(&dir, "src/b.rs"), "edited by the user");
         assert_eq!(
-            std::fs::read_to_string(dir.path().join("b.rs")).unwrap(),
-            "edited by the user"
+            paths(&applied.skipped),
+            [(Path::new("src/b.rs"), &SkipReason::ChangedDuringRun)]
         );
         let saved = applied.skipped[0].saved_patch.clone().unwrap();
-        assert_eq!(saved, save_dir.join("b.rs.patch"));
+        assert_eq!(saved, save_dir.join("src/b.rs.patch"));
         assert!(std::fs::read_to_string(saved).unwrap().contains("+new b"));
+        assert_eq!(files(dir.path()), ["a.rs", "src/b.rs"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_its_owner_may_not_write_is_left_alone_with_its_permissions() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tree(&[("locked.rs", "old"), ("script.sh", "old")]);
+        let mode = |path: &str| {
+            std::fs::metadata(dir.path().join(path))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        let set = |path: &str, mode: u32| {
+            std::fs::set_permissions(dir.path().join(path), std::fs::Permissions::from_mode(mode))
+                .unwrap()
+        };
+        set("locked.rs", 0o444);
+        set("script.sh", 0o751);
+        let applied = apply_changes(
+            dir.path(),
+            &[
+                change("locked.rs", "old", "new"),
+                change("script.sh", "old", "new"),
+            ],
+            &dir.path().join("saved"),
+        );
+        assert_eq!(applied.written, [PathBuf::from("script.sh")]);
+        assert_eq!(
+            paths(&applied.skipped),
+            [(Path::new("locked.rs"), &SkipReason::ReadOnly)]
+        );
+        assert!(applied.skipped[0].saved_patch.is_some());
+        assert_eq!(
+            (read(&dir, "locked.rs"), mode("locked.rs")),
+            ("old".into(), 0o444)
+        );
+        assert_eq!(
+            (read(&dir, "script.sh"), mode("script.sh")),
+            ("new".into(), 0o751)
+        );
+    }
+
+    #[test]
+    fn a_write_that_fails_before_the_renames_writes_nothing() {
+        let dir = tree(&[("a.rs", "old a"), ("b.rs", "old b"), ("c.rs", "mine")]);
+        let mut writer = FailingFor {
+            path: PathBuf::from("b.rs"),
+            at_commit: false,
+        };
+        let applied = apply_with(
+            &mut writer,
+            dir.path(),
+            &[
+                change("a.rs", "old a", "new a"),
+                change("b.rs", "old b", "new b"),
+                change("c.rs", "old c", "new c"),
+            ],
+            &dir.path().join("saved"),
+        );
+        assert_eq!(applied.written, Vec::<PathBuf>::new());
+        let held_back = SkipReason::HeldBack {
+            failed: PathBuf::from("b.rs"),
+        };
+        let failed = SkipReason::WriteFailed {
+            error: "disk full".to_owned(),
+        };
+        assert_eq!(
+            paths(&applied.skipped),
+            [
+                (Path::new("a.rs"), &held_back),
+                (Path::new("b.rs"), &failed),
+                (Path::new("c.rs"), &SkipReason::ChangedDuringRun),
+            ]
+        );
+        assert!(
+            applied
+                .skipped
+                .iter()
+                .all(|file| file.saved_patch.is_some())
+        );
+        assert_eq!(
+            [read(&dir, "a.rs"), read(&dir, "b.rs"), read(&dir, "c.rs")],
+            ["old a", "old b", "mine"]
+        );
+        assert_eq!(files(dir.path()), ["a.rs", "b.rs", "c.rs"]);
+    }
+
+    #[test]
+    fn a_rename_that_fails_part_way_reports_what_was_written_and_what_was_not() {
+        let dir = tree(&[("a.rs", "old a"), ("b.rs", "old b"), ("c.rs", "old c")]);
+        let mut writer = FailingFor {
+            path: PathBuf::from("b.rs"),
+            at_commit: true,
+        };
+        let applied = apply_with(
+            &mut writer,
+            dir.path(),
+            &[
+                change("a.rs", "old a", "new a"),
+                change("b.rs", "old b", "new b"),
+                change("c.rs", "old c", "new c"),
+            ],
+            &dir.path().join("saved"),
+        );
+        assert_eq!(applied.written, [PathBuf::from("a.rs")]);
+        assert_eq!(
+            paths(&applied.skipped),
+            [
+                (
+                    Path::new("b.rs"),
+                    &SkipReason::WriteFailed {
+                        error: "directory gone".to_owned()
+                    }
+                ),
+                (
+                    Path::new("c.rs"),
+                    &SkipReason::HeldBack {
+                        failed: PathBuf::from("b.rs")
+                    }
+                ),
+            ]
+        );
+        assert_eq!(
+            [read(&dir, "a.rs"), read(&dir, "b.rs"), read(&dir, "c.rs")],
+            ["new a", "old b", "old c"]
+        );
+        assert_eq!(files(dir.path()), ["a.rs", "b.rs", "c.rs"]);
+    }
+
+    #[test]
+    fn new_and_deleted_files_are_applied_like_the_others() {
+        let dir = tree(&[("gone.rs", "old")]);
+        let applied = apply_changes(
+            dir.path(),
+            &[
+                ChangedFile {
+                    path: PathBuf::from("gone.rs"),
+                    before: Some(b"old".to_vec()),
+                    after: None,
+                },
+                ChangedFile {
+                    path: PathBuf::from("new.rs"),
+                    before: None,
+                    after: Some(b"fresh".to_vec()),
+                },
+            ],
+            &dir.path().join("saved"),
+        );
+        assert_eq!(
+            applied.written,
+            [PathBuf::from("gone.rs"), PathBuf::from("new.rs")]
+        );
+        assert!(applied.skipped.is_empty());
+        assert_eq!(files(dir.path()), ["new.rs"]);
+        assert_eq!(read(&dir, "new.rs"), "fresh");
     }
 }

@@ -11,7 +11,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use crate::apply::{self, ApplyError};
+use crate::apply;
 use crate::cargo::{Cargo, CargoError, Member, Workspace};
 use crate::config::FixConfig;
 use crate::diagnostic::{Diagnostic, Identity, Location, code_label};
@@ -61,8 +61,6 @@ pub enum RunError {
     Pool(#[from] PoolError),
     #[error(transparent)]
     Gate(GateError),
-    #[error(transparent)]
-    Apply(#[from] ApplyError),
     #[error("internal task failed: {0}")]
     Task(String),
 }
@@ -482,26 +480,30 @@ async fn rounds(
         let repo = session.repo.clone();
         blocking(move || git::changed_files(&repo, snapshot, base)).await??
     };
-    let files_changed: Vec<PathBuf> = changes.iter().map(|change| change.path.clone()).collect();
     let diff = unified_diff(&changes);
-    std::fs::create_dir_all(&session.record_dir).ok();
-    std::fs::write(session.record_dir.join("final.patch"), &diff).ok();
-    let mut skipped = Vec::new();
-    if session.config.dry_run {
+    let patch = session.record_dir.join("final.patch");
+    let patch = std::fs::create_dir_all(&session.record_dir)
+        .and_then(|()| std::fs::write(&patch, &diff))
+        .is_ok()
+        .then_some(patch);
+    let (files_changed, skipped) = if session.config.dry_run {
         session.emit(Event::Diff { patch: diff });
-    } else if !changes.is_empty() {
+        let files = changes.iter().map(|change| change.path.clone()).collect();
+        (files, Vec::new())
+    } else if changes.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
         let (workdir, save_dir) = (
             session.repo.workdir.clone(),
-            session.record_dir.join("skipped"),
+            session.record_dir.join("not-written"),
         );
-        let applied =
-            blocking(move || apply::apply_changes(&workdir, &changes, &save_dir)).await??;
+        let applied = blocking(move || apply::apply_changes(&workdir, &changes, &save_dir)).await?;
         session.emit(Event::Applied {
             written: applied.written.clone(),
             skipped: applied.skipped.clone(),
         });
-        skipped = applied.skipped;
-    }
+        (applied.written, applied.skipped)
+    };
 
     let unfixed = current
         .errors()
@@ -517,11 +519,7 @@ async fn rounds(
         .collect();
     let errors_after = current.error_count();
     Ok(RunSummary {
-        outcome: if errors_after == 0 {
-            Outcome::Green
-        } else {
-            Outcome::ErrorsRemain
-        },
+        outcome: Outcome::of_finished_run(errors_after, &skipped),
         errors_before,
         errors_after,
         rounds: rounds_run,
@@ -531,6 +529,7 @@ async fn rounds(
         unfixed,
         files_changed,
         skipped,
+        patch,
         dry_run: session.config.dry_run,
         record: Some(session.record_dir.clone()),
     })
@@ -553,6 +552,7 @@ fn interrupted(
         unfixed: Vec::new(),
         files_changed: Vec::new(),
         skipped: Vec::new(),
+        patch: None,
         dry_run: session.config.dry_run,
         record: Some(session.record_dir.clone()),
     }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::event::SkippedFile;
+use crate::event::{SkipReason, SkippedFile};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -14,8 +14,25 @@ pub enum Outcome {
     Green,
     /// Errors remain; whatever passed the gate was still applied.
     ErrorsRemain,
+    /// Fixes passed the gate, but some or all were not written to the user's tree: whatever the
+    /// count of errors after the fix, the tree as written is not green.
+    NotWritten,
     /// Ctrl-C: nothing was applied.
     Interrupted,
+}
+
+impl Outcome {
+    /// The outcome of a run that went to its end, told about the user's tree as written: a file
+    /// left unwritten leaves the tree short of what the gate checked.
+    pub fn of_finished_run(errors_after: usize, skipped: &[SkippedFile]) -> Outcome {
+        if !skipped.is_empty() {
+            Outcome::NotWritten
+        } else if errors_after == 0 {
+            Outcome::Green
+        } else {
+            Outcome::ErrorsRemain
+        }
+    }
 }
 
 /// What one scope's worker fixed in one round.
@@ -47,8 +64,12 @@ pub struct RunSummary {
     pub duration_ms: u64,
     pub fixes: Vec<ScopeFix>,
     pub unfixed: Vec<Unfixed>,
+    /// Files written to the user's tree (with `--dry-run`, those that would be).
     pub files_changed: Vec<PathBuf>,
+    /// Files the fix changed that were not written, each with its reason and saved patch.
     pub skipped: Vec<SkippedFile>,
+    /// The whole fix as one unified diff, under the run's record, if it could be saved.
+    pub patch: Option<PathBuf>,
     pub dry_run: bool,
     /// Where the run's record (events, plan, reports, final patch) was kept.
     pub record: Option<PathBuf>,
@@ -62,11 +83,18 @@ impl RunSummary {
         let headline = match self.outcome {
             Outcome::Green => "the build is green",
             Outcome::ErrorsRemain => "errors remain",
+            Outcome::NotWritten => {
+                "not green: fixes that passed the gate were not all written to your tree"
+            }
             Outcome::Interrupted => "interrupted: nothing was applied",
+        };
+        let after = match self.outcome {
+            Outcome::NotWritten => " with every fix written",
+            _ => "",
         };
         let _ = writeln!(
             out,
-            "cargo fix-swarm: {headline} ({} → {} errors, {} round{}, {} gate run{}, {:.1}s)",
+            "cargo fix-swarm: {headline} ({} → {} errors{after}, {} round{}, {} gate run{}, {:.1}s)",
             self.errors_before,
             self.errors_after,
             self.rounds,
@@ -101,16 +129,36 @@ impl RunSummary {
             }
         }
         if !self.skipped.is_empty() {
+            let heading = if self.files_changed.is_empty() {
+                "nothing was written to your tree"
+            } else {
+                "not written to your tree"
+            };
+            let _ = writeln!(out, "\n{heading}:");
+            for skipped in &self.skipped {
+                let _ = writeln!(
+                    out,
+                    "  {}: {}",
+                    skipped.path.display(),
+                    why_not_written(&skipped.reason)
+                );
+                match &skipped.saved_patch {
+                    Some(patch) => {
+                        let _ = writeln!(out, "      patch: {}", patch.display());
+                    }
+                    None => {
+                        let _ = writeln!(out, "      its patch could not be saved");
+                    }
+                }
+            }
+            if let Some(patch) = &self.patch {
+                let _ = writeln!(out, "the whole fix as one patch: {}", patch.display());
+            }
             let _ = writeln!(
                 out,
-                "\nnot written, because the file changed during the run:"
+                "once checked against your tree, a patch applies with `git apply PATCH` at the \
+                 repository's root"
             );
-            for skipped in &self.skipped {
-                let saved = skipped.saved_patch.as_ref().map_or(String::new(), |patch| {
-                    format!(" (patch saved to {})", patch.display())
-                });
-                let _ = writeln!(out, "  {}{saved}", skipped.path.display());
-            }
         }
         if !self.unfixed.is_empty() {
             let _ = writeln!(out, "\ncould not fix:");
@@ -126,6 +174,25 @@ impl RunSummary {
             let _ = writeln!(out, "\nrecord: {}", record.display());
         }
         out
+    }
+}
+
+fn why_not_written(reason: &SkipReason) -> String {
+    match reason {
+        SkipReason::ChangedDuringRun => {
+            "you changed it during the run, so it was not overwritten".to_owned()
+        }
+        SkipReason::ReadOnly => {
+            "it is read-only (its owner may not write it), so it was not replaced".to_owned()
+        }
+        SkipReason::Unreadable { error } => {
+            format!("it could not be read to see whether you changed it: {error}")
+        }
+        SkipReason::WriteFailed { error } => format!("writing it failed: {error}"),
+        SkipReason::HeldBack { failed } => format!(
+            "held back: writing {} failed first, and a failed write stops the apply",
+            failed.display()
+        ),
     }
 }
 
@@ -160,9 +227,80 @@ mod tests {
             }],
             files_changed: vec![PathBuf::from("src/lib.rs")],
             skipped: Vec::new(),
+            patch: None,
             dry_run: false,
             record: None,
         };
         insta::assert_snapshot!(summary.render());
+    }
+
+    fn skipped(path: &str, reason: SkipReason) -> SkippedFile {
+        SkippedFile {
+            path: PathBuf::from(path),
+            reason,
+            saved_patch: Some(PathBuf::from(format!("/record/not-written/{path}.patch"))),
+        }
+    }
+
+    #[test]
+    fn a_file_not_written_makes_the_run_not_green_whatever_the_errors() {
+        let changed = [skipped("src/lib.rs", SkipReason::ChangedDuringRun)];
+        assert_eq!(Outcome::of_finished_run(0, &[]), Outcome::Green);
+        assert_eq!(Outcome::of_finished_run(2, &[]), Outcome::ErrorsRemain);
+        assert_eq!(Outcome::of_finished_run(0, &changed), Outcome::NotWritten);
+        assert_eq!(Outcome::of_finished_run(2, &changed), Outcome::NotWritten);
+    }
+
+    #[test]
+    fn the_summary_says_what_was_not_written_why_and_where_its_patch_is() {
+        let summary = RunSummary {
+            outcome: Outcome::NotWritten,
+            errors_before: 42,
+            errors_after: 0,
+            rounds: 1,
+            gate_runs: 3,
+            duration_ms: 1500,
+            fixes: Vec::new(),
+            unfixed: Vec::new(),
+            files_changed: vec![PathBuf::from("src/a.rs")],
+            skipped: vec![
+                skipped("src/b.rs", SkipReason::ChangedDuringRun),
+                skipped("src/c.rs", SkipReason::ReadOnly),
+                skipped(
+                    "src/d.rs",
+                    SkipReason::Unreadable {
+                        error: "Permission denied (os error 13)".to_owned(),
+                    },
+                ),
+                skipped(
+                    "src/e.rs",
+                    SkipReason::WriteFailed {
+                        error: "No such file or directory (os error 2)".to_owned(),
+                    },
+                ),
+                SkippedFile {
+                    saved_patch: None,
+                    ..skipped(
+                        "src/f.rs",
+                        SkipReason::HeldBack {
+                            failed: PathBuf::from("src/e.rs"),
+                        },
+                    )
+                },
+            ],
+            patch: Some(PathBuf::from("/record/final.patch")),
+            dry_run: false,
+            record: Some(PathBuf::from("/record")),
+        };
+        insta::assert_snapshot!(summary.render());
+        let nothing_written = RunSummary {
+            files_changed: Vec::new(),
+            ..summary
+        };
+        assert!(
+            nothing_written
+                .render()
+                .contains("\n\nnothing was written to your tree:\n  src/b.rs: ")
+        );
     }
 }

@@ -202,7 +202,11 @@ fn bad_flags_are_usage_errors_and_help_documents_exit_codes() {
         .args(["fix-swarm", "--help"])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("130").and(predicate::str::contains("--allow-dirty")));
+        .stdout(
+            predicate::str::contains("130")
+                .and(predicate::str::contains("  3    fixes passed the gate"))
+                .and(predicate::str::contains("--allow-dirty")),
+        );
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! The one integration-test binary.
 
+#[cfg(unix)]
+mod apply;
 mod cli;
 mod gate;
 mod interrupt;

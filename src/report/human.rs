@@ -253,13 +253,20 @@ impl Reporter for HumanReporter {
             Event::Diff { patch } => {
                 let _ = write!(std::io::stdout(), "{patch}");
             }
-            Event::Applied { written, .. } => {
-                self.line(&format!(
+            Event::Applied { written, skipped } => {
+                let mut text = format!(
                     "{:>12} {} file{}",
                     "Wrote",
                     written.len(),
                     if written.len() == 1 { "" } else { "s" }
-                ));
+                );
+                if !skipped.is_empty() {
+                    text.push_str(&format!(
+                        "; {} not written (see the summary)",
+                        skipped.len()
+                    ));
+                }
+                self.line(&text);
             }
             Event::RunFinished { summary } => {
                 if let Some(live) = self.live.take() {
