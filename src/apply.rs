@@ -118,7 +118,7 @@ fn apply_with(
     let mut skipped: Vec<(&ChangedFile, SkipReason)> = Vec::new();
     let mut ready = Vec::new();
     for change in changes {
-        match may_write(&workdir.join(&change.path), change) {
+        match may_write(workdir, change) {
             Ok(()) => ready.push(change),
             Err(reason) => skipped.push((change, reason)),
         }
@@ -165,7 +165,7 @@ fn apply_with(
         let target = workdir.join(&change.path);
         // Checked again just before the rename: the user may have saved the file while the
         // others were staged.
-        if let Err(reason) = may_write(&target, change) {
+        if let Err(reason) = may_write(workdir, change) {
             skipped.push((change, reason));
             continue;
         }
@@ -212,9 +212,19 @@ fn finish(
     }
 }
 
-/// Whether the file at `target` may be written: it still holds the snapshot's bytes (or is still
-/// absent), and its owner may write it.
-fn may_write(target: &Path, change: &ChangedFile) -> Result<(), SkipReason> {
+/// Whether the change's file under `workdir` may be written: neither it nor a directory on the
+/// way to it is a symbolic link, it still holds the snapshot's bytes (or is still absent), and its
+/// owner may write it.
+fn may_write(workdir: &Path, change: &ChangedFile) -> Result<(), SkipReason> {
+    let target = workdir.join(&change.path);
+    let target = target.as_path();
+    let mut on_the_way = workdir.to_owned();
+    for component in change.path.components() {
+        on_the_way.push(component);
+        if std::fs::symlink_metadata(&on_the_way).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(SkipReason::ThroughLink);
+        }
+    }
     let unreadable = |error: io::Error| SkipReason::Unreadable {
         error: error.to_string(),
     };
@@ -338,6 +348,35 @@ mod tests {
             }
             Disk.commit(staged, target)
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn nothing_is_written_through_a_symbolic_link() {
+        let outside = tree(&[("shared/b.rs", "old b"), ("c.rs", "old c")]);
+        let dir = tree(&[("a.rs", "old a")]);
+        std::os::unix::fs::symlink(outside.path().join("shared"), dir.path().join("src")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("c.rs"), dir.path().join("c.rs")).unwrap();
+        let applied = apply_changes(
+            dir.path(),
+            &[
+                change("a.rs", "old a", "new a"),
+                change("src/b.rs", "old b", "new b"),
+                change("c.rs", "old c", "new c"),
+            ],
+            &dir.path().join("saved"),
+        );
+        assert_eq!(applied.written, [PathBuf::from("a.rs")]);
+        assert_eq!(
+            paths(&applied.skipped),
+            [
+                (Path::new("c.rs"), &SkipReason::ThroughLink),
+                (Path::new("src/b.rs"), &SkipReason::ThroughLink),
+            ]
+        );
+        assert_eq!(read(&outside, "shared/b.rs"), "old b");
+        assert_eq!(read(&outside, "c.rs"), "old c");
+        assert!(dir.path().join("c.rs").is_symlink());
     }
 
     #[test]

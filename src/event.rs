@@ -75,6 +75,8 @@ pub enum SkipReason {
     ChangedDuringRun,
     /// Its permission bits deny its owner writing it.
     ReadOnly,
+    /// It is, or lies under, a symbolic link: nothing is written through a link.
+    ThroughLink,
     /// It could not be read, so whether the user changed it is unknown.
     Unreadable { error: String },
     /// Writing it failed (its temporary copy, or the rename into place).

@@ -185,6 +185,10 @@ fn why_not_written(reason: &SkipReason) -> String {
         SkipReason::ReadOnly => {
             "it is read-only (its owner may not write it), so it was not replaced".to_owned()
         }
+        SkipReason::ThroughLink => {
+            "it is, or lies under, a symbolic link, and nothing is written through a link"
+                .to_owned()
+        }
         SkipReason::Unreadable { error } => {
             format!("it could not be read to see whether you changed it: {error}")
         }
