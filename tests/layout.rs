@@ -46,6 +46,17 @@ fn tree_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
     out
 }
 
+/// Runs the repair, which must turn the crate green by fixing `countr`, and leave no trace.
+fn assert_repaired_green(project: &Project) {
+    project
+        .fix_swarm()
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("the build is green (1 → 0 errors"));
+    assert!(project.read("src/lib.rs").contains("    counter\n"));
+    project.assert_no_trace();
+}
+
 fn committed(project: &Project) {
     project.git(&["add", "-A"]);
     project.git(&["commit", "-q", "-m", "layout"]);
@@ -185,18 +196,12 @@ fn ignored_files_the_build_reads_reach_the_worktrees() {
     assert!(!project.cargo(&["check", "-q"]).status.success());
 
     assert_eq!(project.git(&["status", "--porcelain"]), "");
-    project
-        .fix_swarm()
-        .assert()
-        .code(0)
-        .stdout(predicate::str::contains("the build is green (1 → 0 errors"));
-    assert!(project.read("src/lib.rs").contains("    counter\n"));
+    assert_repaired_green(&project);
     assert_eq!(
         project.read("src/gen.rs"),
         "pub const GENERATED: i32 = 1;\n"
     );
     assert!(project.cargo(&["check", "-q"]).status.success());
-    project.assert_no_trace();
 }
 
 #[test]
@@ -233,17 +238,11 @@ fn a_path_dependency_inside_a_submodule_is_built_in_the_worktrees() {
     committed(&project);
     let submodule_before = tree_bytes(&project.path().join("vendor/dep"));
 
-    project
-        .fix_swarm()
-        .assert()
-        .code(0)
-        .stdout(predicate::str::contains("the build is green (1 → 0 errors"));
-    assert!(project.read("src/lib.rs").contains("    counter\n"));
+    assert_repaired_green(&project);
     assert_eq!(
         tree_bytes(&project.path().join("vendor/dep")),
         submodule_before
     );
-    project.assert_no_trace();
 }
 
 #[test]
@@ -287,12 +286,6 @@ fn a_relative_path_dependency_outside_the_repository_is_found_from_the_worktrees
     committed(&project);
     let outside_before = tree_bytes(outside.path());
 
-    project
-        .fix_swarm()
-        .assert()
-        .code(0)
-        .stdout(predicate::str::contains("the build is green (1 → 0 errors"));
-    assert!(project.read("src/lib.rs").contains("    counter\n"));
+    assert_repaired_green(&project);
     assert_eq!(tree_bytes(outside.path()), outside_before);
-    project.assert_no_trace();
 }

@@ -82,20 +82,29 @@ fn is_excluded(path: &Path, exclude: &[PathBuf]) -> bool {
 
 /// Files with staged, unstaged or untracked (not ignored) changes, relative to the work tree.
 pub fn uncommitted_files(repo: &Repo, exclude: &[PathBuf]) -> Result<Vec<PathBuf>, GitError> {
-    let repository = repo.open()?;
     let mut options = StatusOptions::new();
-    options
-        .include_untracked(true)
-        .recurse_untracked_dirs(true)
-        .exclude_submodules(true);
+    options.include_untracked(true).recurse_untracked_dirs(true);
+    Ok(status(repo, options)?
+        .into_iter()
+        .filter(|(_, status)| !status.is_ignored())
+        .map(|(path, _)| path)
+        .filter(|path| !is_excluded(path, exclude))
+        .collect())
+}
+
+/// `git status` with `options` (submodules left out): each path with its status.
+fn status(
+    repo: &Repo,
+    mut options: StatusOptions,
+) -> Result<Vec<(PathBuf, git2::Status)>, GitError> {
+    let repository = repo.open()?;
+    options.exclude_submodules(true);
     let statuses = repository
         .statuses(Some(&mut options))
         .context(|| "reading git status".to_owned())?;
     Ok(statuses
         .iter()
-        .filter(|entry| !entry.status().is_ignored())
-        .filter_map(|entry| entry.path().ok().map(PathBuf::from))
-        .filter(|path| !is_excluded(path, exclude))
+        .filter_map(|entry| Some((PathBuf::from(entry.path().ok()?), entry.status())))
         .collect())
 }
 
@@ -109,21 +118,11 @@ pub fn ignored_files(
     exclude: &[PathBuf],
     wanted: impl Fn(&Path) -> bool,
 ) -> Result<Vec<PathBuf>, GitError> {
-    let repository = repo.open()?;
     let mut options = StatusOptions::new();
-    options
-        .include_ignored(true)
-        .recurse_ignored_dirs(false)
-        .exclude_submodules(true);
-    let statuses = repository
-        .statuses(Some(&mut options))
-        .context(|| "reading git status".to_owned())?;
+    options.include_ignored(true).recurse_ignored_dirs(false);
     let mut files = Vec::new();
-    for entry in statuses.iter().filter(|entry| entry.status().is_ignored()) {
-        let Some(path) = entry.path().ok().map(PathBuf::from) else {
-            continue;
-        };
-        if is_excluded(&path, exclude) || path.starts_with(".git") {
+    for (path, status) in status(repo, options)? {
+        if !status.is_ignored() || is_excluded(&path, exclude) || path.starts_with(".git") {
             continue;
         }
         let absolute = repo.workdir.join(&path);
