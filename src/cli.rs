@@ -16,7 +16,11 @@ Exit codes:
   1    errors remain (fixes that passed the gate were still applied)
   2    usage or environment error (not a git repository, no Cargo.toml, cargo cannot run,
        uncommitted changes without --allow-dirty, ...); nothing was changed
-  130  interrupted (Ctrl-C); nothing was changed and no worktree is left
+  129  stopped by SIGHUP (the terminal closed)
+  130  interrupted (Ctrl-C)
+  143  stopped by SIGTERM (CI runners, `timeout`)
+       after a signal, nothing was changed and no worktree or cargo process is left;
+       what a run killed with SIGKILL left, the next run removes first
 
 How it works: `cargo check` finds the errors; they are grouped by error code into scopes; each
 scope goes to a worker that proposes fixes (rustc's own suggestions of every applicability,

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::event::SkippedFile;
+use crate::stop::StopSignal;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -14,8 +15,8 @@ pub enum Outcome {
     Green,
     /// Errors remain; whatever passed the gate was still applied.
     ErrorsRemain,
-    /// Ctrl-C: nothing was applied.
-    Interrupted,
+    /// A signal stopped the run: nothing was applied.
+    Interrupted { signal: StopSignal },
 }
 
 /// What one scope's worker fixed in one round.
@@ -40,8 +41,10 @@ pub struct Unfixed {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RunSummary {
     pub outcome: Outcome,
-    pub errors_before: usize,
-    pub errors_after: usize,
+    /// `None`: the run was stopped before the first check counted them.
+    pub errors_before: Option<usize>,
+    /// In the tree as the run leaves it; `None` when `errors_before` is.
+    pub errors_after: Option<usize>,
     pub rounds: usize,
     pub gate_runs: usize,
     pub duration_ms: u64,
@@ -59,16 +62,27 @@ impl RunSummary {
     pub fn render(&self) -> String {
         let mut out = String::new();
         let verb = if self.dry_run { "would fix" } else { "fixed" };
-        let headline = match self.outcome {
-            Outcome::Green => "the build is green",
-            Outcome::ErrorsRemain => "errors remain",
-            Outcome::Interrupted => "interrupted: nothing was applied",
+        let headline = match (self.outcome, self.errors_before) {
+            (Outcome::Green, _) => "the build is green".to_owned(),
+            (Outcome::ErrorsRemain, _) => "errors remain".to_owned(),
+            (Outcome::Interrupted { signal }, None) => format!(
+                "interrupted by {} before the first check: nothing was applied",
+                signal_name(signal)
+            ),
+            (Outcome::Interrupted { signal }, Some(_)) => {
+                format!(
+                    "interrupted by {}: nothing was applied",
+                    signal_name(signal)
+                )
+            }
+        };
+        let counts = match (self.errors_before, self.errors_after) {
+            (Some(before), Some(after)) => format!("{before} → {after} errors, "),
+            _ => String::new(),
         };
         let _ = writeln!(
             out,
-            "cargo fix-swarm: {headline} ({} → {} errors, {} round{}, {} gate run{}, {:.1}s)",
-            self.errors_before,
-            self.errors_after,
+            "cargo fix-swarm: {headline} ({counts}{} round{}, {} gate run{}, {:.1}s)",
             self.rounds,
             plural(self.rounds),
             self.gate_runs,
@@ -129,6 +143,14 @@ impl RunSummary {
     }
 }
 
+fn signal_name(signal: StopSignal) -> &'static str {
+    match signal {
+        StopSignal::Interrupt => "Ctrl-C (SIGINT)",
+        StopSignal::Terminate => "SIGTERM",
+        StopSignal::Hangup => "SIGHUP",
+    }
+}
+
 fn plural(count: usize) -> &'static str {
     if count == 1 { "" } else { "s" }
 }
@@ -141,8 +163,8 @@ mod tests {
     fn the_summary_names_every_fix_and_every_leftover() {
         let summary = RunSummary {
             outcome: Outcome::ErrorsRemain,
-            errors_before: 5,
-            errors_after: 1,
+            errors_before: Some(5),
+            errors_after: Some(1),
             rounds: 2,
             gate_runs: 7,
             duration_ms: 4200,
@@ -164,5 +186,53 @@ mod tests {
             record: None,
         };
         insta::assert_snapshot!(summary.render());
+    }
+
+    fn interrupted(errors: Option<usize>, rounds: usize, gate_runs: usize) -> RunSummary {
+        RunSummary {
+            outcome: Outcome::Interrupted {
+                signal: StopSignal::Terminate,
+            },
+            errors_before: errors,
+            errors_after: errors,
+            rounds,
+            gate_runs,
+            duration_ms: 2345,
+            fixes: Vec::new(),
+            unfixed: Vec::new(),
+            files_changed: Vec::new(),
+            skipped: Vec::new(),
+            dry_run: false,
+            record: None,
+        }
+    }
+
+    #[test]
+    fn a_run_stopped_before_the_first_check_counted_no_error() {
+        assert_eq!(
+            interrupted(None, 0, 0).render(),
+            "cargo fix-swarm: interrupted by SIGTERM before the first check: nothing was applied \
+             (0 rounds, 0 gate runs, 2.3s)\n"
+        );
+    }
+
+    #[test]
+    fn a_run_stopped_later_names_the_signal_and_the_errors_it_counted() {
+        assert_eq!(
+            interrupted(Some(3), 1, 4).render(),
+            "cargo fix-swarm: interrupted by SIGTERM: nothing was applied \
+             (3 → 3 errors, 1 round, 4 gate runs, 2.3s)\n"
+        );
+    }
+
+    #[test]
+    fn the_json_summary_says_which_signal_and_that_nothing_was_counted() {
+        let json = serde_json::to_value(interrupted(None, 0, 0)).unwrap();
+        assert_eq!(
+            json["outcome"],
+            serde_json::json!({"interrupted": {"signal": "SIGTERM"}})
+        );
+        assert_eq!(json["errors_before"], serde_json::Value::Null);
+        assert_eq!(json["errors_after"], serde_json::Value::Null);
     }
 }

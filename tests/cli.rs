@@ -202,7 +202,12 @@ fn bad_flags_are_usage_errors_and_help_documents_exit_codes() {
         .args(["fix-swarm", "--help"])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("130").and(predicate::str::contains("--allow-dirty")));
+        .stdout(
+            predicate::str::contains("130")
+                .and(predicate::str::contains("143  stopped by SIGTERM"))
+                .and(predicate::str::contains("129  stopped by SIGHUP"))
+                .and(predicate::str::contains("--allow-dirty")),
+        );
 }
 
 #[test]

@@ -58,15 +58,16 @@ fn a_reused_worktree_catches_a_type_error_an_earlier_candidate_did_not_have() {
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let errors = runtime.block_on(async {
-        let mut lease = pool.acquire().await;
         let mut errors = Vec::new();
         for after in [
             "pub fn answer() -> u32 {\n    42\n}\n",
             "pub fn answer() -> u32 {\n    \"forty-two\"\n}\n",
             "pub fn answer() -> u32 {\n    42\n}\n",
         ] {
+            // The pool has one worktree: every check reuses it.
+            let lease = pool.acquire().await;
             let check = gate
-                .check(&mut lease, snapshot, Some(&candidate(after)), &cancel)
+                .check(lease, snapshot, Some(&candidate(after)), &cancel)
                 .await
                 .unwrap();
             let codes: Vec<String> = check
@@ -80,10 +81,8 @@ fn a_reused_worktree_catches_a_type_error_an_earlier_candidate_did_not_have() {
                 .collect();
             errors.push(codes);
         }
-        let base = gate
-            .check(&mut lease, snapshot, None, &cancel)
-            .await
-            .unwrap();
+        let lease = pool.acquire().await;
+        let base = gate.check(lease, snapshot, None, &cancel).await.unwrap();
         errors.push(base.parsed.errors().map(|d| d.message.clone()).collect());
         errors
     });
@@ -93,6 +92,58 @@ fn a_reused_worktree_catches_a_type_error_an_earlier_candidate_did_not_have() {
         [none.clone(), vec!["E0308".to_owned()], none.clone(), none]
     );
     // The worktree was put back to the snapshot after every candidate.
+    pool.close().unwrap();
+    project.assert_no_trace();
+}
+
+#[test]
+fn a_gate_run_dropped_midway_gives_its_worktree_back_to_the_pool() {
+    // A worker cut off by its timeout, or a task aborted with its JoinSet, drops its gate run
+    // wherever it is; the next gate run must still find the worktree.
+    let project = Scenario::package().file("src/lib.rs", BASE).create();
+    let cargo = Cargo::from_env();
+    let workspace = cargo.metadata(project.path(), None).unwrap();
+    let repo = Repo::discover(project.path()).unwrap().unwrap();
+    let snapshot = git::snapshot(&repo, &[PathBuf::from("target")]).unwrap();
+    let spec = PoolSpec {
+        repo,
+        work_dir: workspace.target_dir.join("fix-swarm/work/gate-test"),
+        prefix: "fix-swarm-gate-test-".to_owned(),
+        size: 1,
+        seed: Vec::new(),
+        mtimes_from: None,
+    };
+    let pool = WorktreePool::create(spec, snapshot).unwrap();
+    let members = vec![Member {
+        name: "demo".to_owned(),
+        dir: PathBuf::new(),
+    }];
+    let gate = Gate::new(
+        cargo,
+        CargoSelection::default(),
+        PathBuf::from("Cargo.toml"),
+        PathBuf::new(),
+        members,
+        GateKind::Check,
+    );
+    let cancel = CancellationToken::new();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let errors = runtime.block_on(async {
+        let lease = pool.acquire().await;
+        let patch = candidate("pub fn answer() -> u32 {\n    42\n}\n");
+        // Polled once, which starts writing the worktree in a blocking task, then dropped.
+        let mut cut_off = Box::pin(gate.check(lease, snapshot, Some(&patch), &cancel));
+        let finished = std::future::poll_fn(|context| {
+            std::task::Poll::Ready(cut_off.as_mut().poll(context).is_ready())
+        })
+        .await;
+        assert!(!finished, "the gate run was meant to be cut off");
+        drop(cut_off);
+        let lease = pool.acquire().await;
+        let check = gate.check(lease, snapshot, None, &cancel).await;
+        check.map(|check| check.parsed.error_count())
+    });
+    assert_eq!(errors.unwrap(), 0);
     pool.close().unwrap();
     project.assert_no_trace();
 }

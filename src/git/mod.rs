@@ -9,7 +9,7 @@ use std::path::PathBuf;
 pub use git2::Oid;
 pub use merge::{ChangedFile, Integration, changed_files, commit_files, integrate};
 pub use repository::{Repo, init_with_commit, read_rust_files, snapshot, uncommitted_files};
-pub use worktree::{add_worktree, checkout, remove_worktree, sweep_stale_worktrees};
+pub use worktree::{add_worktree, branches_named, checkout, remove_worktree, worktrees_named};
 
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {
