@@ -305,7 +305,8 @@ fn a_live_run_is_never_swept_by_a_concurrent_one() {
 fn a_worker_cut_off_by_its_timeout_reports_the_gate_runs_and_time_it_spent() {
     let project = holding_project();
     let holds = Holds::at(Stage::GateRun);
-    let run = holds.start(&project, &["-j", "2", "--worker-timeout", "1"]);
+    let run = holds.start(&project, &["-j", "2", "--worker-timeout", "3"]);
+    holds.wait_for_a_hold();
     let finished = run.wait(LIMIT);
     finished.assert_code(1);
     let timed_out: Vec<&str> = finished
@@ -315,11 +316,12 @@ fn a_worker_cut_off_by_its_timeout_reports_the_gate_runs_and_time_it_spent() {
         .collect();
     assert_eq!(timed_out.len(), 3, "{}", finished.stderr);
     for line in timed_out {
-        assert!(
-            line.contains("timed out after 1s (1 gate run, 1."),
-            "{}",
-            finished.stderr
-        );
+        // `timedout E0425: timed out after 3s (1 gate run, 3.0s)`
+        let spent = line
+            .split_once("timed out after 3s (1 gate run, ")
+            .and_then(|(_, rest)| rest.strip_suffix("s)"))
+            .and_then(|secs| secs.parse::<f64>().ok());
+        assert!(spent.is_some_and(|secs| secs >= 3.0), "{}", finished.stderr);
     }
     assert!(!finished.stderr.contains("failed"), "{}", finished.stderr);
     // The cut-off gate runs' cargo and build scripts were killed with them.

@@ -89,7 +89,7 @@ pub fn remove_worktree(repo: &Repo, name: &str) -> Result<(), GitError> {
 }
 
 /// The worktrees whose name starts with `prefix`, each with the path git recorded for it (which
-/// may no longer exist).
+/// may no longer exist). Other runs may add and remove theirs meanwhile.
 pub fn worktrees_named(repo: &Repo, prefix: &str) -> Result<Vec<(String, PathBuf)>, GitError> {
     let repository = repo.open()?;
     let names = repository
@@ -100,10 +100,10 @@ pub fn worktrees_named(repo: &Repo, prefix: &str) -> Result<Vec<(String, PathBuf
         if !name.starts_with(prefix) {
             continue;
         }
-        let worktree = repository
-            .find_worktree(name)
-            .context(|| format!("finding the worktree {name}"))?;
-        found.push((name.to_owned(), worktree.path().to_owned()));
+        // One that cannot be opened was most likely removed by its run since the listing.
+        if let Ok(worktree) = repository.find_worktree(name) {
+            found.push((name.to_owned(), worktree.path().to_owned()));
+        }
     }
     Ok(found)
 }
