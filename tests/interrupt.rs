@@ -232,7 +232,14 @@ fn kill_midway(project: &Project, args: &[&str]) {
 fn what_a_run_killed_with_sigkill_left_is_swept_by_the_next() {
     let project = holding_project();
     kill_midway(&project, &["-j", "2"]);
-    project.fix_swarm().arg("--dry-run").assert().code(0);
+    project
+        .fix_swarm()
+        .arg("--dry-run")
+        .assert()
+        .code(0)
+        .stderr(predicates::str::contains(
+            "Swept the leftovers of 1 run that did not end cleanly",
+        ));
     project.assert_no_trace();
 }
 
