@@ -18,11 +18,11 @@ use crate::diagnostic::{Diagnostic, Identity, Location, code_label};
 use crate::event::{Event, ScopeOutline, WorkerReport, WorkerStatus};
 use crate::gate::{Gate, GateCheck, GateError};
 use crate::git::{self, GitError, Oid, Repo};
-use crate::layout::Layout;
 use crate::parse::ParsedCheck;
 use crate::patch::{Patch, Sources};
 use crate::plan::{self, Scope};
 use crate::pool::{PoolError, PoolSpec, WorktreePool};
+use crate::run_dirs::RunDirs;
 use crate::run_id::RunId;
 use crate::run_lock::RunLock;
 use crate::specialist::{self, Specialist};
@@ -158,28 +158,28 @@ pub async fn repair(
     // The lock comes before anything else of the run exists, and goes after all of it: it is
     // what tells other runs that this one's files are alive. Taking it makes the target
     // directory, which can then be resolved.
-    let lock_path = Layout::in_target_dir(&workspace.target_dir).lock(run);
+    let lock_path = RunDirs::in_target_dir(&workspace.target_dir).lock(run);
     let lock = RunLock::acquire(&lock_path).map_err(|source| RunError::Lock {
         path: lock_path,
         source,
     })?;
     let target_dir = canonical(&workspace.target_dir);
-    let layout = Layout::in_target_dir(&target_dir);
+    let dirs = RunDirs::in_target_dir(&target_dir);
     // Before anything can refuse to run (a dirty tree), so that what a killed run left goes
     // whatever this run does.
     let swept = {
-        let (layout, user_repo) = (layout.clone(), user_repo.clone());
-        blocking(move || sweep::sweep(&layout, user_repo.as_ref(), run)).await?
+        let (dirs, user_repo) = (dirs.clone(), user_repo.clone());
+        blocking(move || sweep::sweep(&dirs, user_repo.as_ref(), run)).await?
     };
     let repo = match user_repo {
         Some(repo) => repo,
-        None => git::Repo::init_detached(&workspace.root, &layout.scratch_git(run))?,
+        None => git::Repo::init_detached(&workspace.root, &dirs.scratch_git(run))?,
     };
     let scratch_git = repo.temporary.then(|| repo.git_dir.clone());
     let setup = Setup {
         workspace,
         target_dir,
-        layout,
+        dirs,
         run,
         swept,
         started,
@@ -197,7 +197,7 @@ struct Setup {
     workspace: Workspace,
     /// Canonical.
     target_dir: PathBuf,
-    layout: Layout,
+    dirs: RunDirs,
     run: RunId,
     swept: Swept,
     started: Instant,
@@ -214,7 +214,7 @@ async fn run_in(
     let Setup {
         workspace,
         target_dir,
-        layout,
+        dirs,
         run,
         swept,
         started,
@@ -232,7 +232,7 @@ async fn run_in(
     if !uncommitted.is_empty() && !config.allow_dirty && !repo.temporary {
         return Err(RunError::Dirty { files: uncommitted });
     }
-    let record_dir = layout.record(run);
+    let record_dir = dirs.record(run);
     let _ = events.send(Event::RunStarted {
         run_id: run.to_string(),
         workspace: workspace.root.clone(),
@@ -266,8 +266,8 @@ async fn run_in(
     let seeding = Instant::now();
     let spec = PoolSpec {
         repo: repo.clone(),
-        work_dir: layout.work(run),
-        prefix: Layout::worktree_prefix(run),
+        work_dir: dirs.work(run),
+        prefix: RunDirs::worktree_prefix(run),
         size: config.jobs.get(),
         seed,
         mtimes_from: Some(checkout.clone()),

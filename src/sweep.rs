@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::git::{self, Repo};
-use crate::layout::{Layout, WORKTREE_PREFIX};
+use crate::run_dirs::{RunDirs, WORKTREE_PREFIX};
 use crate::run_id::RunId;
 use crate::run_lock::{self, Claim, RunLock};
 
@@ -43,22 +43,22 @@ impl Swept {
     }
 }
 
-/// Sweeps the dead runs found in `layout` and, when there is one, in the user's repository
+/// Sweeps the dead runs found in `dirs` and, when there is one, in the user's repository
 /// (`None` with `--allow-no-vcs`: a dead run's worktrees were registered in its scratch
 /// repository, which goes with it). `own` is this run, never swept.
-pub fn sweep(layout: &Layout, repo: Option<&Repo>, own: RunId) -> Swept {
+pub fn sweep(dirs: &RunDirs, repo: Option<&Repo>, own: RunId) -> Swept {
     let mut swept = Swept::default();
-    // Each run found, in the layout its files are in, with its worktrees and branches by name.
-    let mut runs: BTreeMap<(Layout, RunId), Vec<String>> = BTreeMap::new();
+    // Each run found, in the dirs its files are in, with its worktrees and branches by name.
+    let mut runs: BTreeMap<(RunDirs, RunId), Vec<String>> = BTreeMap::new();
     for (dir, run_of) in [
-        (layout.works(), parse_run as fn(&str) -> Option<RunId>),
-        (layout.scratch_gits(), parse_run),
-        (layout.locks(), Layout::run_of_lock),
+        (dirs.works(), parse_run as fn(&str) -> Option<RunId>),
+        (dirs.scratch_gits(), parse_run),
+        (dirs.locks(), RunDirs::run_of_lock),
     ] {
         match entries(&dir) {
             Ok(names) => {
                 for run in names.iter().filter_map(|name| run_of(name)) {
-                    runs.entry((layout.clone(), run)).or_default();
+                    runs.entry((dirs.clone(), run)).or_default();
                 }
             }
             Err(error) => swept.left(dir, error),
@@ -68,8 +68,8 @@ pub fn sweep(layout: &Layout, repo: Option<&Repo>, own: RunId) -> Swept {
         match git::worktrees_named(repo, WORKTREE_PREFIX) {
             Ok(worktrees) => {
                 for (name, path) in worktrees {
-                    let owner = Layout::of_worktree(&path).or_else(|| {
-                        Layout::run_of_worktree_name(&name).map(|run| (layout.clone(), run))
+                    let owner = RunDirs::of_worktree(&path).or_else(|| {
+                        RunDirs::run_of_worktree_name(&name).map(|run| (dirs.clone(), run))
                     });
                     if let Some(owner) = owner {
                         runs.entry(owner).or_default().push(name);
@@ -81,8 +81,8 @@ pub fn sweep(layout: &Layout, repo: Option<&Repo>, own: RunId) -> Swept {
         match git::branches_named(repo, WORKTREE_PREFIX) {
             Ok(branches) => {
                 for name in branches {
-                    if let Some(run) = Layout::run_of_worktree_name(&name) {
-                        runs.entry((layout.clone(), run)).or_default().push(name);
+                    if let Some(run) = RunDirs::run_of_worktree_name(&name) {
+                        runs.entry((dirs.clone(), run)).or_default().push(name);
                     }
                 }
             }
@@ -90,11 +90,11 @@ pub fn sweep(layout: &Layout, repo: Option<&Repo>, own: RunId) -> Swept {
         }
     }
 
-    for ((layout, run), names) in runs {
+    for ((dirs, run), names) in runs {
         if run == own {
             continue;
         }
-        let lock_path = layout.lock(run);
+        let lock_path = dirs.lock(run);
         let claimed = match RunLock::claim(&lock_path) {
             Ok(Claim::Held) => continue,
             Ok(Claim::Claimed(lock)) => Some(lock),
@@ -112,7 +112,7 @@ pub fn sweep(layout: &Layout, repo: Option<&Repo>, own: RunId) -> Swept {
                 swept.left(name, error);
             }
         }
-        for dir in [layout.work(run), layout.scratch_git(run)] {
+        for dir in [dirs.work(run), dirs.scratch_git(run)] {
             match std::fs::remove_dir_all(&dir) {
                 Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
                     swept.left(dir, error);
@@ -157,29 +157,29 @@ mod tests {
         }
     }
 
-    /// The files a run makes in `layout`: a work directory with a target directory inside, and
+    /// The files a run makes in `dirs`: a work directory with a target directory inside, and
     /// a scratch repository.
-    fn leave_files(layout: &Layout, run: RunId) {
-        let target = layout.work(run).join(format!("fix-swarm-{run}-0.target"));
+    fn leave_files(dirs: &RunDirs, run: RunId) {
+        let target = dirs.work(run).join(format!("fix-swarm-{run}-0.target"));
         std::fs::create_dir_all(&target).unwrap();
         std::fs::write(target.join("output"), "x").unwrap();
-        std::fs::create_dir_all(layout.scratch_git(run)).unwrap();
+        std::fs::create_dir_all(dirs.scratch_git(run)).unwrap();
     }
 
     #[test]
     fn a_dead_run_is_swept_and_a_live_one_and_this_one_are_not() {
         let dir = tempfile::tempdir().unwrap();
-        let layout = Layout::in_target_dir(dir.path());
+        let dirs = RunDirs::in_target_dir(dir.path());
         let (dead, live, own) = (run(1), run(2), run(3));
         for run in [dead, live, own] {
-            leave_files(&layout, run);
+            leave_files(&dirs, run);
         }
         // The dead run's lock file is left, free; the live one holds its lock.
-        std::fs::create_dir_all(layout.locks()).unwrap();
-        std::fs::write(layout.lock(dead), "").unwrap();
-        let _live = RunLock::acquire(&layout.lock(live)).unwrap();
+        std::fs::create_dir_all(dirs.locks()).unwrap();
+        std::fs::write(dirs.lock(dead), "").unwrap();
+        let _live = RunLock::acquire(&dirs.lock(live)).unwrap();
 
-        let swept = sweep(&layout, None, own);
+        let swept = sweep(&dirs, None, own);
 
         assert_eq!(
             swept,
@@ -188,30 +188,30 @@ mod tests {
                 left: Vec::new()
             }
         );
-        assert!(!layout.work(dead).exists());
-        assert!(!layout.scratch_git(dead).exists());
-        assert!(!layout.lock(dead).exists());
+        assert!(!dirs.work(dead).exists());
+        assert!(!dirs.scratch_git(dead).exists());
+        assert!(!dirs.lock(dead).exists());
         for run in [live, own] {
-            assert!(layout.work(run).exists());
-            assert!(layout.scratch_git(run).exists());
+            assert!(dirs.work(run).exists());
+            assert!(dirs.scratch_git(run).exists());
         }
-        assert!(layout.lock(live).exists());
+        assert!(dirs.lock(live).exists());
     }
 
     #[test]
     fn nothing_to_sweep_is_no_problem() {
         let dir = tempfile::tempdir().unwrap();
-        let layout = Layout::in_target_dir(&dir.path().join("never-built"));
-        assert!(sweep(&layout, None, run(3)).is_empty());
+        let dirs = RunDirs::in_target_dir(&dir.path().join("never-built"));
+        assert!(sweep(&dirs, None, run(3)).is_empty());
     }
 
     #[test]
     fn directories_that_are_not_runs_are_left_alone() {
         let dir = tempfile::tempdir().unwrap();
-        let layout = Layout::in_target_dir(dir.path());
-        let foreign = layout.works().join("gate-test");
+        let dirs = RunDirs::in_target_dir(dir.path());
+        let foreign = dirs.works().join("gate-test");
         std::fs::create_dir_all(&foreign).unwrap();
-        assert!(sweep(&layout, None, run(3)).is_empty());
+        assert!(sweep(&dirs, None, run(3)).is_empty());
         assert!(foreign.exists());
     }
 }

@@ -11,14 +11,14 @@ use crate::run_id::RunId;
 pub const WORKTREE_PREFIX: &str = "fix-swarm-";
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Layout {
+pub struct RunDirs {
     /// `<target dir>/fix-swarm`.
     root: PathBuf,
 }
 
-impl Layout {
-    pub fn in_target_dir(target_dir: &Path) -> Layout {
-        Layout {
+impl RunDirs {
+    pub fn in_target_dir(target_dir: &Path) -> RunDirs {
+        RunDirs {
             root: target_dir.join("fix-swarm"),
         }
     }
@@ -70,10 +70,10 @@ impl Layout {
         is_index.then(|| run.parse().ok()).flatten()
     }
 
-    /// The layout and run of a worktree at `path`, if it lies where runs put theirs,
+    /// The dirs and run of a worktree at `path`, if it lies where runs put theirs,
     /// `<root>/work/<run>/<name>`: the worktree of a run with another target directory is judged
     /// by that run's own lock.
-    pub fn of_worktree(path: &Path) -> Option<(Layout, RunId)> {
+    pub fn of_worktree(path: &Path) -> Option<(RunDirs, RunId)> {
         let run_dir = path.parent()?;
         let run = run_dir.file_name()?.to_str()?.parse().ok()?;
         let works = run_dir.parent()?;
@@ -82,10 +82,10 @@ impl Layout {
         }
         let root = works.parent()?;
         (root.file_name()? == "fix-swarm").then(|| {
-            let layout = Layout {
+            let dirs = RunDirs {
                 root: root.to_owned(),
             };
-            (layout, run)
+            (dirs, run)
         })
     }
 }
@@ -101,41 +101,41 @@ mod tests {
 
     #[test]
     fn every_file_of_a_run_is_named_by_its_id() {
-        let layout = Layout::in_target_dir(Path::new("/p/target"));
+        let dirs = RunDirs::in_target_dir(Path::new("/p/target"));
         assert_eq!(
-            layout.work(RUN),
+            dirs.work(RUN),
             Path::new("/p/target/fix-swarm/work/77-1700000000")
         );
         assert_eq!(
-            layout.scratch_git(RUN),
+            dirs.scratch_git(RUN),
             Path::new("/p/target/fix-swarm/scratch-git/77-1700000000")
         );
         assert_eq!(
-            layout.lock(RUN),
+            dirs.lock(RUN),
             Path::new("/p/target/fix-swarm/locks/77-1700000000.lock")
         );
-        assert_eq!(Layout::run_of_lock("77-1700000000.lock"), Some(RUN));
-        assert_eq!(Layout::run_of_lock(".tmpXyZ.lock"), None);
+        assert_eq!(RunDirs::run_of_lock("77-1700000000.lock"), Some(RUN));
+        assert_eq!(RunDirs::run_of_lock(".tmpXyZ.lock"), None);
     }
 
     #[test]
     fn a_worktree_names_its_run_and_lies_in_its_layout() {
-        let name = format!("{}3", Layout::worktree_prefix(RUN));
+        let name = format!("{}3", RunDirs::worktree_prefix(RUN));
         assert_eq!(name, "fix-swarm-77-1700000000-3");
-        assert_eq!(Layout::run_of_worktree_name(&name), Some(RUN));
+        assert_eq!(RunDirs::run_of_worktree_name(&name), Some(RUN));
         // A name from before run ids carried the time, and one of someone else's.
-        assert_eq!(Layout::run_of_worktree_name("fix-swarm-77-3"), None);
-        assert_eq!(Layout::run_of_worktree_name("fix-swarm-gate-test-0"), None);
+        assert_eq!(RunDirs::run_of_worktree_name("fix-swarm-77-3"), None);
+        assert_eq!(RunDirs::run_of_worktree_name("fix-swarm-gate-test-0"), None);
 
-        let layout = Layout::in_target_dir(Path::new("/elsewhere/target"));
-        let path = layout.work(RUN).join(&name);
-        assert_eq!(Layout::of_worktree(&path), Some((layout, RUN)));
+        let dirs = RunDirs::in_target_dir(Path::new("/elsewhere/target"));
+        let path = dirs.work(RUN).join(&name);
+        assert_eq!(RunDirs::of_worktree(&path), Some((dirs, RUN)));
         assert_eq!(
-            Layout::of_worktree(Path::new("/p/target/fix-swarm/other/77-1700000000/w")),
+            RunDirs::of_worktree(Path::new("/p/target/fix-swarm/other/77-1700000000/w")),
             None
         );
         assert_eq!(
-            Layout::of_worktree(Path::new("/p/target/work/77-1700000000/w")),
+            RunDirs::of_worktree(Path::new("/p/target/work/77-1700000000/w")),
             None
         );
     }
