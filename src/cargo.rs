@@ -1,11 +1,13 @@
 //! The one module that runs cargo: `cargo metadata` to learn the workspace, and `cargo check`,
-//! `cargo test` and `cargo fix` with explicit directories and target dirs.
+//! `cargo test` and `cargo fix` with explicit directories and target dirs, each in its own process
+//! group that is killed whole when the run no longer wants its result.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
+use std::process::{ExitStatus, Stdio};
 
-use tokio::process::Command;
+use tokio::io::{AsyncRead, AsyncReadExt as _};
+use tokio::process::{Child, Command};
 use tokio_util::sync::CancellationToken;
 
 /// A workspace member: its name and the directory of its manifest, relative to the checkout.
@@ -107,7 +109,9 @@ impl Cargo {
         })
     }
 
-    /// Runs cargo with `args` in `cwd`, its build output in `target_dir`; killed when `cancel` fires.
+    /// Runs cargo with `args` in `cwd`, its build output in `target_dir`. When `cancel` fires, or
+    /// when this future is dropped before cargo ends (a worker's timeout), cargo is killed with
+    /// every rustc and build script it started.
     pub async fn run(
         &self,
         cwd: &Path,
@@ -115,6 +119,9 @@ impl Cargo {
         args: &[String],
         cancel: &CancellationToken,
     ) -> Result<CargoRun, CargoError> {
+        if cancel.is_cancelled() {
+            return Err(CargoError::Cancelled);
+        }
         let mut command = Command::new(&self.program);
         command
             .args(args)
@@ -123,6 +130,11 @@ impl Cargo {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true);
+        // Its own group, so that the group can be killed without killing us; and so that Ctrl-C
+        // in a terminal, which signals the whole foreground group, reaches only us: we decide
+        // what to stop, and nothing dies mid-way in a way we would misread as a failed build.
+        #[cfg(unix)]
+        command.process_group(0);
         if let Some(target_dir) = target_dir {
             command.env("CARGO_TARGET_DIR", target_dir);
         }
@@ -130,19 +142,84 @@ impl Cargo {
             program: self.program.clone(),
             source,
         })?;
-        let output = tokio::select! {
-            output = child.wait_with_output() => output.map_err(|source| CargoError::Spawn {
+        let mut running = Running::new(child);
+        let (stdout, stderr, status) = tokio::select! {
+            output = running.finish() => output.map_err(|source| CargoError::Spawn {
                 program: self.program.clone(),
                 source,
             })?,
+            // Returning drops `running`, which kills the group.
             () = cancel.cancelled() => return Err(CargoError::Cancelled),
         };
         Ok(CargoRun {
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-            success: output.status.success(),
+            stdout: String::from_utf8_lossy(&stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+            success: status.success(),
         })
     }
+}
+
+/// A cargo process leading its own process group. Dropped before cargo was reaped, it kills the
+/// group: cargo, and the rustc and build-script processes it started, which `kill_on_drop` alone
+/// (cargo only) would leave running, orphaned, for as long as their work takes.
+#[derive(Debug)]
+struct Running {
+    child: Child,
+    /// The group's id (cargo's pid) while cargo is unreaped; `None` after, because the id may
+    /// then be reused by an unrelated process.
+    #[cfg(unix)]
+    group: Option<rustix::process::Pid>,
+}
+
+impl Running {
+    fn new(child: Child) -> Running {
+        Running {
+            #[cfg(unix)]
+            group: child
+                .id()
+                .and_then(|id| i32::try_from(id).ok())
+                .and_then(rustix::process::Pid::from_raw),
+            child,
+        }
+    }
+
+    /// Reads cargo's output to its end, then reaps it.
+    async fn finish(&mut self) -> std::io::Result<(Vec<u8>, Vec<u8>, ExitStatus)> {
+        let (stdout, stderr) = tokio::try_join!(
+            read_all(self.child.stdout.take()),
+            read_all(self.child.stderr.take())
+        )?;
+        let status = self.child.wait().await?;
+        // Reaped: no signal may go to that id any more. Nothing awaits between the two lines, so
+        // a drop cannot come in between.
+        #[cfg(unix)]
+        {
+            self.group = None;
+        }
+        Ok((stdout, stderr, status))
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        // Runs before the `child` field is dropped (and reaped by `kill_on_drop`), so the group id
+        // is still cargo's.
+        #[cfg(unix)]
+        if let Some(group) = self.group.take() {
+            let killed = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
+            if let Err(error) = killed {
+                tracing::debug!("killing cargo's process group: {error}");
+            }
+        }
+    }
+}
+
+async fn read_all(pipe: Option<impl AsyncRead + Unpin>) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    if let Some(mut pipe) = pipe {
+        pipe.read_to_end(&mut bytes).await?;
+    }
+    Ok(bytes)
 }
 
 /// The manifest cargo would use from `cwd`: the nearest member directory at or above it.

@@ -19,7 +19,11 @@ Exit codes:
   3    fixes passed the gate but some or all were not written to your tree (a file changed
        during the run, a read-only file, a failed write); their patch is saved and named in
        the summary; the tree is not green
-  130  interrupted (Ctrl-C); nothing was changed and no worktree is left
+  129  stopped by SIGHUP (the terminal closed)
+  130  interrupted (Ctrl-C)
+  143  stopped by SIGTERM (CI runners, `timeout`)
+       after a signal, nothing was changed and no worktree or cargo process is left;
+       what a run killed with SIGKILL left, the next run removes first
 
 How it works: `cargo check` finds the errors; they are grouped by error code into scopes; each
 scope goes to a worker that proposes fixes (rustc's own suggestions of every applicability,

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 use tokio::sync::Semaphore;
@@ -24,17 +24,18 @@ use crate::parse::ParsedCheck;
 use crate::patch::{Patch, Sources};
 use crate::plan::{self, Scope};
 use crate::pool::{PoolError, PoolSpec, WorktreePool};
+use crate::run_dirs::RunDirs;
+use crate::run_id::RunId;
+use crate::run_lock::RunLock;
 use crate::specialist::{self, Specialist};
+use crate::stop::{Stop, StopSignal};
 use crate::summary::{Outcome, RunSummary, ScopeFix, Unfixed};
+use crate::sweep::{self, Swept};
 use crate::verdict;
 use crate::worker::{self, Round};
 
 /// A scope of more errors than this that spans several files is split by file.
 const SPLIT_SCOPES_ABOVE: usize = 40;
-
-/// Names our worktrees; followed by the run's process id, which is how a later run tells that a
-/// worktree was left behind by a run that no longer exists.
-const WORKTREE_PREFIX: &str = "fix-swarm-";
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
@@ -55,6 +56,11 @@ pub enum RunError {
     Dirty { files: Vec<PathBuf> },
     #[error("cargo check could not run on the workspace:\n{0}")]
     CheckFailed(String),
+    #[error("could not take the run's lock {}: {source}", path.display())]
+    Lock {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Git(#[from] GitError),
     #[error(transparent)]
@@ -88,20 +94,6 @@ fn relative_to(path: &Path, root: &Path) -> PathBuf {
         .map_or_else(|_| path.to_owned(), Path::to_owned)
 }
 
-/// Whether a worktree named `fix-swarm-<pid>-<n>` belongs to a run that is gone.
-fn is_stale(name: &str) -> bool {
-    let Some(pid) = name
-        .strip_prefix(WORKTREE_PREFIX)
-        .and_then(|rest| rest.split('-').next())
-        .and_then(|pid| pid.parse::<u32>().ok())
-    else {
-        return false;
-    };
-    pid != std::process::id()
-        && cfg!(target_os = "linux")
-        && !Path::new(&format!("/proc/{pid}")).exists()
-}
-
 /// Everything a run set up, for the rounds to use.
 struct Session {
     config: FixConfig,
@@ -110,6 +102,8 @@ struct Session {
     pool: WorktreePool,
     specialists: Arc<[Box<dyn Specialist>]>,
     events: UnboundedSender<Event>,
+    stop: Stop,
+    /// `stop`'s token, for cargo and the workers.
     cancel: CancellationToken,
     record_dir: PathBuf,
     gate_runs: usize,
@@ -120,12 +114,17 @@ impl Session {
         let _ = self.events.send(event);
     }
 
+    /// The signal that stopped the run, when `error` is only the consequence of that stop.
+    fn stopped_by(&self, error: &RunError) -> Option<StopSignal> {
+        match error {
+            RunError::Cargo(CargoError::Cancelled) => self.stop.requested(),
+            _ => None,
+        }
+    }
+
     async fn check(&mut self, commit: Oid) -> Result<GateCheck, RunError> {
-        let mut lease = self.pool.acquire().await;
-        let check = self
-            .gate
-            .check(&mut lease, commit, None, &self.cancel)
-            .await?;
+        let lease = self.pool.acquire().await;
+        let check = self.gate.check(lease, commit, None, &self.cancel).await?;
         self.gate_runs += 1;
         if check.parsed.error_count() == 0 && check.parsed.build_succeeded != Some(true) {
             return Err(RunError::CheckFailed(check.stderr_tail));
@@ -135,12 +134,12 @@ impl Session {
 }
 
 /// Repairs the workspace the configuration names. Returns the summary of a run that went to its
-/// end (interrupted included); errors are those of the environment (exit code 2).
+/// end (stopped by a signal included); errors are those of the environment (exit code 2).
 pub async fn repair(
     config: FixConfig,
     cargo: Cargo,
     events: UnboundedSender<Event>,
-    cancel: CancellationToken,
+    stop: Stop,
 ) -> Result<RunSummary, RunError> {
     let started = Instant::now();
     let workspace = {
@@ -151,50 +150,76 @@ pub async fn repair(
         );
         blocking(move || cargo.metadata(&cwd, manifest.as_deref())).await??
     };
-    let fix_swarm_dir = workspace.target_dir.join("fix-swarm");
-    let run_id = format!(
-        "{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |elapsed| elapsed.as_secs())
-    );
-    let repo = match git::Repo::discover(&workspace.root)? {
+    let user_repo = git::Repo::discover(&workspace.root)?;
+    if user_repo.is_none() && !config.allow_no_vcs {
+        return Err(RunError::NoVcs(workspace.root.clone()));
+    }
+    let run = RunId::of_this_process();
+    // The lock comes before anything else of the run exists, and goes after all of it: it is
+    // what tells other runs that this one's files are alive. Taking it makes the target
+    // directory, which can then be resolved.
+    let lock_path = RunDirs::in_target_dir(&workspace.target_dir).lock(run);
+    let lock = RunLock::acquire(&lock_path).map_err(|source| RunError::Lock {
+        path: lock_path,
+        source,
+    })?;
+    let target_dir = canonical(&workspace.target_dir);
+    let dirs = RunDirs::in_target_dir(&target_dir);
+    // Before anything can refuse to run (a dirty tree), so that what a killed run left goes
+    // whatever this run does.
+    let swept = {
+        let (dirs, user_repo) = (dirs.clone(), user_repo.clone());
+        blocking(move || sweep::sweep(&dirs, user_repo.as_ref(), run)).await?
+    };
+    let repo = match user_repo {
         Some(repo) => repo,
-        None if config.allow_no_vcs => {
-            let git_dir = fix_swarm_dir.join("scratch-git").join(&run_id);
-            git::Repo::init_detached(&workspace.root, &git_dir)?
-        }
-        None => return Err(RunError::NoVcs(workspace.root.clone())),
+        None => git::Repo::init_detached(&workspace.root, &dirs.scratch_git(run))?,
     };
     let scratch_git = repo.temporary.then(|| repo.git_dir.clone());
-    let result = run_in(
-        config, cargo, workspace, repo, run_id, events, cancel, started,
-    )
-    .await;
+    let setup = Setup {
+        workspace,
+        target_dir,
+        dirs,
+        run,
+        swept,
+        started,
+    };
+    let result = run_in(config, cargo, repo, setup, events, stop).await;
     if let Some(git_dir) = scratch_git {
         let _ = std::fs::remove_dir_all(git_dir);
     }
+    drop(lock);
     result
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one call site that hands over the set-up"
-)]
+/// What `repair` found and made before the run proper.
+struct Setup {
+    workspace: Workspace,
+    /// Canonical.
+    target_dir: PathBuf,
+    dirs: RunDirs,
+    run: RunId,
+    swept: Swept,
+    started: Instant,
+}
+
 async fn run_in(
     config: FixConfig,
     cargo: Cargo,
-    workspace: Workspace,
     repo: Repo,
-    run_id: String,
+    setup: Setup,
     events: UnboundedSender<Event>,
-    cancel: CancellationToken,
-    started: Instant,
+    stop: Stop,
 ) -> Result<RunSummary, RunError> {
+    let Setup {
+        workspace,
+        target_dir,
+        dirs,
+        run,
+        swept,
+        started,
+    } = setup;
     let checkout = repo.workdir.clone();
-    let target_dir =
-        std::fs::canonicalize(&workspace.target_dir).unwrap_or(workspace.target_dir.clone());
     let exclude: Vec<PathBuf> = target_dir
         .strip_prefix(&checkout)
         .map(|relative| vec![relative.to_owned()])
@@ -207,20 +232,21 @@ async fn run_in(
     if !uncommitted.is_empty() && !config.allow_dirty && !repo.temporary {
         return Err(RunError::Dirty { files: uncommitted });
     }
-    {
-        let repo = repo.clone();
-        blocking(move || git::sweep_stale_worktrees(&repo, WORKTREE_PREFIX, is_stale)).await??;
-    }
-    let fix_swarm_dir = target_dir.join("fix-swarm");
-    let record_dir = fix_swarm_dir.join("runs").join(&run_id);
+    let record_dir = dirs.record(run);
     let _ = events.send(Event::RunStarted {
-        run_id: run_id.clone(),
+        run_id: run.to_string(),
         workspace: workspace.root.clone(),
         record: record_dir.clone(),
         jobs: config.jobs.get(),
         max_rounds: config.max_rounds.get(),
         dry_run: config.dry_run,
     });
+    if !swept.is_empty() {
+        let _ = events.send(Event::Swept {
+            runs: swept.runs,
+            left: swept.left,
+        });
+    }
     let snapshot = {
         let (repo, exclude) = (repo.clone(), exclude.clone());
         blocking(move || git::snapshot(&repo, &exclude)).await??
@@ -260,7 +286,6 @@ async fn run_in(
         })
         .await?
     };
-    let work_dir = fix_swarm_dir.join("work").join(&run_id);
     let mut seed = vec![(target_dir.join("debug"), PathBuf::from("debug"))];
     if let Some(triple) = &config.selection.target {
         seed.push((
@@ -271,8 +296,8 @@ async fn run_in(
     let seeding = Instant::now();
     let spec = PoolSpec {
         repo: repo.clone(),
-        work_dir,
-        prefix: format!("{WORKTREE_PREFIX}{}-", std::process::id()),
+        work_dir: dirs.work(run),
+        prefix: RunDirs::worktree_prefix(run),
         size: config.jobs.get(),
         seed,
         mtimes_from: Some(checkout.clone()),
@@ -306,7 +331,8 @@ async fn run_in(
         pool,
         specialists,
         events,
-        cancel,
+        cancel: stop.token(),
+        stop,
         record_dir,
         gate_runs: 0,
     };
@@ -333,10 +359,12 @@ async fn rounds(
 ) -> Result<RunSummary, RunError> {
     let mut current = match session.check(snapshot).await {
         Ok(check) => check.parsed,
-        Err(RunError::Cargo(CargoError::Cancelled)) => {
-            return Ok(interrupted(session, 0, 0, started));
+        Err(error) => {
+            return match session.stopped_by(&error) {
+                Some(signal) => Ok(interrupted(session, signal, None, 0, started)),
+                None => Err(error),
+            };
         }
-        Err(error) => return Err(error),
     };
     let errors_before = current.error_count();
     session.emit(Event::Checked {
@@ -360,7 +388,7 @@ async fn rounds(
     let mut rounds_run = 0;
     let mut stop_reason = "no fix passed the gate";
     for number in 1..=session.config.max_rounds.get() {
-        if current.error_count() == 0 {
+        if current.error_count() == 0 || session.stop.requested().is_some() {
             break;
         }
         let plan = plan::plan(&current.diagnostics, SPLIT_SCOPES_ABOVE);
@@ -395,6 +423,7 @@ async fn rounds(
             specialists: Arc::clone(&session.specialists),
             events: session.events.clone(),
             cancel: session.cancel.clone(),
+            gate_runs: Mutex::default(),
         });
         let reports = dispatch(session, &round, plan.scopes).await;
         session.gate_runs += reports.iter().map(|report| report.gate_runs).sum::<usize>();
@@ -403,8 +432,9 @@ async fn rounds(
                 reasons.insert(identity.clone(), reason.clone());
             }
         }
-        if session.cancel.is_cancelled() {
-            return Ok(interrupted(session, errors_before, rounds_run, started));
+        if let Some(signal) = session.stop.requested() {
+            let errors = Some(errors_before);
+            return Ok(interrupted(session, signal, errors, rounds_run, started));
         }
         let (accepted, superseded) = order_for_merge(&reports);
         if accepted.is_empty() {
@@ -417,10 +447,15 @@ async fn rounds(
         }
         let merge = match merge_round(session, base, &current, &accepted).await {
             Ok(merge) => merge,
-            Err(RunError::Cargo(CargoError::Cancelled)) => {
-                return Ok(interrupted(session, errors_before, rounds_run, started));
+            Err(error) => {
+                return match session.stopped_by(&error) {
+                    Some(signal) => {
+                        let errors = Some(errors_before);
+                        Ok(interrupted(session, signal, errors, rounds_run, started))
+                    }
+                    None => Err(error),
+                };
             }
-            Err(error) => return Err(error),
         };
         session.emit(Event::Merged {
             round: number,
@@ -473,8 +508,9 @@ async fn rounds(
         }
     }
 
-    if session.cancel.is_cancelled() {
-        return Ok(interrupted(session, errors_before, rounds_run, started));
+    if let Some(signal) = session.stop.requested() {
+        let errors = Some(errors_before);
+        return Ok(interrupted(session, signal, errors, rounds_run, started));
     }
     let changes = {
         let repo = session.repo.clone();
@@ -520,8 +556,8 @@ async fn rounds(
     let errors_after = current.error_count();
     Ok(RunSummary {
         outcome: Outcome::of_finished_run(errors_after, &skipped),
-        errors_before,
-        errors_after,
+        errors_before: Some(errors_before),
+        errors_after: Some(errors_after),
         rounds: rounds_run,
         gate_runs: session.gate_runs,
         duration_ms: started.elapsed().as_millis() as u64,
@@ -535,14 +571,17 @@ async fn rounds(
     })
 }
 
+/// The summary of a run stopped by `signal`: nothing was applied, so the errors after are those
+/// before (`None` when the first check never counted them).
 fn interrupted(
     session: &Session,
-    errors_before: usize,
+    signal: StopSignal,
+    errors_before: Option<usize>,
     rounds: usize,
     started: Instant,
 ) -> RunSummary {
     RunSummary {
-        outcome: Outcome::Interrupted,
+        outcome: Outcome::Interrupted { signal },
         errors_before,
         errors_after: errors_before,
         rounds,
@@ -588,11 +627,15 @@ async fn dispatch(session: &Session, round: &Arc<Round>, scopes: Vec<Scope>) -> 
     for scope in scopes {
         let (round, slots) = (Arc::clone(round), Arc::clone(&slots));
         let (id, code) = (scope.id.clone(), scope.code.clone());
+        // When the worker began, for the report of one that does not complete.
+        let began: Arc<OnceLock<Instant>> = Arc::default();
+        let worker_began = Arc::clone(&began);
         let handle = tasks.spawn(async move {
             let _slot = slots.acquire_owned().await;
+            let _ = worker_began.set(Instant::now());
             tokio::time::timeout(timeout, worker::run_worker(round, scope)).await
         });
-        scope_of.insert(handle.id(), (id, code));
+        scope_of.insert(handle.id(), (id, code, began));
     }
     let mut reports = Vec::new();
     while let Some(joined) = tasks.join_next_with_id().await {
@@ -600,8 +643,13 @@ async fn dispatch(session: &Session, round: &Arc<Round>, scopes: Vec<Scope>) -> 
             Ok((id, outcome)) => (id, Ok(outcome)),
             Err(error) => (error.id(), Err(error)),
         };
-        let (scope, code) = scope_of.remove(&id).unwrap_or_default();
-        let failed = |status: WorkerStatus, summary: String| WorkerReport {
+        let (scope, code, began) = scope_of.remove(&id).unwrap_or_default();
+        // What the worker spent, as the dispatcher saw it: it may have been cut off midway.
+        let gate_runs = round.gate_runs_of(&scope);
+        let duration_ms = began
+            .get()
+            .map_or(0, |began| began.elapsed().as_millis() as u64);
+        let unfinished = |status: WorkerStatus, summary: String| WorkerReport {
             scope: scope.clone(),
             code: code.clone(),
             status,
@@ -610,24 +658,24 @@ async fn dispatch(session: &Session, round: &Arc<Round>, scopes: Vec<Scope>) -> 
             unfixed: Vec::new(),
             patch: None,
             resolved: Vec::new(),
-            gate_runs: 0,
+            gate_runs,
             candidates: 0,
-            duration_ms: 0,
+            duration_ms,
         };
         let report = match outcome {
             Ok(Ok(Ok(report))) => report,
             Ok(Ok(Err(error))) if error.is_cancelled() => {
-                failed(WorkerStatus::Stopped, "stopped".to_owned())
+                unfinished(WorkerStatus::Stopped, "stopped".to_owned())
             }
-            Ok(Ok(Err(error))) => failed(WorkerStatus::Failed, error.to_string()),
-            Ok(Err(_elapsed)) => failed(
+            Ok(Ok(Err(error))) => unfinished(WorkerStatus::Failed, error.to_string()),
+            Ok(Err(_elapsed)) => unfinished(
                 WorkerStatus::TimedOut,
                 format!("timed out after {}s", timeout.as_secs()),
             ),
             Err(error) if error.is_panic() => {
-                failed(WorkerStatus::Failed, "the worker panicked".to_owned())
+                unfinished(WorkerStatus::Failed, "the worker panicked".to_owned())
             }
-            Err(error) => failed(WorkerStatus::Stopped, error.to_string()),
+            Err(error) => unfinished(WorkerStatus::Stopped, error.to_string()),
         };
         let event = match report.status {
             WorkerStatus::Completed => Event::WorkerCompleted {

@@ -9,7 +9,9 @@ use crate::diagnostic::{ErrorCode, Identity};
 use crate::parse::ParseProblem;
 use crate::patch::Patch;
 use crate::phase::Phase;
+use crate::run_id::RunId;
 use crate::summary::RunSummary;
+use crate::sweep::Leftover;
 use crate::verdict::Verdict;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -96,6 +98,11 @@ pub enum Event {
         jobs: usize,
         max_rounds: usize,
         dry_run: bool,
+    },
+    /// What runs that died without cleaning up had left was removed; `left` could not be.
+    Swept {
+        runs: Vec<RunId>,
+        left: Vec<Leftover>,
     },
     /// The user's state (HEAD plus uncommitted and untracked files) was captured as a commit.
     Snapshot {

@@ -1,5 +1,6 @@
 //! The process's exit codes, documented in `--help` and the README.
 
+use crate::stop::StopSignal;
 use crate::summary::Outcome;
 
 /// The build is green.
@@ -13,14 +14,46 @@ pub const USAGE_OR_ENVIRONMENT: i32 = 2;
 /// the run, a read-only file, a failed write); their patch is saved and named in the summary;
 /// the tree is not green.
 pub const FIXES_NOT_WRITTEN: i32 = 3;
-/// Interrupted by Ctrl-C: nothing was changed, and no worktree is left.
+/// Stopped by SIGHUP (128 + 1, as a shell reports a process the signal killed): nothing was
+/// changed, and no worktree or cargo process is left.
+pub const HANGUP: i32 = 129;
+/// Interrupted by Ctrl-C (SIGINT, 128 + 2): nothing was changed, and no worktree or cargo process
+/// is left.
 pub const INTERRUPTED: i32 = 130;
+/// Stopped by SIGTERM (128 + 15), as CI runners and `timeout` send: nothing was changed, and no
+/// worktree or cargo process is left.
+pub const TERMINATED: i32 = 143;
 
 pub fn for_outcome(outcome: Outcome) -> i32 {
     match outcome {
         Outcome::Green => GREEN,
         Outcome::ErrorsRemain => ERRORS_REMAIN,
         Outcome::NotWritten => FIXES_NOT_WRITTEN,
-        Outcome::Interrupted => INTERRUPTED,
+        Outcome::Interrupted { signal } => for_signal(signal),
+    }
+}
+
+/// The code of a run stopped by `signal`.
+pub fn for_signal(signal: StopSignal) -> i32 {
+    match signal {
+        StopSignal::Interrupt => INTERRUPTED,
+        StopSignal::Terminate => TERMINATED,
+        StopSignal::Hangup => HANGUP,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_stop_signal_exits_as_a_shell_would_report_it() {
+        let codes = [
+            StopSignal::Interrupt,
+            StopSignal::Terminate,
+            StopSignal::Hangup,
+        ]
+        .map(|signal| for_outcome(Outcome::Interrupted { signal }));
+        assert_eq!(codes, [130, 143, 129]);
     }
 }

@@ -23,8 +23,6 @@ pub enum GateError {
     Pool(#[from] PoolError),
     #[error("a gate task panicked")]
     Panicked,
-    #[error("no worktree was left in the pool")]
-    NoWorktree,
 }
 
 impl GateError {
@@ -132,26 +130,27 @@ impl Gate {
     }
 
     /// Checks `commit` with `patch` applied on top, in the leased worktree, and puts the
-    /// worktree back to `commit` afterwards.
+    /// worktree back to `commit` afterwards. The lease returns to the pool when this ends, or,
+    /// if this future is dropped midway, when the blocking work it started ends.
     pub async fn check(
         &self,
-        lease: &mut Lease,
+        lease: Lease,
         commit: Oid,
         patch: Option<&Patch>,
         cancel: &CancellationToken,
     ) -> Result<GateCheck, GateError> {
-        let mut slot = lease.take().ok_or(GateError::NoWorktree)?;
         let patch = patch.cloned().unwrap_or_default();
-        let (slot, prepared) = tokio::task::spawn_blocking(move || {
+        let (mut lease, prepared) = tokio::task::spawn_blocking(move || {
+            let mut lease = lease;
+            let slot = lease.slot();
             let prepared = slot.prepare(commit).and_then(|()| slot.write(&patch));
-            (slot, prepared.map(|()| patch))
+            (lease, prepared.map(|()| patch))
         })
         .await
         .map_err(|_| GateError::Panicked)?;
-        let worktree = slot.path.clone();
-        let target_dir = slot.target_dir.clone();
-        lease.put_back(slot);
         let patch = prepared?;
+        let worktree = lease.slot().path.clone();
+        let target_dir = lease.slot().target_dir.clone();
 
         let packages = self.narrowed(&patch);
         let mut args = vec![
@@ -193,14 +192,12 @@ impl Gate {
         } else {
             None
         };
-        let mut slot = lease.take().ok_or(GateError::NoWorktree)?;
-        let (slot, restored) = tokio::task::spawn_blocking(move || {
-            let restored = slot.restore(&patch);
-            (slot, restored)
+        let restored = tokio::task::spawn_blocking(move || {
+            let mut lease = lease;
+            lease.slot().restore(&patch)
         })
         .await
         .map_err(|_| GateError::Panicked)?;
-        lease.put_back(slot);
         restored?;
         Ok(GateCheck {
             parsed,

@@ -223,7 +223,8 @@ impl Drop for Shared {
     }
 }
 
-/// A cargo killed on Ctrl-C may leave rustc writing for a moment; try again briefly.
+/// A cargo group killed by a stop may leave rustc writing for the moment it takes to die; try
+/// again briefly.
 fn remove_dir_all_retrying(dir: &Path) -> std::io::Result<()> {
     let mut attempt = 0;
     loop {
@@ -244,27 +245,31 @@ pub struct WorktreePool {
     shared: Arc<Shared>,
 }
 
-/// A slot taken from the pool; dropping it gives the slot back.
+/// A slot taken from the pool, with the permit that bounds gate runs; dropping the lease gives
+/// both back, the slot first. The slot never leaves the lease: to work on it in a blocking task,
+/// move the whole lease there and back, so that however the future waiting for that task ends
+/// (finished, dropped by a timeout, aborted with its JoinSet), the task's end still drops the
+/// lease and the worktree returns. A permit without its slot would make a later gate run find no
+/// worktree.
 #[derive(Debug)]
 pub struct Lease {
+    /// `Some` from `acquire` until the lease is dropped.
     slot: Option<Slot>,
     shared: Arc<Shared>,
     _permit: OwnedSemaphorePermit,
 }
 
 impl Lease {
-    /// Takes the slot out to move it into blocking work; give it back with `put_back`.
-    pub fn take(&mut self) -> Option<Slot> {
-        self.slot.take()
-    }
-
-    pub fn put_back(&mut self, slot: Slot) {
-        self.slot = Some(slot);
+    pub fn slot(&mut self) -> &mut Slot {
+        self.slot
+            .as_mut()
+            .expect("a lease holds its slot until it is dropped")
     }
 }
 
 impl Drop for Lease {
     fn drop(&mut self) {
+        // `_permit` is dropped after this body: the slot is idle before its permit is free.
         if let Some(slot) = self.slot.take() {
             self.shared
                 .idle
@@ -430,14 +435,17 @@ impl WorktreePool {
             .acquire_owned()
             .await
             .expect("the pool's semaphore is never closed");
+        // A permit is added only with an idle slot (`release`) and freed only after its slot went
+        // back (`Lease::drop`), so there is always one to take.
         let slot = self
             .shared
             .idle
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .pop();
+            .pop()
+            .expect("a free permit always has an idle slot");
         Lease {
-            slot,
+            slot: Some(slot),
             shared: Arc::clone(&self.shared),
             _permit: permit,
         }

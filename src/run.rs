@@ -1,10 +1,10 @@
-//! From parsed arguments to an exit code: sets up tracing, the runtime, Ctrl-C, reporters.
+//! From parsed arguments to an exit code: sets up tracing, the runtime, the stop signals,
+//! reporters.
 
 use std::ffi::OsString;
 use std::io::Write as _;
 
 use tokio::sync::mpsc;
-use tokio_util::sync::CancellationToken;
 
 use crate::cargo::Cargo;
 use crate::cli::{self, Command};
@@ -13,6 +13,7 @@ use crate::engine;
 use crate::event::Event;
 use crate::exit_code;
 use crate::report::{self, HumanReporter, JsonReporter, RecordWriter, Reporter};
+use crate::stop::{Stop, StopSignal};
 
 /// Runs the program with `args` (including the program name) and returns its exit code.
 pub fn run(args: Vec<OsString>) -> i32 {
@@ -56,37 +57,47 @@ fn fail(message: &str) -> i32 {
     exit_code::USAGE_OR_ENVIRONMENT
 }
 
-/// A token cancelled by Ctrl-C (SIGINT). The handler is installed before this returns, so that
-/// no signal arriving once work has started can kill the process the default way, which would
-/// skip the clean-up. Must be called inside the runtime.
-pub fn cancel_on_interrupt() -> CancellationToken {
-    let cancel = CancellationToken::new();
-    let on_interrupt = cancel.clone();
+/// A stop requested by SIGINT (Ctrl-C), SIGTERM (CI runners, `timeout`) or SIGHUP (the terminal
+/// closed), whichever comes first. The handlers are installed before this returns, so that no
+/// signal arriving once work has started can kill the process the default way, which would skip
+/// the clean-up and leave cargo running. Must be called inside the runtime.
+pub fn stop_on_signals() -> Stop {
+    let stop = Stop::new();
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::interrupt()) {
-            Ok(mut interrupts) => {
-                tokio::spawn(async move {
-                    if interrupts.recv().await.is_some() {
-                        on_interrupt.cancel();
-                    }
-                });
+        for (kind, reason) in [
+            (SignalKind::interrupt(), StopSignal::Interrupt),
+            (SignalKind::terminate(), StopSignal::Terminate),
+            (SignalKind::hangup(), StopSignal::Hangup),
+        ] {
+            match signal(kind) {
+                Ok(mut received) => {
+                    let stop = stop.clone();
+                    tokio::spawn(async move {
+                        if received.recv().await.is_some() {
+                            stop.request(reason);
+                        }
+                    });
+                }
+                Err(error) => tracing::warn!("cannot listen for {reason:?}: {error}"),
             }
-            Err(error) => tracing::warn!("cannot listen for Ctrl-C: {error}"),
         }
     }
     #[cfg(not(unix))]
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            on_interrupt.cancel();
-        }
-    });
-    cancel
+    {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                stop.request(StopSignal::Interrupt);
+            }
+        });
+    }
+    stop
 }
 
 async fn fix(config: FixConfig) -> i32 {
-    let cancel = cancel_on_interrupt();
+    let stop = stop_on_signals();
     let mut reporters: Vec<Box<dyn Reporter>> = vec![Box::new(RecordWriter::default())];
     match config.message_format {
         MessageFormat::Human => {
@@ -96,7 +107,7 @@ async fn fix(config: FixConfig) -> i32 {
     }
     let (events, received) = mpsc::unbounded_channel();
     let reporting = tokio::spawn(report::drain(received, reporters));
-    let result = engine::repair(config, Cargo::from_env(), events.clone(), cancel).await;
+    let result = engine::repair(config, Cargo::from_env(), events.clone(), stop).await;
     if let Ok(summary) = &result {
         let _ = events.send(Event::RunFinished {
             summary: summary.clone(),

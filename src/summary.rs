@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::event::{SkipReason, SkippedFile};
+use crate::stop::StopSignal;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -17,8 +18,8 @@ pub enum Outcome {
     /// Fixes passed the gate, but some or all were not written to the user's tree: whatever the
     /// count of errors after the fix, the tree as written is not green.
     NotWritten,
-    /// Ctrl-C: nothing was applied.
-    Interrupted,
+    /// A signal stopped the run: nothing was applied.
+    Interrupted { signal: StopSignal },
 }
 
 impl Outcome {
@@ -57,8 +58,10 @@ pub struct Unfixed {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RunSummary {
     pub outcome: Outcome,
-    pub errors_before: usize,
-    pub errors_after: usize,
+    /// `None`: the run was stopped before the first check counted them.
+    pub errors_before: Option<usize>,
+    /// In the tree as the run leaves it; `None` when `errors_before` is.
+    pub errors_after: Option<usize>,
     pub rounds: usize,
     pub gate_runs: usize,
     pub duration_ms: u64,
@@ -80,23 +83,34 @@ impl RunSummary {
     pub fn render(&self) -> String {
         let mut out = String::new();
         let verb = if self.dry_run { "would fix" } else { "fixed" };
-        let headline = match self.outcome {
-            Outcome::Green => "the build is green",
-            Outcome::ErrorsRemain => "errors remain",
-            Outcome::NotWritten => {
-                "not green: fixes that passed the gate were not all written to your tree"
+        let headline = match (self.outcome, self.errors_before) {
+            (Outcome::Green, _) => "the build is green".to_owned(),
+            (Outcome::ErrorsRemain, _) => "errors remain".to_owned(),
+            (Outcome::NotWritten, _) => {
+                "not green: fixes that passed the gate were not all written to your tree".to_owned()
             }
-            Outcome::Interrupted => "interrupted: nothing was applied",
+            (Outcome::Interrupted { signal }, None) => format!(
+                "interrupted by {} before the first check: nothing was applied",
+                signal_name(signal)
+            ),
+            (Outcome::Interrupted { signal }, Some(_)) => {
+                format!(
+                    "interrupted by {}: nothing was applied",
+                    signal_name(signal)
+                )
+            }
         };
         let after = match self.outcome {
             Outcome::NotWritten => " with every fix written",
             _ => "",
         };
+        let counts = match (self.errors_before, self.errors_after) {
+            (Some(before), Some(after_fix)) => format!("{before} → {after_fix} errors{after}, "),
+            _ => String::new(),
+        };
         let _ = writeln!(
             out,
-            "cargo fix-swarm: {headline} ({} → {} errors{after}, {} round{}, {} gate run{}, {:.1}s)",
-            self.errors_before,
-            self.errors_after,
+            "cargo fix-swarm: {headline} ({counts}{} round{}, {} gate run{}, {:.1}s)",
             self.rounds,
             plural(self.rounds),
             self.gate_runs,
@@ -200,6 +214,14 @@ fn why_not_written(reason: &SkipReason) -> String {
     }
 }
 
+fn signal_name(signal: StopSignal) -> &'static str {
+    match signal {
+        StopSignal::Interrupt => "Ctrl-C (SIGINT)",
+        StopSignal::Terminate => "SIGTERM",
+        StopSignal::Hangup => "SIGHUP",
+    }
+}
+
 fn plural(count: usize) -> &'static str {
     if count == 1 { "" } else { "s" }
 }
@@ -212,8 +234,8 @@ mod tests {
     fn the_summary_names_every_fix_and_every_leftover() {
         let summary = RunSummary {
             outcome: Outcome::ErrorsRemain,
-            errors_before: 5,
-            errors_after: 1,
+            errors_before: Some(5),
+            errors_after: Some(1),
             rounds: 2,
             gate_runs: 7,
             duration_ms: 4200,
@@ -246,6 +268,26 @@ mod tests {
         }
     }
 
+    fn interrupted(errors: Option<usize>, rounds: usize, gate_runs: usize) -> RunSummary {
+        RunSummary {
+            outcome: Outcome::Interrupted {
+                signal: StopSignal::Terminate,
+            },
+            errors_before: errors,
+            errors_after: errors,
+            rounds,
+            gate_runs,
+            duration_ms: 2345,
+            fixes: Vec::new(),
+            unfixed: Vec::new(),
+            files_changed: Vec::new(),
+            skipped: Vec::new(),
+            patch: None,
+            dry_run: false,
+            record: None,
+        }
+    }
+
     #[test]
     fn a_file_not_written_makes_the_run_not_green_whatever_the_errors() {
         let changed = [skipped("src/lib.rs", SkipReason::ChangedDuringRun)];
@@ -259,8 +301,8 @@ mod tests {
     fn the_summary_says_what_was_not_written_why_and_where_its_patch_is() {
         let summary = RunSummary {
             outcome: Outcome::NotWritten,
-            errors_before: 42,
-            errors_after: 0,
+            errors_before: Some(42),
+            errors_after: Some(0),
             rounds: 1,
             gate_runs: 3,
             duration_ms: 1500,
@@ -306,5 +348,34 @@ mod tests {
                 .render()
                 .contains("\n\nnothing was written to your tree:\n  src/b.rs: ")
         );
+    }
+
+    #[test]
+    fn a_run_stopped_before_the_first_check_counted_no_error() {
+        assert_eq!(
+            interrupted(None, 0, 0).render(),
+            "cargo fix-swarm: interrupted by SIGTERM before the first check: nothing was applied \
+             (0 rounds, 0 gate runs, 2.3s)\n"
+        );
+    }
+
+    #[test]
+    fn a_run_stopped_later_names_the_signal_and_the_errors_it_counted() {
+        assert_eq!(
+            interrupted(Some(3), 1, 4).render(),
+            "cargo fix-swarm: interrupted by SIGTERM: nothing was applied \
+             (3 → 3 errors, 1 round, 4 gate runs, 2.3s)\n"
+        );
+    }
+
+    #[test]
+    fn the_json_summary_says_which_signal_and_that_nothing_was_counted() {
+        let json = serde_json::to_value(interrupted(None, 0, 0)).unwrap();
+        assert_eq!(
+            json["outcome"],
+            serde_json::json!({"interrupted": {"signal": "SIGTERM"}})
+        );
+        assert_eq!(json["errors_before"], serde_json::Value::Null);
+        assert_eq!(json["errors_after"], serde_json::Value::Null);
     }
 }

@@ -1,8 +1,8 @@
 //! A worker: takes one scope, asks the specialists for fixes, has the gate judge them in pooled
 //! worktrees, and reports the patch that passed.
 
-use std::collections::BTreeSet;
-use std::sync::Arc;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use tokio::sync::mpsc::UnboundedSender;
@@ -10,6 +10,7 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::candidate::{self, Proposal};
+use crate::cargo::CargoError;
 use crate::diagnostic::{Diagnostic, Identity};
 use crate::edit::{self, Edit};
 use crate::event::{Event, Fix, WorkerReport, WorkerStatus};
@@ -39,6 +40,9 @@ pub struct Round {
     pub specialists: Arc<[Box<dyn Specialist>]>,
     pub events: UnboundedSender<Event>,
     pub cancel: CancellationToken,
+    /// Gate runs started, by scope. Counted here rather than in the worker, so that the
+    /// dispatcher knows what a worker cut off by its timeout (or stopped) spent.
+    pub gate_runs: Mutex<BTreeMap<String, usize>>,
 }
 
 /// A set of chosen alternatives: `(proposal, alternative)` index pairs.
@@ -71,6 +75,15 @@ impl Round {
     fn emit(&self, event: Event) {
         // A closed channel only means nobody listens any more.
         let _ = self.events.send(event);
+    }
+
+    /// The gate runs the worker of `scope` started, finished or not.
+    pub fn gate_runs_of(&self, scope: &str) -> usize {
+        let counts = self
+            .gate_runs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        counts.get(scope).copied().unwrap_or(0)
     }
 
     fn edits_of(proposals: &[Proposal], choice: &Choice) -> Vec<Edit> {
@@ -149,10 +162,8 @@ impl Round {
         label: &str,
         edits: &[Edit],
         targets: &[Identity],
-        gate_runs: &mut usize,
     ) -> Result<Option<Vec<Identity>>, GateError> {
         let judged = self.judge(scope, label, edits.to_vec(), targets).await?;
-        *gate_runs += judged.as_ref().map_or(0, |j| 1 + j.follow_ups.len());
         Ok(judged
             .filter(|j| j.verdict.is_accepted() && j.follow_ups.is_empty())
             .map(|j| resolved_by(&j.verdict)))
@@ -165,13 +176,22 @@ impl Round {
         patch: &Patch,
         targets: &[Identity],
     ) -> Result<(Verdict, ParsedCheck), GateError> {
+        // A stopped run starts no more gate runs, and counts none.
+        if self.cancel.is_cancelled() {
+            return Err(GateError::Cargo(CargoError::Cancelled));
+        }
         let started = Instant::now();
-        let mut lease = self.pool.acquire().await;
+        let lease = self.pool.acquire().await;
+        *self
+            .gate_runs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(scope.to_owned())
+            .or_default() += 1;
         let check = self
             .gate
-            .check(&mut lease, self.base, Some(patch), &self.cancel)
+            .check(lease, self.base, Some(patch), &self.cancel)
             .await?;
-        drop(lease);
         // Compare only what the gate checked: a narrowed check does not see other packages.
         let before: Vec<Diagnostic> = match &check.packages {
             None => self.before.clone(),
@@ -209,7 +229,6 @@ struct Findings {
     targets: Vec<Identity>,
     /// What the gate saw resolved by the final edits.
     resolved: Vec<Identity>,
-    gate_runs: usize,
 }
 
 /// Fixes a search builds on: every candidate of the search is gated with them applied.
@@ -289,7 +308,6 @@ pub async fn run_worker(round: Arc<Round>, scope: Scope) -> Result<WorkerReport,
         };
         Some(search(&round, &scope.id, &Arc::new(left), Arc::new(base)).await?)
     };
-    let gate_runs = first.gate_runs + second.as_ref().map_or(0, |s| s.gate_runs);
     let mut fixed_pool: Vec<(Identity, String)> = first.fixed.clone();
     let mut rejected: Vec<(Identity, String)> = first.rejected.clone();
     let last = match second {
@@ -336,6 +354,7 @@ pub async fn run_worker(round: Arc<Round>, scope: Scope) -> Result<WorkerReport,
         (done, total) if done == total => format!("fixed all {total}"),
         (done, total) => format!("fixed {done} of {total}"),
     };
+    let gate_runs = round.gate_runs_of(&scope.id);
     Ok(WorkerReport {
         scope: scope.id,
         code: scope.code,
@@ -475,7 +494,6 @@ async fn search(
         while let Some(joined) = tasks.join_next().await {
             let (choice, judged) = joined.map_err(|_| GateError::Panicked)?;
             let Some(judged) = judged? else { continue };
-            findings.gate_runs += 1 + judged.follow_ups.len();
             if choice.len() > 1 {
                 if judged.verdict.is_accepted() {
                     batch_result = Some(judged);
@@ -549,13 +567,7 @@ async fn search(
         let label = format!("{} fixes together", together.len());
         let (_, targets) = with_base(Vec::new(), Round::targets_of(proposals, &together));
         round
-            .judge_combination(
-                scope,
-                &label,
-                &everything,
-                &targets,
-                &mut findings.gate_runs,
-            )
+            .judge_combination(scope, &label, &everything, &targets)
             .await?
     };
     if let Some(all_resolved) = all_at_once {
@@ -581,13 +593,7 @@ async fn search(
                 let label = Round::label_of(proposals, &vec![(p, a)]);
                 let (_, targets) = with_base(Vec::new(), Round::targets_of(proposals, &attempt));
                 round
-                    .judge_combination(
-                        scope,
-                        &label,
-                        &attempt_edits,
-                        &targets,
-                        &mut findings.gate_runs,
-                    )
+                    .judge_combination(scope, &label, &attempt_edits, &targets)
                     .await?
             };
             if let Some(now_resolved) = passes {

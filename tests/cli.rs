@@ -205,6 +205,8 @@ fn bad_flags_are_usage_errors_and_help_documents_exit_codes() {
         .stdout(
             predicate::str::contains("130")
                 .and(predicate::str::contains("  3    fixes passed the gate"))
+                .and(predicate::str::contains("143  stopped by SIGTERM"))
+                .and(predicate::str::contains("129  stopped by SIGHUP"))
                 .and(predicate::str::contains("--allow-dirty")),
         );
 }

@@ -7,12 +7,12 @@ use std::path::PathBuf;
 use cargo_fix_swarm::cargo::{Cargo, Member};
 use cargo_fix_swarm::config::{CargoSelection, GateKind};
 use cargo_fix_swarm::gate::Gate;
-use cargo_fix_swarm::git::{self, Repo};
+use cargo_fix_swarm::git::{self, Oid, Repo};
 use cargo_fix_swarm::patch::{FileChange, Patch};
 use cargo_fix_swarm::pool::{PoolSpec, WorktreePool};
 use tokio_util::sync::CancellationToken;
 
-use crate::util::Scenario;
+use crate::util::{Project, Scenario};
 
 const BASE: &str = "pub fn answer() -> u32 {\n    41\n}\n";
 
@@ -26,9 +26,8 @@ fn candidate(after: &str) -> Patch {
     }
 }
 
-#[test]
-fn a_reused_worktree_catches_a_type_error_an_earlier_candidate_did_not_have() {
-    let project = Scenario::package().file("src/lib.rs", BASE).create();
+/// A one-worktree pool on the project's snapshot, and a `cargo check` gate for it.
+fn pool_and_gate(project: &Project) -> (WorktreePool, Gate, Oid) {
     let cargo = Cargo::from_env();
     let workspace = cargo.metadata(project.path(), None).unwrap();
     let repo = Repo::discover(project.path()).unwrap().unwrap();
@@ -56,19 +55,27 @@ fn a_reused_worktree_catches_a_type_error_an_earlier_candidate_did_not_have() {
         members,
         GateKind::Check,
     );
+    (pool, gate, snapshot)
+}
+
+#[test]
+fn a_reused_worktree_catches_a_type_error_an_earlier_candidate_did_not_have() {
+    let project = Scenario::package().file("src/lib.rs", BASE).create();
+    let (pool, gate, snapshot) = pool_and_gate(&project);
     let cancel = CancellationToken::new();
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let errors = runtime.block_on(async {
-        let mut lease = pool.acquire().await;
         let mut errors = Vec::new();
         for after in [
             "pub fn answer() -> u32 {\n    42\n}\n",
             "pub fn answer() -> u32 {\n    \"forty-two\"\n}\n",
             "pub fn answer() -> u32 {\n    42\n}\n",
         ] {
+            // The pool has one worktree: every check reuses it.
+            let lease = pool.acquire().await;
             let check = gate
-                .check(&mut lease, snapshot, Some(&candidate(after)), &cancel)
+                .check(lease, snapshot, Some(&candidate(after)), &cancel)
                 .await
                 .unwrap();
             let codes: Vec<String> = check
@@ -82,10 +89,8 @@ fn a_reused_worktree_catches_a_type_error_an_earlier_candidate_did_not_have() {
                 .collect();
             errors.push(codes);
         }
-        let base = gate
-            .check(&mut lease, snapshot, None, &cancel)
-            .await
-            .unwrap();
+        let lease = pool.acquire().await;
+        let base = gate.check(lease, snapshot, None, &cancel).await.unwrap();
         errors.push(base.parsed.errors().map(|d| d.message.clone()).collect());
         errors
     });
@@ -95,6 +100,34 @@ fn a_reused_worktree_catches_a_type_error_an_earlier_candidate_did_not_have() {
         [none.clone(), vec!["E0308".to_owned()], none.clone(), none]
     );
     // The worktree was put back to the snapshot after every candidate.
+    pool.close().unwrap();
+    project.assert_no_trace();
+}
+
+#[test]
+fn a_gate_run_dropped_midway_gives_its_worktree_back_to_the_pool() {
+    // A worker cut off by its timeout, or a task aborted with its JoinSet, drops its gate run
+    // wherever it is; the next gate run must still find the worktree.
+    let project = Scenario::package().file("src/lib.rs", BASE).create();
+    let (pool, gate, snapshot) = pool_and_gate(&project);
+    let cancel = CancellationToken::new();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let errors = runtime.block_on(async {
+        let lease = pool.acquire().await;
+        let patch = candidate("pub fn answer() -> u32 {\n    42\n}\n");
+        // Polled once, which starts writing the worktree in a blocking task, then dropped.
+        let mut cut_off = Box::pin(gate.check(lease, snapshot, Some(&patch), &cancel));
+        let finished = std::future::poll_fn(|context| {
+            std::task::Poll::Ready(cut_off.as_mut().poll(context).is_ready())
+        })
+        .await;
+        assert!(!finished, "the gate run was meant to be cut off");
+        drop(cut_off);
+        let lease = pool.acquire().await;
+        let check = gate.check(lease, snapshot, None, &cancel).await;
+        check.map(|check| check.parsed.error_count())
+    });
+    assert_eq!(errors.unwrap(), 0);
     pool.close().unwrap();
     project.assert_no_trace();
 }

@@ -1,8 +1,10 @@
 //! A fluent builder for throwaway cargo projects in real git repositories, and helpers to look at
 //! them afterwards with the git CLI (independent of the git2 code under test).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// A crate whose three errors rustc's suggestions fix: a typo'd local, a missing import and a
 /// `&str` returned as `String`. Its test pins the behaviour a fix must keep.
@@ -138,6 +140,61 @@ impl Project {
             .unwrap()
     }
 
+    /// Every file of the work tree but build output and git's own directory, with its bytes.
+    pub fn tree_state(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+        fn walk(root: &Path, relative: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+            for entry in std::fs::read_dir(root.join(relative)).unwrap().flatten() {
+                let path = relative.join(entry.file_name());
+                if path == Path::new("target") || path == Path::new(".git") {
+                    continue;
+                }
+                if entry.file_type().unwrap().is_dir() {
+                    walk(root, &path, out);
+                } else {
+                    out.insert(path, std::fs::read(entry.path()).unwrap());
+                }
+            }
+        }
+        let mut files = BTreeMap::new();
+        walk(self.path(), Path::new(""), &mut files);
+        files
+    }
+
+    /// Starts the binary under test in the project without waiting for it; its output goes to
+    /// files (a pipe nobody reads could fill up and stall it).
+    pub fn start(&self, args: &[&str], env: &[(&str, &Path)]) -> Running {
+        let stdout = tempfile::NamedTempFile::new().unwrap();
+        let stderr = tempfile::NamedTempFile::new().unwrap();
+        let mut command = Command::new(assert_cmd::cargo::cargo_bin!("cargo-fix-swarm"));
+        command
+            .args(args)
+            .current_dir(self.path())
+            .env_remove("CARGO_TARGET_DIR")
+            .stdin(Stdio::null())
+            .stdout(stdout.reopen().unwrap())
+            .stderr(stderr.reopen().unwrap());
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        Running {
+            child: command.spawn().unwrap(),
+            stdout,
+            stderr,
+        }
+    }
+
+    /// Fails the test if a run left a work directory, a scratch repository or a lock file of
+    /// ours behind under the target directory.
+    pub fn assert_no_files_left(&self) {
+        for dir in ["work", "scratch-git", "locks"] {
+            let dir = self.path().join("target/fix-swarm").join(dir);
+            let leftovers: Vec<_> = std::fs::read_dir(&dir)
+                .map(|dir| dir.flatten().map(|entry| entry.path()).collect())
+                .unwrap_or_default();
+            assert!(leftovers.is_empty(), "stray files: {leftovers:?}");
+        }
+    }
+
     /// Fails the test if a run left a worktree, a branch or a work directory of ours behind.
     pub fn assert_no_trace(&self) {
         let worktrees = self.git(&["worktree", "list", "--porcelain"]);
@@ -151,13 +208,78 @@ impl Project {
             !branches.contains("fix-swarm"),
             "stray branches:\n{branches}"
         );
-        let work = self.path().join("target/fix-swarm/work");
-        let leftovers: Vec<_> = std::fs::read_dir(&work)
-            .map(|dir| dir.flatten().collect())
-            .unwrap_or_default();
-        assert!(
-            leftovers.is_empty(),
-            "stray work directories: {leftovers:?}"
+        self.assert_no_files_left();
+    }
+}
+
+/// A run of the binary started with `Project::start`.
+pub struct Running {
+    child: Child,
+    stdout: tempfile::NamedTempFile,
+    stderr: tempfile::NamedTempFile,
+}
+
+/// How a run ended, and what it printed.
+pub struct Finished {
+    pub status: ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Running {
+    /// Sends `signal` (a name `kill` knows: TERM, INT, HUP, KILL) to the run's process alone.
+    pub fn signal(&self, signal: &str) {
+        let status = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill -{signal} failed");
+    }
+
+    /// Waits for the run to end, failing the test after `limit`.
+    pub fn wait(mut self, limit: Duration) -> Finished {
+        let mut status = None;
+        wait_until(limit, "the run ends", || {
+            status = self.child.try_wait().unwrap();
+            status.is_some()
+        });
+        Finished {
+            status: status.unwrap(),
+            stdout: std::fs::read_to_string(self.stdout.path()).unwrap(),
+            stderr: std::fs::read_to_string(self.stderr.path()).unwrap(),
+        }
+    }
+}
+
+impl Finished {
+    /// Fails the test unless the run exited by itself with `code` (not killed by a signal).
+    pub fn assert_code(&self, code: i32) {
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::ExitStatusExt as _;
+            assert_eq!(
+                self.status.signal(),
+                None,
+                "the run died of a signal instead of handling it\nstderr:\n{}",
+                self.stderr
+            );
+        }
+        assert_eq!(
+            self.status.code(),
+            Some(code),
+            "stdout:\n{}\nstderr:\n{}",
+            self.stdout,
+            self.stderr
         );
+    }
+}
+
+/// Waits until `condition` holds, polling, and fails the test after `limit`.
+pub fn wait_until(limit: Duration, what: &str, mut condition: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !condition() {
+        assert!(started.elapsed() < limit, "timed out waiting until {what}");
+        std::thread::sleep(Duration::from_millis(50));
     }
 }

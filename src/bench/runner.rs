@@ -16,6 +16,7 @@ use crate::cli::{BenchArgs, default_jobs};
 use crate::config::{CargoSelection, FixConfig, GateKind, MessageFormat, Verbosity};
 use crate::diagnostic::code_label;
 use crate::parse::{self, SourceRoot};
+use crate::stop::Stop;
 use crate::{engine, exit_code, git};
 
 /// The bench's entry point; returns the exit code.
@@ -30,11 +31,11 @@ pub async fn run_bench(args: BenchArgs, cwd: PathBuf) -> i32 {
     };
     let jobs = args.jobs.unwrap_or_else(default_jobs);
     let cargo = Cargo::from_env();
-    let cancel = crate::run::cancel_on_interrupt();
+    let stop = crate::run::stop_on_signals();
     let mut results = Vec::new();
     for fixture in &fixtures {
-        if cancel.is_cancelled() {
-            return exit_code::INTERRUPTED;
+        if let Some(signal) = stop.requested() {
+            return exit_code::for_signal(signal);
         }
         let _ = writeln!(std::io::stderr(), "{:>12} {}", "Bench", fixture.name);
         let options = RepairOptions {
@@ -42,9 +43,12 @@ pub async fn run_bench(args: BenchArgs, cwd: PathBuf) -> i32 {
             max_rounds: args.max_rounds,
             gate: args.gate.into(),
         };
-        match bench_fixture(fixture, &cargo, options, args.baseline.is_some(), &cancel).await {
+        match bench_fixture(fixture, &cargo, options, args.baseline.is_some(), &stop).await {
             Ok(result) => results.push(result),
             Err(error) => {
+                if let Some(signal) = stop.requested() {
+                    return exit_code::for_signal(signal);
+                }
                 let _ = writeln!(std::io::stderr(), "error: {}: {error}", fixture.name);
                 return exit_code::USAGE_OR_ENVIRONMENT;
             }
@@ -174,10 +178,11 @@ async fn bench_fixture(
     cargo: &Cargo,
     options: RepairOptions,
     with_baseline: bool,
-    cancel: &CancellationToken,
+    stop: &Stop,
 ) -> std::io::Result<FixtureResult> {
+    let cancel = &stop.token();
     let (copy, first) = fresh_copy(fixture, cargo, cancel).await?;
-    let swarm = run_swarm(cargo, copy.path(), options, first.errors, cancel).await?;
+    let swarm = run_swarm(cargo, copy.path(), options, first.errors, stop).await?;
     let baseline = if with_baseline {
         let (copy, first) = fresh_copy(fixture, cargo, cancel).await?;
         Some(run_cargo_fix(cargo, copy.path(), first.errors, cancel).await?)
@@ -200,7 +205,7 @@ async fn run_swarm(
     dir: &Path,
     options: RepairOptions,
     errors_before: usize,
-    cancel: &CancellationToken,
+    stop: &Stop,
 ) -> std::io::Result<EngineResult> {
     let config = FixConfig {
         cwd: dir.to_owned(),
@@ -223,10 +228,10 @@ async fn run_swarm(
     let (events, mut received) = mpsc::unbounded_channel();
     let discard = tokio::spawn(async move { while received.recv().await.is_some() {} });
     let started = Instant::now();
-    let outcome = engine::repair(config, cargo.clone(), events, cancel.clone()).await;
+    let outcome = engine::repair(config, cargo.clone(), events, stop.clone()).await;
     let wall_ms = started.elapsed().as_millis() as u64;
     let _ = discard.await;
-    let judged = judge(cargo, dir, true, cancel).await?;
+    let judged = judge(cargo, dir, true, &stop.token()).await?;
     Ok(match outcome {
         Ok(summary) => EngineResult {
             errors_before,

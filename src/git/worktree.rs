@@ -1,6 +1,7 @@
-//! Worker worktrees: added detached at a commit, moved between commits, and removed without a trace.
+//! Worker worktrees: added detached at a commit, moved between commits, listed, and removed
+//! without a trace.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use git2::build::CheckoutBuilder;
 use git2::{BranchType, Oid, Repository, WorktreeAddOptions, WorktreePruneOptions};
@@ -104,25 +105,26 @@ pub fn checkout(path: &Path, commit: Oid) -> Result<(), GitError> {
         .context(|| format!("moving HEAD of {}", path.display()))
 }
 
-/// Removes the worktree `name`: its directory and git's record of it.
+/// Removes the worktree `name` (its directory and git's record of it) and a branch of that name,
+/// which exists only if a run died inside `add_worktree`.
 pub fn remove_worktree(repo: &Repo, name: &str) -> Result<(), GitError> {
     let repository = repo.open()?;
-    let worktree = match repository.find_worktree(name) {
-        Ok(worktree) => worktree,
-        Err(error) if error.code() == git2::ErrorCode::NotFound => return Ok(()),
+    match repository.find_worktree(name) {
+        Ok(worktree) => {
+            let mut options = WorktreePruneOptions::new();
+            options.valid(true).locked(true).working_tree(true);
+            worktree
+                .prune(Some(&mut options))
+                .context(|| format!("removing the worktree {name}"))?;
+        }
+        Err(error) if error.code() == git2::ErrorCode::NotFound => {}
         Err(source) => {
             return Err(GitError::Git {
                 context: format!("finding the worktree {name}"),
                 source,
             });
         }
-    };
-    let mut options = WorktreePruneOptions::new();
-    options.valid(true).locked(true).working_tree(true);
-    worktree
-        .prune(Some(&mut options))
-        .context(|| format!("removing the worktree {name}"))?;
-    // A branch of that name exists only if a run died inside `add_worktree`.
+    }
     if let Ok(mut branch) = repository.find_branch(name, BranchType::Local) {
         branch
             .delete()
@@ -131,36 +133,36 @@ pub fn remove_worktree(repo: &Repo, name: &str) -> Result<(), GitError> {
     Ok(())
 }
 
-/// Removes worktrees (and leftover branches) whose name starts with `prefix` and for which
-/// `is_stale` says their run is gone: what a run killed with SIGKILL leaves behind.
-pub fn sweep_stale_worktrees(
-    repo: &Repo,
-    prefix: &str,
-    is_stale: impl Fn(&str) -> bool,
-) -> Result<usize, GitError> {
+/// The worktrees whose name starts with `prefix`, each with the path git recorded for it (which
+/// may no longer exist). Other runs may add and remove theirs meanwhile.
+pub fn worktrees_named(repo: &Repo, prefix: &str) -> Result<Vec<(String, PathBuf)>, GitError> {
     let repository = repo.open()?;
-    let mut names: Vec<String> = repository
+    let names = repository
         .worktrees()
-        .context(|| "listing worktrees".to_owned())?
-        .iter()
-        .filter_map(|name| name.ok().flatten())
-        .filter(|name| name.starts_with(prefix) && is_stale(name))
-        .map(str::to_owned)
-        .collect();
+        .context(|| "listing worktrees".to_owned())?;
+    let mut found = Vec::new();
+    for name in names.iter().filter_map(|name| name.ok().flatten()) {
+        if !name.starts_with(prefix) {
+            continue;
+        }
+        // One that cannot be opened was most likely removed by its run since the listing.
+        if let Ok(worktree) = repository.find_worktree(name) {
+            found.push((name.to_owned(), worktree.path().to_owned()));
+        }
+    }
+    Ok(found)
+}
+
+/// The local branches whose name starts with `prefix`: what a run that died inside
+/// `add_worktree` leaves.
+pub fn branches_named(repo: &Repo, prefix: &str) -> Result<Vec<String>, GitError> {
+    let repository = repo.open()?;
     let branches = repository
         .branches(Some(BranchType::Local))
         .context(|| "listing branches".to_owned())?;
-    for (branch, _) in branches.flatten() {
-        if let Ok(Some(name)) = branch.name()
-            && name.starts_with(prefix)
-            && is_stale(name)
-            && !names.iter().any(|n| n == name)
-        {
-            names.push(name.to_owned());
-        }
-    }
-    for name in &names {
-        remove_worktree(repo, name)?;
-    }
-    Ok(names.len())
+    Ok(branches
+        .flatten()
+        .filter_map(|(branch, _)| branch.name().ok().flatten().map(str::to_owned))
+        .filter(|name| name.starts_with(prefix))
+        .collect())
 }

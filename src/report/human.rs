@@ -118,6 +118,28 @@ impl Reporter for HumanReporter {
                     if *jobs == 1 { "" } else { "s" }
                 ));
             }
+            Event::Swept { runs, left } => {
+                if !runs.is_empty() {
+                    self.line(&format!(
+                        "{:>12} the leftovers of {} run{} that did not end cleanly: {}",
+                        "Swept",
+                        runs.len(),
+                        if runs.len() == 1 { "" } else { "s" },
+                        runs.iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                }
+                for leftover in left {
+                    self.line(&format!(
+                        "{:>12} could not remove {}: {}",
+                        "Warning",
+                        leftover.what.display(),
+                        leftover.error
+                    ));
+                }
+            }
             Event::Checked {
                 errors, problems, ..
             } => {
