@@ -7,7 +7,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{
-    CargoSelection, FixConfig, GateKind, MessageFormat, TargetSelection, Verbosity,
+    CargoSelection, FixConfig, GateKind, MessageFormat, ResumeRequest, TargetSelection, Verbosity,
 };
 
 const EXIT_CODES: &str = "\
@@ -132,6 +132,10 @@ pub struct FixArgs {
     /// Stop after this many rounds of check → fix → merge
     #[arg(long, value_name = "N", default_value = "8")]
     pub max_rounds: NonZeroUsize,
+    /// Go on with a run stopped by a signal (the latest, or RUN) from its next round, on top of
+    /// the fixes it saved; your sources must be as they were, or have its saved patch applied
+    #[arg(long, value_name = "RUN", num_args = 0..=1)]
+    pub resume: Option<Option<String>>,
     /// Give up on a worker after this many seconds
     #[arg(long, value_name = "SECS", default_value = "600")]
     pub worker_timeout: u64,
@@ -271,6 +275,9 @@ impl FixArgs {
             allow_no_vcs: self.allow_no_vcs,
             dry_run: self.dry_run,
             max_rounds: self.max_rounds,
+            resume: self
+                .resume
+                .map(|run| run.map_or(ResumeRequest::Latest, ResumeRequest::Run)),
             worker_timeout: Duration::from_secs(self.worker_timeout.max(1)),
             message_format: match self.message_format {
                 MessageFormatArg::Human => MessageFormat::Human,

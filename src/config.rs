@@ -147,10 +147,21 @@ pub struct FixConfig {
     pub allow_no_vcs: bool,
     pub dry_run: bool,
     pub max_rounds: NonZeroUsize,
+    /// `--resume`: go on with a stopped run instead of starting from the first round.
+    pub resume: Option<ResumeRequest>,
     pub worker_timeout: Duration,
     pub message_format: MessageFormat,
     pub verbosity: Verbosity,
     pub color: bool,
+}
+
+/// Which stopped run `--resume` goes on with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ResumeRequest {
+    /// The run whose checkpoint was saved last.
+    Latest,
+    /// The run with this id (`<pid>-<seconds>`, as its record directory is named).
+    Run(String),
 }
 
 #[cfg(test)]

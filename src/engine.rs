@@ -13,7 +13,8 @@ use tokio_util::sync::CancellationToken;
 
 use crate::apply;
 use crate::cargo::{Cargo, CargoError, Member, Workspace};
-use crate::config::FixConfig;
+use crate::checkpoint::{self, Checkpoint, ResumeError, ResumeFrom};
+use crate::config::{FixConfig, ResumeRequest};
 use crate::diagnostic::{Diagnostic, Identity, Location, code_label};
 use crate::event::{Event, ScopeOutline, WorkerReport, WorkerStatus};
 use crate::gate::{Gate, GateCheck, GateError};
@@ -29,7 +30,7 @@ use crate::run_id::RunId;
 use crate::run_lock::RunLock;
 use crate::specialist::{self, Specialist};
 use crate::stop::{Stop, StopSignal};
-use crate::summary::{Outcome, RunSummary, ScopeFix, Unfixed};
+use crate::summary::{Outcome, RunSummary, SavedProgress, ScopeFix, Unfixed};
 use crate::sweep::{self, Swept};
 use crate::verdict;
 use crate::worker::{self, Round};
@@ -67,6 +68,8 @@ pub enum RunError {
     Pool(#[from] PoolError),
     #[error(transparent)]
     Gate(GateError),
+    #[error(transparent)]
+    Resume(#[from] ResumeError),
     #[error("internal task failed: {0}")]
     Task(String),
 }
@@ -106,7 +109,24 @@ struct Session {
     /// `stop`'s token, for cargo and the workers.
     cancel: CancellationToken,
     record_dir: PathBuf,
+    run: RunId,
+    /// The snapshot of the user's sources this run started from.
+    snapshot: Oid,
     gate_runs: usize,
+}
+
+/// Where the rounds begin: a fresh run at the snapshot, or a stopped run's progress.
+#[derive(Debug)]
+struct Start {
+    base: Oid,
+    /// Rounds already run (by the stopped run).
+    rounds: usize,
+    /// The errors the stopped run's first check counted.
+    errors_before: Option<usize>,
+    fixes: Vec<ScopeFix>,
+    /// The record of the stopped run this one resumes: its checkpoint is retired once this run
+    /// has saved its own.
+    resumes: Option<PathBuf>,
 }
 
 impl Session {
@@ -255,6 +275,20 @@ async fn run_in(
         commit: snapshot.to_string(),
         dirty_files: uncommitted.len(),
     });
+    let start = match &config.resume {
+        None => Start {
+            base: snapshot,
+            rounds: 0,
+            errors_before: None,
+            fixes: Vec::new(),
+            resumes: None,
+        },
+        Some(request) => {
+            let (repo, runs, request) = (repo.clone(), dirs.runs(), request.clone());
+            let check_args = config.selection.check_args(None);
+            blocking(move || resume(&repo, &runs, &request, snapshot, &check_args)).await??
+        }
+    };
     let build_dirs: Vec<PathBuf> = std::iter::once(target_dir.join("debug"))
         .chain(
             config
@@ -334,9 +368,11 @@ async fn run_in(
         cancel: stop.token(),
         stop,
         record_dir,
+        run,
+        snapshot,
         gate_runs: 0,
     };
-    let outcome = rounds(&mut session, snapshot, seeding, started).await;
+    let outcome = rounds(&mut session, start, seeding, started).await;
     let closed = {
         let pool = session.pool.clone();
         blocking(move || pool.close()).await
@@ -353,27 +389,35 @@ fn canonical(path: &Path) -> PathBuf {
 /// The rounds, then the final apply. Returns the summary.
 async fn rounds(
     session: &mut Session,
-    snapshot: Oid,
+    start: Start,
     seeding: Instant,
     started: Instant,
 ) -> Result<RunSummary, RunError> {
-    let mut current = match session.check(snapshot).await {
+    let snapshot = session.snapshot;
+    let mut current = match session.check(start.base).await {
         Ok(check) => check.parsed,
         Err(error) => {
             return match session.stopped_by(&error) {
-                Some(signal) => Ok(interrupted(session, signal, None, 0, started)),
+                Some(signal) => Ok(interrupted(
+                    session,
+                    signal,
+                    None,
+                    &Progress::none(),
+                    started,
+                )),
                 None => Err(error),
             };
         }
     };
-    let errors_before = current.error_count();
+    let errors_now = current.error_count();
+    let errors_before = start.errors_before.unwrap_or(errors_now);
     session.emit(Event::Checked {
-        round: 0,
-        errors: errors_before,
-        warnings: current.diagnostics.len() - errors_before,
+        round: start.rounds,
+        errors: errors_now,
+        warnings: current.diagnostics.len() - errors_now,
         problems: current.problems.clone(),
     });
-    if errors_before > 0 {
+    if errors_now > 0 {
         let pool = session.pool.clone();
         blocking(move || pool.seed_rest()).await?;
     }
@@ -382,12 +426,21 @@ async fn rounds(
         duration_ms: seeding.elapsed().as_millis() as u64,
     });
 
-    let mut base = snapshot;
-    let mut fixes: Vec<ScopeFix> = Vec::new();
+    let mut base = start.base;
+    let mut fixes: Vec<ScopeFix> = start.fixes;
     let mut reasons: BTreeMap<Identity, String> = BTreeMap::new();
-    let mut rounds_run = 0;
+    let mut rounds_run = start.rounds;
+    // The last round whose fixes were merged, hence saved in the checkpoint.
+    let mut rounds_saved = start.rounds;
     let mut stop_reason = "no fix passed the gate";
-    for number in 1..=session.config.max_rounds.get() {
+    if start.rounds > 0 {
+        // A resumed run is resumable again from where it began.
+        save_checkpoint(session, base, rounds_run, errors_before, &fixes).await?;
+    }
+    if let Some(stopped) = &start.resumes {
+        checkpoint::remove(stopped);
+    }
+    for number in start.rounds + 1..=session.config.max_rounds.get() {
         if current.error_count() == 0 || session.stop.requested().is_some() {
             break;
         }
@@ -434,7 +487,8 @@ async fn rounds(
         }
         if let Some(signal) = session.stop.requested() {
             let errors = Some(errors_before);
-            return Ok(interrupted(session, signal, errors, rounds_run, started));
+            let progress = Progress::of(base, snapshot, rounds_run, rounds_saved, &fixes);
+            return Ok(interrupted(session, signal, errors, &progress, started));
         }
         let (accepted, superseded) = order_for_merge(&reports);
         if accepted.is_empty() {
@@ -451,7 +505,9 @@ async fn rounds(
                 return match session.stopped_by(&error) {
                     Some(signal) => {
                         let errors = Some(errors_before);
-                        Ok(interrupted(session, signal, errors, rounds_run, started))
+                        let progress =
+                            Progress::of(base, snapshot, rounds_run, rounds_saved, &fixes);
+                        Ok(interrupted(session, signal, errors, &progress, started))
                     }
                     None => Err(error),
                 };
@@ -503,6 +559,8 @@ async fn rounds(
         }
         base = merge.commit;
         current = merge.after;
+        save_checkpoint(session, base, number, errors_before, &fixes).await?;
+        rounds_saved = number;
         if number == session.config.max_rounds.get() && current.error_count() > 0 {
             stop_reason = "the round limit (--max-rounds) was reached";
         }
@@ -510,8 +568,11 @@ async fn rounds(
 
     if let Some(signal) = session.stop.requested() {
         let errors = Some(errors_before);
-        return Ok(interrupted(session, signal, errors, rounds_run, started));
+        let progress = Progress::of(base, snapshot, rounds_run, rounds_saved, &fixes);
+        return Ok(interrupted(session, signal, errors, &progress, started));
     }
+    // The run ends by itself: nothing is left to resume.
+    checkpoint::remove(&session.record_dir);
     let changes = {
         let repo = session.repo.clone();
         blocking(move || git::changed_files(&repo, snapshot, base)).await??
@@ -566,6 +627,7 @@ async fn rounds(
         files_changed,
         skipped,
         patch,
+        saved: None,
         dry_run: session.config.dry_run,
         record: Some(session.record_dir.clone()),
     })
@@ -577,14 +639,20 @@ fn interrupted(
     session: &Session,
     signal: StopSignal,
     errors_before: Option<usize>,
-    rounds: usize,
+    progress: &Progress,
     started: Instant,
 ) -> RunSummary {
+    let saved = progress.merged.then(|| SavedProgress {
+        run: session.run.to_string(),
+        rounds: progress.saved,
+        fixed: progress.fixed,
+        patch: session.record_dir.join(checkpoint::PATCH_NAME),
+    });
     RunSummary {
         outcome: Outcome::Interrupted { signal },
         errors_before,
         errors_after: errors_before,
-        rounds,
+        rounds: progress.rounds,
         gate_runs: session.gate_runs,
         duration_ms: started.elapsed().as_millis() as u64,
         fixes: Vec::new(),
@@ -592,9 +660,129 @@ fn interrupted(
         files_changed: Vec::new(),
         skipped: Vec::new(),
         patch: None,
+        saved,
         dry_run: session.config.dry_run,
         record: Some(session.record_dir.clone()),
     }
+}
+
+/// How far a run got before a signal stopped it.
+struct Progress {
+    /// Rounds started.
+    rounds: usize,
+    /// Rounds whose fixes were merged and saved.
+    saved: usize,
+    /// Whether any fix was merged, hence saved in the checkpoint.
+    merged: bool,
+    fixed: usize,
+}
+
+impl Progress {
+    fn none() -> Progress {
+        Progress {
+            rounds: 0,
+            saved: 0,
+            merged: false,
+            fixed: 0,
+        }
+    }
+
+    fn of(base: Oid, snapshot: Oid, rounds: usize, saved: usize, fixes: &[ScopeFix]) -> Progress {
+        Progress {
+            rounds,
+            saved,
+            merged: base != snapshot || !fixes.is_empty(),
+            fixed: fixes.iter().map(|fix| fix.fixed).sum(),
+        }
+    }
+}
+
+/// Saves what the merged rounds achieved (the snapshot to `base`) in the run's record, for
+/// `--resume`. A checkpoint that cannot be saved is not worth stopping a run for: it is logged.
+async fn save_checkpoint(
+    session: &Session,
+    base: Oid,
+    rounds: usize,
+    errors_before: usize,
+    fixes: &[ScopeFix],
+) -> Result<(), RunError> {
+    let (repo, snapshot, record) = (
+        session.repo.clone(),
+        session.snapshot,
+        session.record_dir.clone(),
+    );
+    let mut checkpoint = Checkpoint {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        run: session.run.to_string(),
+        check_args: session.config.selection.check_args(None),
+        snapshot_tree: String::new(),
+        progress_tree: String::new(),
+        rounds,
+        errors_before,
+        fixes: fixes.to_vec(),
+        patch: Patch::default(),
+    };
+    blocking(move || {
+        checkpoint.snapshot_tree = git::tree_id(&repo, snapshot)?.to_string();
+        checkpoint.progress_tree = git::tree_id(&repo, base)?.to_string();
+        checkpoint.patch = patch_of(&git::changed_files(&repo, snapshot, base)?);
+        if let Err(error) = checkpoint::save(&record, &checkpoint) {
+            tracing::warn!(
+                "could not save the checkpoint in {}: {error}",
+                record.display()
+            );
+        }
+        Ok::<(), GitError>(())
+    })
+    .await??;
+    Ok(())
+}
+
+/// Where a resumed run starts: the stopped run's checkpoint, checked against the user's sources
+/// now (`snapshot`) and the selection, and its progress rebuilt on top of the snapshot.
+fn resume(
+    repo: &Repo,
+    runs: &Path,
+    request: &ResumeRequest,
+    snapshot: Oid,
+    check_args: &[String],
+) -> Result<Start, RunError> {
+    let run = match request {
+        ResumeRequest::Latest => checkpoint::latest(runs)?,
+        ResumeRequest::Run(run) => run.clone(),
+    };
+    let record = runs.join(&run);
+    let saved = checkpoint::load(&record, &run)?;
+    let tree = git::tree_id(repo, snapshot)?.to_string();
+    let from = saved.resume_from(&tree, check_args, &record, || {
+        git::paths_changed_since_tree(repo, &saved.snapshot_tree, snapshot)
+    })?;
+    let base = match from {
+        ResumeFrom::Progress => snapshot,
+        ResumeFrom::Snapshot => {
+            let files = saved
+                .patch
+                .files
+                .iter()
+                .map(|(path, change)| (path.clone(), change.after.clone()))
+                .collect();
+            let base = git::commit_files(repo, snapshot, &files, "cargo-fix-swarm: resumed")?;
+            if git::tree_id(repo, base)?.to_string() != saved.progress_tree {
+                return Err(RunError::Resume(ResumeError::Unreadable {
+                    path: record.join(checkpoint::FILE_NAME),
+                    reason: "its patch does not rebuild the progress it saved".to_owned(),
+                }));
+            }
+            base
+        }
+    };
+    Ok(Start {
+        base,
+        rounds: saved.rounds,
+        errors_before: Some(saved.errors_before),
+        fixes: saved.fixes,
+        resumes: Some(record),
+    })
 }
 
 fn outside_reason(diagnostic: &Diagnostic) -> String {
@@ -822,6 +1010,10 @@ async fn merge_round(
 }
 
 fn unified_diff(changes: &[git::ChangedFile]) -> String {
+    patch_of(changes).unified_diff()
+}
+
+fn patch_of(changes: &[git::ChangedFile]) -> Patch {
     Patch::from_contents(changes.iter().map(|change| {
         (
             change.path.clone(),
@@ -829,5 +1021,4 @@ fn unified_diff(changes: &[git::ChangedFile]) -> String {
             change.after.as_deref(),
         )
     }))
-    .unified_diff()
 }

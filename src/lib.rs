@@ -4,6 +4,7 @@ pub mod apply;
 pub mod bench;
 pub mod candidate;
 pub mod cargo;
+pub mod checkpoint;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;

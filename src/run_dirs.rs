@@ -49,8 +49,13 @@ impl RunDirs {
         self.locks().join(format!("{run}.lock"))
     }
 
+    /// The parent of every run's record.
+    pub fn runs(&self) -> PathBuf {
+        self.root.join("runs")
+    }
+
     pub fn record(&self, run: RunId) -> PathBuf {
-        self.root.join("runs").join(run.to_string())
+        self.runs().join(run.to_string())
     }
 
     /// The run whose lock file is named `name`.
@@ -71,21 +76,23 @@ impl RunDirs {
     }
 
     /// The dirs and run of a worktree at `path`, if it lies where runs put theirs,
-    /// `<root>/work/<run>/<name>`: the worktree of a run with another target directory is judged
-    /// by that run's own lock.
+    /// `<root>/work/<run>/<name>/…` (a worktree may be nested deeper below its own directory, see
+    /// `layout::Mirror`): the worktree of a run with another target directory is judged by that
+    /// run's own lock.
     pub fn of_worktree(path: &Path) -> Option<(RunDirs, RunId)> {
-        let run_dir = path.parent()?;
-        let run = run_dir.file_name()?.to_str()?.parse().ok()?;
-        let works = run_dir.parent()?;
-        if works.file_name()? != "work" {
-            return None;
-        }
-        let root = works.parent()?;
-        (root.file_name()? == "fix-swarm").then(|| {
-            let dirs = RunDirs {
-                root: root.to_owned(),
-            };
-            (dirs, run)
+        path.ancestors().skip(1).find_map(|run_dir| {
+            let run = run_dir.file_name()?.to_str()?.parse().ok()?;
+            let works = run_dir.parent()?;
+            if works.file_name()? != "work" {
+                return None;
+            }
+            let root = works.parent()?;
+            (root.file_name()? == "fix-swarm").then(|| {
+                let dirs = RunDirs {
+                    root: root.to_owned(),
+                };
+                (dirs, run)
+            })
         })
     }
 }
@@ -129,7 +136,9 @@ mod tests {
 
         let dirs = RunDirs::in_target_dir(Path::new("/elsewhere/target"));
         let path = dirs.work(RUN).join(&name);
-        assert_eq!(RunDirs::of_worktree(&path), Some((dirs, RUN)));
+        assert_eq!(RunDirs::of_worktree(&path), Some((dirs.clone(), RUN)));
+        let nested = dirs.work(RUN).join(&name).join("proj/repo");
+        assert_eq!(RunDirs::of_worktree(&nested), Some((dirs, RUN)));
         assert_eq!(
             RunDirs::of_worktree(Path::new("/p/target/fix-swarm/other/77-1700000000/w")),
             None

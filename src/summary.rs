@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::event::{SkipReason, SkippedFile};
 use crate::stop::StopSignal;
@@ -37,7 +37,7 @@ impl Outcome {
 }
 
 /// What one scope's worker fixed in one round.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScopeFix {
     pub round: usize,
     pub scope: String,
@@ -73,9 +73,24 @@ pub struct RunSummary {
     pub skipped: Vec<SkippedFile>,
     /// The whole fix as one unified diff, under the run's record, if it could be saved.
     pub patch: Option<PathBuf>,
+    /// A stopped run's progress, saved for `--resume`: what passed in its merged rounds.
+    pub saved: Option<SavedProgress>,
     pub dry_run: bool,
     /// Where the run's record (events, plan, reports, final patch) was kept.
     pub record: Option<PathBuf>,
+}
+
+/// What a stopped run saved of its merged rounds, and how to go on with it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SavedProgress {
+    /// The run to name to `--resume`.
+    pub run: String,
+    /// Rounds whose fixes were merged.
+    pub rounds: usize,
+    /// Errors those fixes resolved.
+    pub fixed: usize,
+    /// The unified diff of those fixes, as `git apply` takes it.
+    pub patch: PathBuf,
 }
 
 impl RunSummary {
@@ -184,6 +199,19 @@ impl RunSummary {
                 );
             }
         }
+        if let Some(saved) = &self.saved {
+            let _ = writeln!(
+                out,
+                "\nsaved: the fixes of {} round{} ({} error{}) that passed the gate: {}\n  \
+                 go on from the next round with `cargo fix-swarm --resume {}`",
+                saved.rounds,
+                plural(saved.rounds),
+                saved.fixed,
+                plural(saved.fixed),
+                saved.patch.display(),
+                saved.run
+            );
+        }
         if let Some(record) = &self.record {
             let _ = writeln!(out, "\nrecord: {}", record.display());
         }
@@ -254,6 +282,7 @@ mod tests {
             files_changed: vec![PathBuf::from("src/lib.rs")],
             skipped: Vec::new(),
             patch: None,
+            saved: None,
             dry_run: false,
             record: None,
         };
@@ -283,6 +312,7 @@ mod tests {
             files_changed: Vec::new(),
             skipped: Vec::new(),
             patch: None,
+            saved: None,
             dry_run: false,
             record: None,
         }
@@ -335,6 +365,7 @@ mod tests {
                 },
             ],
             patch: Some(PathBuf::from("/record/final.patch")),
+            saved: None,
             dry_run: false,
             record: Some(PathBuf::from("/record")),
         };
@@ -365,6 +396,26 @@ mod tests {
             interrupted(Some(3), 1, 4).render(),
             "cargo fix-swarm: interrupted by SIGTERM: nothing was applied \
              (3 → 3 errors, 1 round, 4 gate runs, 2.3s)\n"
+        );
+    }
+
+    #[test]
+    fn a_stopped_run_says_what_it_saved_and_how_to_go_on() {
+        let summary = RunSummary {
+            saved: Some(SavedProgress {
+                run: "7-1700000000".to_owned(),
+                rounds: 2,
+                fixed: 5,
+                patch: PathBuf::from("/record/progress.patch"),
+            }),
+            ..interrupted(Some(9), 3, 12)
+        };
+        assert_eq!(
+            summary.render(),
+            "cargo fix-swarm: interrupted by SIGTERM: nothing was applied \
+             (9 → 9 errors, 3 rounds, 12 gate runs, 2.3s)\n\n\
+             saved: the fixes of 2 rounds (5 errors) that passed the gate: /record/progress.patch\n  \
+             go on from the next round with `cargo fix-swarm --resume 7-1700000000`\n"
         );
     }
 

@@ -7,5 +7,6 @@ mod gate;
 mod interrupt;
 mod layout;
 mod recorded;
+mod resume;
 mod specialists;
 mod util;

@@ -220,6 +220,7 @@ async fn run_swarm(
         allow_no_vcs: false,
         dry_run: false,
         max_rounds: options.max_rounds,
+        resume: None,
         worker_timeout: Duration::from_secs(600),
         message_format: MessageFormat::Human,
         verbosity: Verbosity::Quiet,

@@ -184,3 +184,26 @@ pub fn changed_files(repo: &Repo, from: Oid, to: Oid) -> Result<Vec<ChangedFile>
     }
     Ok(files)
 }
+
+/// The tree of `commit`.
+pub fn tree_id(repo: &Repo, commit: Oid) -> Result<Oid, GitError> {
+    let repository = repo.open()?;
+    Ok(tree_of(&repository, commit)?.id())
+}
+
+/// Paths that differ between the tree `from` (hex) and the tree of commit `to`; none if the
+/// repository does not have `from` (any more).
+pub fn paths_changed_since_tree(repo: &Repo, from: &str, to: Oid) -> Vec<PathBuf> {
+    let paths = || -> Result<Vec<PathBuf>, git2::Error> {
+        let repository = Repository::open(&repo.git_dir)?;
+        let old = repository.find_tree(Oid::from_str(from)?)?;
+        let new = repository.find_commit(to)?.tree()?;
+        let diff = repository.diff_tree_to_tree(Some(&old), Some(&new), None)?;
+        Ok(diff
+            .deltas()
+            .filter_map(|delta| delta.new_file().path().or_else(|| delta.old_file().path()))
+            .map(Path::to_owned)
+            .collect())
+    };
+    paths().unwrap_or_default()
+}
