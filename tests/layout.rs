@@ -289,3 +289,48 @@ fn a_relative_path_dependency_outside_the_repository_is_found_from_the_worktrees
     assert_repaired_green(&project);
     assert_eq!(tree_bytes(outside.path()), outside_before);
 }
+
+#[test]
+fn a_workspace_member_outside_the_repository_is_found_from_the_worktrees() {
+    let outside = tempfile::tempdir().unwrap();
+    let project = Scenario::package().file("src/lib.rs", "").create();
+    let repo_name = project.path().file_name().unwrap().to_string_lossy();
+    let member = outside.path().join("member");
+    std::fs::create_dir_all(member.join("src")).unwrap();
+    let back = format!("../../{repo_name}");
+    std::fs::write(
+        member.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"member\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
+             workspace = \"{back}\"\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        member.join("src/lib.rs"),
+        "pub fn one() -> i32 {\n    1\n}\n",
+    )
+    .unwrap();
+    let relative = format!(
+        "../{}/member",
+        outside.path().file_name().unwrap().to_string_lossy()
+    );
+    project.write(
+        "Cargo.toml",
+        &format!(
+            "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+             [workspace]\nmembers = [\".\", \"{relative}\"]\n\n\
+             [dependencies]\nmember = {{ path = \"{relative}\" }}\n"
+        ),
+    );
+    project.write(
+        "src/lib.rs",
+        "pub fn g() -> i32 {\n    let counter = member::one();\n    countr\n}\n",
+    );
+    project.write(".gitignore", "target/\nCargo.lock\n");
+    committed(&project);
+    let outside_before = tree_bytes(outside.path());
+
+    assert_repaired_green(&project);
+    assert_eq!(tree_bytes(outside.path()), outside_before);
+}
