@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::patch::Patch;
+use crate::run_id::RunId;
 use crate::summary::ScopeFix;
 
 /// The checkpoint's file name in a run's record.
@@ -21,7 +22,8 @@ pub struct Checkpoint {
     pub version: String,
     /// The run that wrote it.
     pub run: String,
-    /// The `cargo check` arguments of the run's selection: a resume must check the same thing.
+    /// The run's selection as `cargo check` arguments, and its gate: a resume must check the
+    /// same thing the same way.
     pub check_args: Vec<String>,
     /// The tree of the snapshot the run started from (hex).
     pub snapshot_tree: String,
@@ -57,6 +59,17 @@ pub enum ResumeError {
     NoneFound(PathBuf),
     #[error("the run {0} left no checkpoint\nhelp: only a stopped run can be resumed")]
     NoCheckpoint(String),
+    #[error(
+        "the run {0} is still running\n\
+         help: stop it first (Ctrl-C), then resume it; two runs never work on one checkpoint"
+    )]
+    StillRunning(String),
+    #[error(
+        "the checkpoint {} does not rebuild the progress it saved\n\
+         help: its patch is still there to apply by hand; start a new run without `--resume`",
+        .0.display()
+    )]
+    DoesNotRebuild(PathBuf),
     #[error("the checkpoint {} cannot be read: {reason}", path.display())]
     Unreadable { path: PathBuf, reason: String },
     #[error(
@@ -69,8 +82,9 @@ pub enum ResumeError {
         ours: String,
     },
     #[error(
-        "the run {run} checked other packages, targets or features (`{theirs}`, now `{ours}`)\n\
-         help: pass the same selection flags as the stopped run"
+        "the run {run} checked other packages, targets, features or gate (`{theirs}`, now \
+         `{ours}`)\n\
+         help: pass the same selection and `--gate` flags as the stopped run"
     )]
     OtherSelection {
         run: String,
@@ -174,21 +188,18 @@ pub fn load(record: &Path, run: &str) -> Result<Checkpoint, ResumeError> {
     })
 }
 
-/// The run under `runs` whose checkpoint was saved last.
-pub fn latest(runs: &Path) -> Result<String, ResumeError> {
+/// The run under `runs` whose checkpoint was saved last, leaving out runs `is_live` says still
+/// run (they save checkpoints as they go).
+pub fn latest(runs: &Path, is_live: impl Fn(RunId) -> bool) -> Result<RunId, ResumeError> {
     let none = || ResumeError::NoneFound(runs.to_owned());
     let entries = std::fs::read_dir(runs).map_err(|_| none())?;
     entries
         .flatten()
         .filter_map(|entry| {
-            let saved = entry
-                .path()
-                .join(FILE_NAME)
-                .metadata()
-                .ok()?
-                .modified()
-                .ok()?;
-            Some((saved, entry.file_name().to_string_lossy().into_owned()))
+            let run: RunId = entry.file_name().to_str()?.parse().ok()?;
+            let checkpoint = entry.path().join(FILE_NAME);
+            let saved = checkpoint.metadata().ok()?.modified().ok()?;
+            (!is_live(run)).then_some((saved, run))
         })
         .max()
         .map(|(_, run)| run)
@@ -256,15 +267,21 @@ mod tests {
     #[test]
     fn a_saved_checkpoint_reads_back_and_the_latest_is_found() {
         let runs = tempfile::tempdir().unwrap();
+        let alive = |_| false;
         assert_eq!(
-            latest(runs.path()),
+            latest(runs.path(), alive),
             Err(ResumeError::NoneFound(runs.path().to_owned()))
         );
         let record = runs.path().join("7-1700000000");
         save(&record, &checkpoint()).unwrap();
         std::fs::create_dir_all(runs.path().join("8-1700000001")).unwrap();
         assert_eq!(load(&record, "7-1700000000"), Ok(checkpoint()));
-        assert_eq!(latest(runs.path()), Ok("7-1700000000".to_owned()));
+        let run: RunId = "7-1700000000".parse().unwrap();
+        assert_eq!(latest(runs.path(), alive), Ok(run));
+        assert_eq!(
+            latest(runs.path(), |live| live == run),
+            Err(ResumeError::NoneFound(runs.path().to_owned()))
+        );
         let patch = std::fs::read_to_string(record.join(PATCH_NAME)).unwrap();
         assert!(patch.contains("+counter"), "{patch}");
         remove(&record);

@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::config::{
     CargoSelection, FixConfig, GateKind, MessageFormat, ResumeRequest, TargetSelection, Verbosity,
 };
+use crate::run_id::RunId;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -135,7 +136,7 @@ pub struct FixArgs {
     /// Go on with a run stopped by a signal (the latest, or RUN) from its next round, on top of
     /// the fixes it saved; your sources must be as they were, or have its saved patch applied
     #[arg(long, value_name = "RUN", num_args = 0..=1)]
-    pub resume: Option<Option<String>>,
+    pub resume: Option<Option<RunId>>,
     /// Give up on a worker after this many seconds
     #[arg(long, value_name = "SECS", default_value = "600")]
     pub worker_timeout: u64,

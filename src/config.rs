@@ -5,6 +5,8 @@ use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::run_id::RunId;
+
 /// Which compilation targets cargo checks, as cargo's own flags select them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TargetSelection {
@@ -121,6 +123,16 @@ pub enum GateKind {
     Test,
 }
 
+impl GateKind {
+    /// The flag value that selects it.
+    pub fn as_flag(self) -> &'static str {
+        match self {
+            GateKind::Check => "--gate=check",
+            GateKind::Test => "--gate=test",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MessageFormat {
     Human,
@@ -161,7 +173,7 @@ pub enum ResumeRequest {
     /// The run whose checkpoint was saved last.
     Latest,
     /// The run with this id (`<pid>-<seconds>`, as its record directory is named).
-    Run(String),
+    Run(RunId),
 }
 
 #[cfg(test)]

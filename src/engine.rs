@@ -27,7 +27,7 @@ use crate::plan::{self, Scope};
 use crate::pool::{PoolError, PoolSpec, WorktreePool};
 use crate::run_dirs::RunDirs;
 use crate::run_id::RunId;
-use crate::run_lock::RunLock;
+use crate::run_lock::{self, Claim, RunLock};
 use crate::specialist::{self, Specialist};
 use crate::stop::{Stop, StopSignal};
 use crate::summary::{Outcome, RunSummary, SavedProgress, ScopeFix, Unfixed};
@@ -124,9 +124,9 @@ struct Start {
     /// The errors the stopped run's first check counted.
     errors_before: Option<usize>,
     fixes: Vec<ScopeFix>,
-    /// The record of the stopped run this one resumes: its checkpoint is retired once this run
-    /// has saved its own.
-    resumes: Option<PathBuf>,
+    /// The stopped run this one resumes: its checkpoint is retired once this run has saved its
+    /// own.
+    resumes: Option<Resumed>,
 }
 
 impl Session {
@@ -284,9 +284,9 @@ async fn run_in(
             resumes: None,
         },
         Some(request) => {
-            let (repo, runs, request) = (repo.clone(), dirs.runs(), request.clone());
-            let check_args = config.selection.check_args(None);
-            blocking(move || resume(&repo, &runs, &request, snapshot, &check_args)).await??
+            let (repo, dirs, request) = (repo.clone(), dirs.clone(), request.clone());
+            let selection = resume_selection(&config);
+            blocking(move || resume(&repo, &dirs, &request, snapshot, &selection)).await??
         }
     };
     let build_dirs: Vec<PathBuf> = std::iter::once(target_dir.join("debug"))
@@ -430,15 +430,16 @@ async fn rounds(
     let mut fixes: Vec<ScopeFix> = start.fixes;
     let mut reasons: BTreeMap<Identity, String> = BTreeMap::new();
     let mut rounds_run = start.rounds;
-    // The last round whose fixes were merged, hence saved in the checkpoint.
-    let mut rounds_saved = start.rounds;
+    // The last round whose fixes are in this run's checkpoint, if it saved one.
+    let mut rounds_saved = None;
     let mut stop_reason = "no fix passed the gate";
-    if start.rounds > 0 {
-        // A resumed run is resumable again from where it began.
-        save_checkpoint(session, base, rounds_run, errors_before, &fixes).await?;
-    }
-    if let Some(stopped) = &start.resumes {
-        checkpoint::remove(stopped);
+    if let Some(resumed) = start.resumes {
+        // A resumed run is resumable again from where it began; once its own checkpoint is
+        // saved, the stopped run's is retired (and its lock, held till then, released).
+        if save_checkpoint(session, base, rounds_run, errors_before, &fixes).await? {
+            rounds_saved = Some(rounds_run);
+            blocking(move || resumed.retire()).await?;
+        }
     }
     for number in start.rounds + 1..=session.config.max_rounds.get() {
         if current.error_count() == 0 || session.stop.requested().is_some() {
@@ -487,7 +488,7 @@ async fn rounds(
         }
         if let Some(signal) = session.stop.requested() {
             let errors = Some(errors_before);
-            let progress = Progress::of(base, snapshot, rounds_run, rounds_saved, &fixes);
+            let progress = Progress::of(rounds_run, rounds_saved, &fixes);
             return Ok(interrupted(session, signal, errors, &progress, started));
         }
         let (accepted, superseded) = order_for_merge(&reports);
@@ -505,8 +506,7 @@ async fn rounds(
                 return match session.stopped_by(&error) {
                     Some(signal) => {
                         let errors = Some(errors_before);
-                        let progress =
-                            Progress::of(base, snapshot, rounds_run, rounds_saved, &fixes);
+                        let progress = Progress::of(rounds_run, rounds_saved, &fixes);
                         Ok(interrupted(session, signal, errors, &progress, started))
                     }
                     None => Err(error),
@@ -559,8 +559,9 @@ async fn rounds(
         }
         base = merge.commit;
         current = merge.after;
-        save_checkpoint(session, base, number, errors_before, &fixes).await?;
-        rounds_saved = number;
+        if save_checkpoint(session, base, number, errors_before, &fixes).await? {
+            rounds_saved = Some(number);
+        }
         if number == session.config.max_rounds.get() && current.error_count() > 0 {
             stop_reason = "the round limit (--max-rounds) was reached";
         }
@@ -568,11 +569,9 @@ async fn rounds(
 
     if let Some(signal) = session.stop.requested() {
         let errors = Some(errors_before);
-        let progress = Progress::of(base, snapshot, rounds_run, rounds_saved, &fixes);
+        let progress = Progress::of(rounds_run, rounds_saved, &fixes);
         return Ok(interrupted(session, signal, errors, &progress, started));
     }
-    // The run ends by itself: nothing is left to resume.
-    checkpoint::remove(&session.record_dir);
     let changes = {
         let repo = session.repo.clone();
         blocking(move || git::changed_files(&repo, snapshot, base)).await??
@@ -615,6 +614,9 @@ async fn rounds(
         })
         .collect();
     let errors_after = current.error_count();
+    // The run ended by itself and its result is written: nothing is left to resume.
+    let record = session.record_dir.clone();
+    blocking(move || checkpoint::remove(&record)).await?;
     Ok(RunSummary {
         outcome: Outcome::of_finished_run(errors_after, &skipped),
         errors_before: Some(errors_before),
@@ -642,9 +644,9 @@ fn interrupted(
     progress: &Progress,
     started: Instant,
 ) -> RunSummary {
-    let saved = progress.merged.then(|| SavedProgress {
+    let saved = progress.saved.map(|rounds| SavedProgress {
         run: session.run.to_string(),
-        rounds: progress.saved,
+        rounds,
         fixed: progress.fixed,
         patch: session.record_dir.join(checkpoint::PATCH_NAME),
     });
@@ -670,10 +672,8 @@ fn interrupted(
 struct Progress {
     /// Rounds started.
     rounds: usize,
-    /// Rounds whose fixes were merged and saved.
-    saved: usize,
-    /// Whether any fix was merged, hence saved in the checkpoint.
-    merged: bool,
+    /// The last round whose fixes are in the run's checkpoint, if it saved one.
+    saved: Option<usize>,
     fixed: usize,
 }
 
@@ -681,31 +681,37 @@ impl Progress {
     fn none() -> Progress {
         Progress {
             rounds: 0,
-            saved: 0,
-            merged: false,
+            saved: None,
             fixed: 0,
         }
     }
 
-    fn of(base: Oid, snapshot: Oid, rounds: usize, saved: usize, fixes: &[ScopeFix]) -> Progress {
+    fn of(rounds: usize, saved: Option<usize>, fixes: &[ScopeFix]) -> Progress {
         Progress {
             rounds,
             saved,
-            merged: base != snapshot || !fixes.is_empty(),
             fixed: fixes.iter().map(|fix| fix.fixed).sum(),
         }
     }
 }
 
+/// What `--resume` requires to be the same: the selection as `cargo check` arguments, and the gate.
+fn resume_selection(config: &FixConfig) -> Vec<String> {
+    let mut selection = config.selection.check_args(None);
+    selection.push(config.gate.as_flag().to_owned());
+    selection
+}
+
 /// Saves what the merged rounds achieved (the snapshot to `base`) in the run's record, for
-/// `--resume`. A checkpoint that cannot be saved is not worth stopping a run for: it is logged.
+/// `--resume`, and says whether it was saved. A checkpoint that cannot be saved (a full disk) is
+/// not worth stopping a run for: it is logged, and the run claims no saved progress.
 async fn save_checkpoint(
     session: &Session,
     base: Oid,
     rounds: usize,
     errors_before: usize,
     fixes: &[ScopeFix],
-) -> Result<(), RunError> {
+) -> Result<bool, RunError> {
     let (repo, snapshot, record) = (
         session.repo.clone(),
         session.snapshot,
@@ -714,7 +720,7 @@ async fn save_checkpoint(
     let mut checkpoint = Checkpoint {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         run: session.run.to_string(),
-        check_args: session.config.selection.check_args(None),
+        check_args: resume_selection(&session.config),
         snapshot_tree: String::new(),
         progress_tree: String::new(),
         rounds,
@@ -726,35 +732,45 @@ async fn save_checkpoint(
         checkpoint.snapshot_tree = git::tree_id(&repo, snapshot)?.to_string();
         checkpoint.progress_tree = git::tree_id(&repo, base)?.to_string();
         checkpoint.patch = patch_of(&git::changed_files(&repo, snapshot, base)?);
-        if let Err(error) = checkpoint::save(&record, &checkpoint) {
+        let saved = checkpoint::save(&record, &checkpoint);
+        if let Err(error) = &saved {
             tracing::warn!(
                 "could not save the checkpoint in {}: {error}",
                 record.display()
             );
         }
-        Ok::<(), GitError>(())
+        Ok::<bool, GitError>(saved.is_ok())
     })
-    .await??;
-    Ok(())
+    .await?
+    .map_err(RunError::from)
 }
 
 /// Where a resumed run starts: the stopped run's checkpoint, checked against the user's sources
-/// now (`snapshot`) and the selection, and its progress rebuilt on top of the snapshot.
+/// now (`snapshot`) and the selection, and its progress rebuilt on top of the snapshot. The
+/// stopped run must be gone: its lock is claimed and held until its checkpoint is retired.
 fn resume(
     repo: &Repo,
-    runs: &Path,
+    dirs: &RunDirs,
     request: &ResumeRequest,
     snapshot: Oid,
-    check_args: &[String],
+    selection: &[String],
 ) -> Result<Start, RunError> {
+    let runs = dirs.runs();
+    let is_live = |run: RunId| !matches!(claim(dirs, run), Ok(Some(_)));
     let run = match request {
-        ResumeRequest::Latest => checkpoint::latest(runs)?,
-        ResumeRequest::Run(run) => run.clone(),
+        ResumeRequest::Latest => checkpoint::latest(&runs, is_live)?,
+        ResumeRequest::Run(run) => *run,
     };
-    let record = runs.join(&run);
-    let saved = checkpoint::load(&record, &run)?;
+    let lock = claim(dirs, run)
+        .map_err(|source| RunError::Lock {
+            path: dirs.lock(run),
+            source,
+        })?
+        .ok_or_else(|| ResumeError::StillRunning(run.to_string()))?;
+    let record = dirs.record(run);
+    let saved = checkpoint::load(&record, &run.to_string())?;
     let tree = git::tree_id(repo, snapshot)?.to_string();
-    let from = saved.resume_from(&tree, check_args, &record, || {
+    let from = saved.resume_from(&tree, selection, &record, || {
         git::paths_changed_since_tree(repo, &saved.snapshot_tree, snapshot)
     })?;
     let base = match from {
@@ -768,10 +784,8 @@ fn resume(
                 .collect();
             let base = git::commit_files(repo, snapshot, &files, "cargo-fix-swarm: resumed")?;
             if git::tree_id(repo, base)?.to_string() != saved.progress_tree {
-                return Err(RunError::Resume(ResumeError::Unreadable {
-                    path: record.join(checkpoint::FILE_NAME),
-                    reason: "its patch does not rebuild the progress it saved".to_owned(),
-                }));
+                let path = record.join(checkpoint::FILE_NAME);
+                return Err(ResumeError::DoesNotRebuild(path).into());
             }
             base
         }
@@ -781,8 +795,36 @@ fn resume(
         rounds: saved.rounds,
         errors_before: Some(saved.errors_before),
         fixes: saved.fixes,
-        resumes: Some(record),
+        resumes: Some(Resumed {
+            record,
+            _lock: lock,
+        }),
     })
+}
+
+/// The lock of a stopped run, if it is gone: `None` while it may still run.
+fn claim(dirs: &RunDirs, run: RunId) -> std::io::Result<Option<Option<RunLock>>> {
+    Ok(match RunLock::claim(&dirs.lock(run))? {
+        Claim::Held => None,
+        Claim::Claimed(lock) => Some(Some(lock)),
+        Claim::NoLock if run_lock::may_be_running(run) => None,
+        Claim::NoLock => Some(None),
+    })
+}
+
+/// The stopped run a resumed run goes on with.
+#[derive(Debug)]
+struct Resumed {
+    record: PathBuf,
+    /// The stopped run's lock, when it had one left: held so that no other run resumes it too.
+    _lock: Option<RunLock>,
+}
+
+impl Resumed {
+    /// Removes the stopped run's checkpoint (blocking), then releases its lock.
+    fn retire(self) {
+        checkpoint::remove(&self.record);
+    }
 }
 
 fn outside_reason(diagnostic: &Diagnostic) -> String {

@@ -29,17 +29,25 @@ const HOLD_IN_ROUND_TWO: &str = r#"fn main() {
 }
 "#;
 
-/// Runs the repair until its second round holds, stops it with Ctrl-C, and returns how it ended.
-fn stopped_in_round_two(project: &Project) -> Finished {
+/// Runs the repair until its second round holds, calls `meanwhile` with the run's id, stops the
+/// run with Ctrl-C, and returns how it ended.
+fn stopped_in_round_two_after(project: &Project, meanwhile: impl FnOnce(&str)) -> Finished {
     let hold = tempfile::tempdir().unwrap();
     let running = project.start(&[], &[("FIX_SWARM_TEST_HOLD", hold.path())]);
     wait_until(LIMIT, "the second round holds", || {
         std::fs::read_dir(hold.path()).unwrap().next().is_some()
     });
+    let runs = project.path().join("target/fix-swarm/runs");
+    let run = std::fs::read_dir(runs).unwrap().flatten().next().unwrap();
+    meanwhile(run.file_name().to_str().unwrap());
     running.signal("INT");
     let finished = running.wait(LIMIT);
     finished.assert_code(130);
     finished
+}
+
+fn stopped_in_round_two(project: &Project) -> Finished {
+    stopped_in_round_two_after(project, |_| {})
 }
 
 fn project() -> Project {
@@ -146,4 +154,37 @@ fn resume_refuses_sources_that_changed_since_the_stop() {
         );
     assert_eq!(project.read("src/lib.rs"), edited);
     project.assert_no_trace();
+}
+
+#[test]
+fn a_live_run_is_never_resumed() {
+    let project = project();
+    stopped_in_round_two_after(&project, |live| {
+        project
+            .fix_swarm()
+            .args(["--resume", live])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "the run {live} is still running"
+            )));
+        project
+            .fix_swarm()
+            .arg("--resume")
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("no stopped run to resume"));
+    });
+    project.assert_no_trace();
+}
+
+#[test]
+fn resume_names_only_run_ids() {
+    let project = project();
+    project
+        .fix_swarm()
+        .args(["--resume", "../../elsewhere"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a run id"));
 }
