@@ -240,10 +240,13 @@ async fn run_in(
         started,
     } = setup;
     let checkout = repo.workdir.clone();
-    let exclude: Vec<PathBuf> = target_dir
-        .strip_prefix(&checkout)
-        .map(|relative| vec![relative.to_owned()])
-        .unwrap_or_default();
+    // The target directory as the checkout sees it: by its canonical path, and by the path cargo
+    // named, which differs when it is reached through a link inside the checkout.
+    let mut exclude: Vec<PathBuf> = [&target_dir, &workspace.target_dir]
+        .into_iter()
+        .filter_map(|dir| dir.strip_prefix(&checkout).ok().map(Path::to_owned))
+        .collect();
+    exclude.dedup();
 
     let uncommitted = {
         let (repo, exclude) = (repo.clone(), exclude.clone());
@@ -308,15 +311,23 @@ async fn run_in(
     };
 
     let mirror = {
-        let manifests: Vec<PathBuf> = std::iter::once(workspace.root.join("Cargo.toml"))
-            .chain(workspace.members.iter().map(|m| m.dir.join("Cargo.toml")))
+        // Manifests by their place in the canonical checkout, which the worktrees reproduce.
+        let in_checkout = |dir: &Path| checkout.join(relative_to(&canonical(dir), &checkout));
+        let manifests: Vec<PathBuf> = std::iter::once(workspace.root.as_path())
+            .chain(workspace.members.iter().map(|member| member.dir.as_path()))
+            .map(|dir| in_checkout(dir).join("Cargo.toml"))
+            .collect();
+        let outside_members: Vec<PathBuf> = workspace
+            .members
+            .iter()
+            .map(|member| canonical(&member.dir))
+            .filter(|dir| !dir.starts_with(&checkout))
             .collect();
         let checkout = checkout.clone();
         blocking(move || {
-            Mirror::new(
-                &checkout,
-                &inputs::outside_directories(&manifests, &checkout),
-            )
+            let mut outside = inputs::outside_directories(&manifests, &checkout);
+            outside.extend(outside_members);
+            Mirror::new(&checkout, &outside)
         })
         .await?
     };

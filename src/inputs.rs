@@ -75,9 +75,12 @@ pub fn outside_directories(manifests: &[PathBuf], checkout: &Path) -> Vec<PathBu
             continue;
         };
         for declared in relative_paths(&table) {
-            let Ok(target) = std::fs::canonicalize(dir.join(&declared)) else {
+            // Lexically, as cargo joins a manifest's directory and a declared path: a link on
+            // the way (`../vendor -> /opt/vendor`) is followed only by the file system.
+            let target = normalize(&dir.join(&declared));
+            if !target.exists() {
                 continue;
-            };
+            }
             if !target.starts_with(checkout) && found.insert(target.clone()) {
                 queue.push(target.join("Cargo.toml"));
             }

@@ -88,16 +88,29 @@ impl Layout {
     }
 
     /// Resolves a checkout-relative path through every link it passes, as the file system would
-    /// in the user's tree.
+    /// in the user's tree: a `..` climbs from where the links led, not from the path as written,
+    /// and a path that leaves the checkout and comes back into it is inside.
     pub fn resolve(&self, relative: &Path) -> Resolved {
-        let mut done = PathBuf::new();
-        let mut rest: VecDeque<OsString> = match components(relative) {
-            Some(parts) => parts.into(),
-            None => return Resolved::Outside(normalize(&self.checkout.join(relative))),
+        let Some(steps) = steps(relative) else {
+            return self.reenter(normalize(relative), 0);
         };
-        let mut hops = 0;
-        while let Some(part) = rest.pop_front() {
-            done.push(&part);
+        self.walk(steps.into(), 0)
+    }
+
+    /// Walks `rest` from the checkout's root, having passed `hops` links already.
+    fn walk(&self, mut rest: VecDeque<Step>, mut hops: usize) -> Resolved {
+        let mut done = PathBuf::new();
+        while let Some(step) = rest.pop_front() {
+            let name = match step {
+                Step::Up if done.pop() => continue,
+                Step::Up => {
+                    // Out of the checkout: where it leads is judged as an absolute path.
+                    let up = self.checkout.parent().unwrap_or(Path::new("/"));
+                    return self.reenter(join_steps(up.to_owned(), rest), hops);
+                }
+                Step::Down(name) => name,
+            };
+            done.push(&name);
             let Some(target) = self.links.get(&done) else {
                 continue;
             };
@@ -105,29 +118,41 @@ impl Layout {
             if hops > MAX_LINK_HOPS {
                 return Resolved::Outside(self.checkout.join(&done));
             }
-            let parent = done.parent().unwrap_or(Path::new(""));
-            let joined = if target.is_absolute() {
-                match normalize(target).strip_prefix(&self.checkout) {
-                    Ok(inside) => inside.to_owned(),
-                    Err(_) => return Resolved::Outside(join_rest(normalize(target), rest)),
-                }
-            } else {
-                parent.join(target)
-            };
-            let Some(parts) = components(&joined) else {
-                let outside = normalize(&self.checkout.join(&joined));
-                return Resolved::Outside(join_rest(outside, rest));
-            };
-            // Start again from the link's target: it may pass through links of its own.
-            done = PathBuf::new();
-            for part in parts.into_iter().rev() {
-                rest.push_front(part);
+            done.pop();
+            if target.is_absolute() {
+                return self.reenter(join_steps(normalize(target), rest), hops);
             }
+            // Relative to the link's directory, which `done` now is.
+            let Some(target_steps) = steps(target) else {
+                return Resolved::Outside(self.checkout.join(&done).join(target));
+            };
+            for step in target_steps.into_iter().rev() {
+                rest.push_front(step);
+            }
+            let from_root: Vec<Step> = done
+                .iter()
+                .map(|part| Step::Down(part.to_owned()))
+                .collect();
+            for step in from_root.into_iter().rev() {
+                rest.push_front(step);
+            }
+            done = PathBuf::new();
         }
         if self.holds(&done) {
             Resolved::Inside(done)
         } else {
             Resolved::Outside(self.checkout.join(done))
+        }
+    }
+
+    /// Where an absolute path leads: back into the checkout (walked again), or outside.
+    fn reenter(&self, absolute: PathBuf, hops: usize) -> Resolved {
+        match absolute.strip_prefix(&self.checkout) {
+            Ok(inside) => match steps(inside) {
+                Some(steps) => self.walk(steps.into(), hops),
+                None => Resolved::Outside(absolute),
+            },
+            Err(_) => Resolved::Outside(absolute),
         }
     }
 
@@ -139,8 +164,9 @@ impl Layout {
         let mut out = Vec::new();
         for (link, stored) in &self.links {
             let parent = link.parent().unwrap_or(Path::new(""));
+            let stays_inside = stored.is_relative() && !climbs_out(parent, stored);
             let wanted = match self.resolve(link) {
-                Resolved::Inside(_) if stored.is_relative() => continue,
+                Resolved::Inside(_) if stays_inside => continue,
                 Resolved::Inside(target) => relative_path(parent, &target),
                 Resolved::Outside(_) if stored.is_absolute() => continue,
                 Resolved::Outside(target) => target,
@@ -219,8 +245,9 @@ impl Mirror {
 /// written: relative to the directory rustc ran in, or absolute.
 pub fn dep_info_sources(text: &str) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    for line in text.lines() {
-        // `output: input input …`; the lines `input:` that follow name no input.
+    for line in text.lines().filter(|line| !line.starts_with('#')) {
+        // `output: input input …`; the lines `input:` that follow name no input; `# env-dep:`
+        // comments name variables.
         let Some((_, inputs)) = split_unescaped(line, ": ") else {
             continue;
         };
@@ -262,25 +289,51 @@ fn split_unescaped<'t>(line: &'t str, separator: &str) -> Option<(&'t str, &'t s
     None
 }
 
-/// The normal components of a relative path with `.` and `..` worked out, or `None` if it climbs
-/// above its start (or is absolute).
-fn components(path: &Path) -> Option<Vec<OsString>> {
-    let mut out: Vec<OsString> = Vec::new();
+/// One step of a relative path: into a directory (or file) by name, or up to the parent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Step {
+    Down(OsString),
+    Up,
+}
+
+/// The steps of a relative path, `.` left out; `None` for an absolute path.
+fn steps(path: &Path) -> Option<Vec<Step>> {
+    let mut out = Vec::new();
     for component in path.components() {
         match component {
-            Component::Normal(part) => out.push(part.to_owned()),
+            Component::Normal(part) => out.push(Step::Down(part.to_owned())),
             Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop()?;
-            }
+            Component::ParentDir => out.push(Step::Up),
             Component::RootDir | Component::Prefix(_) => return None,
         }
     }
     Some(out)
 }
 
-fn join_rest(mut path: PathBuf, rest: VecDeque<OsString>) -> PathBuf {
-    path.extend(rest);
+/// Whether `target`, relative to the directory `from` (both relative to the checkout's root),
+/// climbs above the root on its way, as written: from a worktree elsewhere it would lead elsewhere.
+fn climbs_out(from: &Path, target: &Path) -> bool {
+    let mut depth = from.components().count();
+    for step in steps(target).unwrap_or_default() {
+        match step {
+            Step::Down(_) => depth += 1,
+            Step::Up if depth == 0 => return true,
+            Step::Up => depth -= 1,
+        }
+    }
+    false
+}
+
+/// `path` followed by `rest`, with `..` worked out lexically.
+fn join_steps(mut path: PathBuf, rest: VecDeque<Step>) -> PathBuf {
+    for step in rest {
+        match step {
+            Step::Down(name) => path.push(name),
+            Step::Up => {
+                path.pop();
+            }
+        }
+    }
     normalize(&path)
 }
 
@@ -314,6 +367,9 @@ fn relative_path(from: &Path, to: &Path) -> PathBuf {
     }
     for part in &to_parts[common..] {
         out.push(part);
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
     }
     out
 }
@@ -386,6 +442,36 @@ mod tests {
         assert_eq!(resolve("src/away.rs"), outside("/outside/lib.rs"));
         assert_eq!(resolve("src/etc.rs"), outside("/etc/passwd"));
         assert_eq!(resolve("src/loop.rs"), outside("/repo/src/loop.rs"));
+    }
+
+    #[test]
+    fn dot_dot_climbs_from_where_links_led_and_paths_may_come_back_in() {
+        let layout = layout(
+            &[
+                ("src/bin", "../tools/bin"),
+                ("src/again.rs", "../../repo/src/real.rs"),
+                ("src/abs.rs", "/elsewhere/../repo/src/real.rs"),
+                ("root", "/repo"),
+            ],
+            &["src/real.rs", "tools/shared/mod.rs", "tools/bin/main.rs"],
+        );
+        let resolve = |path: &str| layout.resolve(Path::new(path));
+        assert_eq!(
+            resolve("src/bin/../shared/mod.rs"),
+            inside("tools/shared/mod.rs")
+        );
+        assert_eq!(resolve("src/again.rs"), inside("src/real.rs"));
+        assert_eq!(resolve("src/abs.rs"), inside("src/real.rs"));
+        assert_eq!(resolve("../repo/src/real.rs"), inside("src/real.rs"));
+        assert_eq!(resolve("root/src/real.rs"), inside("src/real.rs"));
+        assert_eq!(
+            layout.retargets(),
+            [
+                (PathBuf::from("root"), PathBuf::from(".")),
+                (PathBuf::from("src/abs.rs"), PathBuf::from("real.rs")),
+                (PathBuf::from("src/again.rs"), PathBuf::from("real.rs")),
+            ]
+        );
     }
 
     #[test]

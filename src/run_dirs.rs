@@ -80,7 +80,9 @@ impl RunDirs {
     /// `layout::Mirror`): the worktree of a run with another target directory is judged by that
     /// run's own lock.
     pub fn of_worktree(path: &Path) -> Option<(RunDirs, RunId)> {
-        path.ancestors().skip(1).find_map(|run_dir| {
+        // The outermost match: the worktree's own path below it may hold anything.
+        let ancestors: Vec<&Path> = path.ancestors().skip(1).collect();
+        ancestors.into_iter().rev().find_map(|run_dir| {
             let run = run_dir.file_name()?.to_str()?.parse().ok()?;
             let works = run_dir.parent()?;
             if works.file_name()? != "work" {

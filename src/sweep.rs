@@ -48,8 +48,9 @@ impl Swept {
 /// repository, which goes with it). `own` is this run, never swept.
 pub fn sweep(dirs: &RunDirs, repo: Option<&Repo>, own: RunId) -> Swept {
     let mut swept = Swept::default();
-    // Each run found, in the dirs its files are in, with its worktrees and branches by name.
-    let mut runs: BTreeMap<(RunDirs, RunId), Vec<String>> = BTreeMap::new();
+    // Each run found, in the dirs its files are in, with its worktrees and branches by name, each
+    // marked with whether its files lie where that run put them (and may go with it).
+    let mut runs: BTreeMap<(RunDirs, RunId), Vec<(String, bool)>> = BTreeMap::new();
     for (dir, run_of) in [
         (dirs.works(), parse_run as fn(&str) -> Option<RunId>),
         (dirs.scratch_gits(), parse_run),
@@ -68,11 +69,17 @@ pub fn sweep(dirs: &RunDirs, repo: Option<&Repo>, own: RunId) -> Swept {
         match git::worktrees_named(repo, WORKTREE_PREFIX) {
             Ok(worktrees) => {
                 for (name, path) in worktrees {
-                    let owner = RunDirs::of_worktree(&path).or_else(|| {
-                        RunDirs::run_of_worktree_name(&name).map(|run| (dirs.clone(), run))
-                    });
+                    let in_place = RunDirs::of_worktree(&path)
+                        .filter(|(dirs, run)| path.starts_with(dirs.work(*run).join(&name)));
+                    let (owner, ours) = match in_place {
+                        Some(owner) => (Some(owner), true),
+                        None => (
+                            RunDirs::run_of_worktree_name(&name).map(|run| (dirs.clone(), run)),
+                            false,
+                        ),
+                    };
                     if let Some(owner) = owner {
-                        runs.entry(owner).or_default().push(name);
+                        runs.entry(owner).or_default().push((name, ours));
                     }
                 }
             }
@@ -82,7 +89,9 @@ pub fn sweep(dirs: &RunDirs, repo: Option<&Repo>, own: RunId) -> Swept {
             Ok(branches) => {
                 for name in branches {
                     if let Some(run) = RunDirs::run_of_worktree_name(&name) {
-                        runs.entry((dirs.clone(), run)).or_default().push(name);
+                        runs.entry((dirs.clone(), run))
+                            .or_default()
+                            .push((name, true));
                     }
                 }
             }
@@ -105,10 +114,16 @@ pub fn sweep(dirs: &RunDirs, repo: Option<&Repo>, own: RunId) -> Swept {
                 continue;
             }
         };
-        for name in names {
-            if let Some(repo) = repo
-                && let Err(error) = git::remove_worktree(repo, &name)
-            {
+        for (name, ours) in names {
+            let Some(repo) = repo else {
+                continue;
+            };
+            let removed = if ours {
+                git::remove_worktree(repo, &name)
+            } else {
+                git::forget_worktree(repo, &name)
+            };
+            if let Err(error) = removed {
                 swept.left(name, error);
             }
         }

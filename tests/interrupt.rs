@@ -336,3 +336,30 @@ fn a_worker_cut_off_by_its_timeout_reports_the_gate_runs_and_time_it_spent() {
     assert_eq!(project.read("src/lib.rs"), BROKEN_LIB);
     project.assert_no_trace();
 }
+
+#[test]
+fn a_worktree_named_like_ours_but_elsewhere_is_forgotten_never_deleted() {
+    // Named as a dead run's worktree would be, but not where runs put theirs: git's record of it
+    // goes, its files (anyone's) stay.
+    let project = Scenario::package()
+        .file("src/lib.rs", "pub fn f() -> i32 {\n    1\n}\n")
+        .create();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let worktree = elsewhere.path().join("fix-swarm-999999-1700000000-0");
+    project.git(&[
+        "worktree",
+        "add",
+        "-q",
+        "--detach",
+        worktree.to_str().unwrap(),
+    ]);
+    std::fs::write(worktree.join("notes.txt"), "mine\n").unwrap();
+
+    project.fix_swarm().assert().code(0);
+
+    assert_eq!(
+        std::fs::read_to_string(worktree.join("notes.txt")).unwrap(),
+        "mine\n"
+    );
+    project.assert_no_trace();
+}

@@ -15,7 +15,9 @@ pub use repository::{
     Repo, ignored_files, init_with_commit, read_layout, read_rust_files, snapshot,
     uncommitted_files,
 };
-pub use worktree::{add_worktree, branches_named, checkout, remove_worktree, worktrees_named};
+pub use worktree::{
+    add_worktree, branches_named, checkout, forget_worktree, remove_worktree, worktrees_named,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {

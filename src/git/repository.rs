@@ -125,8 +125,9 @@ pub fn ignored_files(
         if !status.is_ignored() || is_excluded(&path, exclude) || path.starts_with(".git") {
             continue;
         }
+        // Not followed: an ignored link (`target -> /fast/target`) leads out of the checkout.
         let absolute = repo.workdir.join(&path);
-        if absolute.is_dir() {
+        if std::fs::symlink_metadata(&absolute).is_ok_and(|metadata| metadata.is_dir()) {
             let mut budget = IGNORED_DIR_ENTRIES;
             walk_files(&repo.workdir, &path, exclude, &mut budget, &mut |file| {
                 if wanted(file) {
@@ -184,7 +185,8 @@ pub fn snapshot(repo: &Repo, exclude: &[PathBuf]) -> Result<Oid, GitError> {
     index
         .update_all(["*"], None)
         .context(|| "recording deleted files in the snapshot".to_owned())?;
-    if filters_may_apply(&repository) {
+    let paths: Vec<Vec<u8>> = index.iter().map(|entry| entry.path).collect();
+    if filters_may_apply(&repository, paths.iter().map(Vec::as_slice)) {
         keep_exact_bytes(&repository, &mut index, &repo.workdir)?;
     }
     let tree_id = index
@@ -212,8 +214,12 @@ pub fn snapshot(repo: &Repo, exclude: &[PathBuf]) -> Result<Oid, GitError> {
 }
 
 /// Whether git may store a file's bytes other than the working tree has them: line-ending
-/// conversion (`core.autocrlf`, `core.eol`, `text`/`eol` attributes) or `ident`.
-pub(super) fn filters_may_apply(repository: &Repository) -> bool {
+/// conversion (`core.autocrlf`, `core.eol`, `text`/`eol` attributes) or `ident`. `paths` are the
+/// tree's paths (`/`-separated), searched for `.gitattributes` files.
+pub(super) fn filters_may_apply<'p>(
+    repository: &Repository,
+    mut paths: impl Iterator<Item = &'p [u8]>,
+) -> bool {
     let config = repository.config().ok();
     let configured = |name: &str| {
         config
@@ -221,16 +227,17 @@ pub(super) fn filters_may_apply(repository: &Repository) -> bool {
             .and_then(|config| config.get_string(name).ok())
             .is_some_and(|value| !value.eq_ignore_ascii_case("false"))
     };
-    let attributes_in_tree = repository.index().ok().is_some_and(|index| {
-        index.iter().any(|entry| {
-            entry.path.split(|&byte| byte == b'/').next_back() == Some(b".gitattributes")
-        })
-    });
+    // git's default global attributes file, read even when `core.attributesFile` is unset.
+    let global = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".config")))
+        .is_some_and(|config| config.join("git/attributes").exists());
     configured("core.autocrlf")
         || configured("core.eol")
         || configured("core.attributesFile")
-        || attributes_in_tree
+        || global
         || repository.commondir().join("info/attributes").exists()
+        || paths.any(|path| path.split(|&byte| byte == b'/').next_back() == Some(b".gitattributes"))
 }
 
 /// Replaces every staged blob whose bytes differ from the working tree's file with the file's
@@ -316,8 +323,14 @@ pub fn read_layout(repo: &Repo, commit: Oid) -> Result<Layout, GitError> {
         match entry.filemode() {
             MODE_LINK => {
                 if let Ok(blob) = repository.find_blob(entry.id()) {
-                    let target = String::from_utf8_lossy(blob.content()).into_owned();
-                    links.insert(path, PathBuf::from(target));
+                    let target = PathBuf::from(String::from_utf8_lossy(blob.content()).as_ref());
+                    // An absolute target may name the checkout by another path than its
+                    // canonical one (a linked home directory): compare like with like.
+                    let target = match target.is_absolute() {
+                        true => std::fs::canonicalize(&target).unwrap_or(target),
+                        false => target,
+                    };
+                    links.insert(path, target);
                 }
             }
             MODE_SUBMODULE => submodules.push(path),

@@ -38,7 +38,10 @@ pub fn add_worktree(repo: &Repo, name: &str, path: &Path, commit: Oid) -> Result
         inside
             .set_head_detached(commit)
             .context(|| format!("detaching the worktree {}", path.display()))?;
-        if filters_may_apply(&repository) {
+        if filters_may_apply(
+            &repository,
+            tree_paths(&inside, commit)?.iter().map(Vec::as_slice),
+        ) {
             write_exact_bytes(&inside, commit, path)?;
         }
         Ok(())
@@ -47,6 +50,23 @@ pub fn add_worktree(repo: &Repo, name: &str, path: &Path, commit: Oid) -> Result
         .delete()
         .context(|| format!("deleting the temporary branch {name}"));
     added.and(deleted)
+}
+
+/// Every path of `commit`'s tree, `/`-separated.
+fn tree_paths(repository: &Repository, commit: Oid) -> Result<Vec<Vec<u8>>, GitError> {
+    let tree = repository
+        .find_commit(commit)
+        .and_then(|commit| commit.tree())
+        .context(|| format!("reading commit {commit}"))?;
+    let mut paths = Vec::new();
+    tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+        let mut path = dir.as_bytes().to_vec();
+        path.extend_from_slice(entry.name_bytes());
+        paths.push(path);
+        git2::TreeWalkResult::Ok
+    })
+    .context(|| format!("listing the files of {commit}"))?;
+    Ok(paths)
 }
 
 /// Rewrites every file of the worktree at `path` whose bytes differ from `commit`'s blob. Adding
@@ -70,7 +90,11 @@ fn write_exact_bytes(inside: &Repository, commit: Oid, path: &Path) -> Result<()
         let Ok(blob) = inside.find_blob(entry.id()) else {
             return git2::TreeWalkResult::Ok;
         };
-        if std::fs::read(&file).ok().as_deref() != Some(blob.content())
+        // Written in place, never through a link (where a case-insensitive file system lets a
+        // link and a file share a name).
+        let is_link = std::fs::symlink_metadata(&file).is_ok_and(|m| m.file_type().is_symlink());
+        if !is_link
+            && std::fs::read(&file).ok().as_deref() != Some(blob.content())
             && let Err(source) = std::fs::write(&file, blob.content())
         {
             failure = Some(GitError::Io {
@@ -105,14 +129,24 @@ pub fn checkout(path: &Path, commit: Oid) -> Result<(), GitError> {
         .context(|| format!("moving HEAD of {}", path.display()))
 }
 
-/// Removes the worktree `name` (its directory and git's record of it) and a branch of that name,
-/// which exists only if a run died inside `add_worktree`.
+/// Removes the worktree `name`: its directory and git's record of it (and a leftover branch of
+/// that name, which only a run that died inside `add_worktree` leaves).
 pub fn remove_worktree(repo: &Repo, name: &str) -> Result<(), GitError> {
+    prune_worktree(repo, name, true)
+}
+
+/// Forgets the worktree `name`: git's record of it and a leftover branch, but not its directory,
+/// for a worktree that does not lie where our runs put theirs: its files may be anyone's.
+pub fn forget_worktree(repo: &Repo, name: &str) -> Result<(), GitError> {
+    prune_worktree(repo, name, false)
+}
+
+fn prune_worktree(repo: &Repo, name: &str, with_files: bool) -> Result<(), GitError> {
     let repository = repo.open()?;
     match repository.find_worktree(name) {
         Ok(worktree) => {
             let mut options = WorktreePruneOptions::new();
-            options.valid(true).locked(true).working_tree(true);
+            options.valid(true).locked(true).working_tree(with_files);
             worktree
                 .prune(Some(&mut options))
                 .context(|| format!("removing the worktree {name}"))?;
