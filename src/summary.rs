@@ -15,8 +15,10 @@ pub enum Outcome {
     Green,
     /// Errors remain; whatever passed the gate was still applied.
     ErrorsRemain,
-    /// Fixes passed the gate, but some or all were not written to the user's tree: whatever the
-    /// count of errors after the fix, the tree as written is not green.
+    /// Fixes passed the gate, but were not written to the user's tree: none of them when a file
+    /// could not be written (a fix is written whole or not at all), or not all when a file changed
+    /// or a rename failed in the last moment of the apply. Whatever the count of errors after the
+    /// fix, the tree as written is not green.
     NotWritten,
     /// A signal stopped the run: nothing was applied.
     Interrupted { signal: StopSignal },
@@ -101,6 +103,9 @@ impl RunSummary {
         let headline = match (self.outcome, self.errors_before) {
             (Outcome::Green, _) => "the build is green".to_owned(),
             (Outcome::ErrorsRemain, _) => "errors remain".to_owned(),
+            (Outcome::NotWritten, _) if self.files_changed.is_empty() => {
+                "not green: the fixes that passed the gate were not written to your tree".to_owned()
+            }
             (Outcome::NotWritten, _) => {
                 "not green: fixes that passed the gate were not all written to your tree".to_owned()
             }
@@ -159,7 +164,7 @@ impl RunSummary {
         }
         if !self.skipped.is_empty() {
             let heading = if self.files_changed.is_empty() {
-                "nothing was written to your tree"
+                "nothing was written to your tree (a fix is written whole or not at all)"
             } else {
                 "not written to your tree"
             };
@@ -235,10 +240,25 @@ fn why_not_written(reason: &SkipReason) -> String {
             format!("it could not be read to see whether you changed it: {error}")
         }
         SkipReason::WriteFailed { error } => format!("writing it failed: {error}"),
-        SkipReason::HeldBack { failed } => format!(
-            "held back: writing {} failed first, and a failed write stops the apply",
-            failed.display()
-        ),
+        SkipReason::HeldBack { because_of } => {
+            format!(
+                "held back because {} could not be written",
+                listed(because_of)
+            )
+        }
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn listed(paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths
+        .iter()
+        .map(|path| path.display().to_string())
+        .collect();
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
     }
 }
 
@@ -359,7 +379,7 @@ mod tests {
                     ..skipped(
                         "src/f.rs",
                         SkipReason::HeldBack {
-                            failed: PathBuf::from("src/e.rs"),
+                            because_of: vec![PathBuf::from("src/e.rs")],
                         },
                     )
                 },
@@ -370,15 +390,34 @@ mod tests {
             record: Some(PathBuf::from("/record")),
         };
         insta::assert_snapshot!(summary.render());
-        let nothing_written = RunSummary {
-            files_changed: Vec::new(),
-            ..summary
+    }
+
+    #[test]
+    fn a_fix_not_written_whole_says_why_for_each_file_and_what_was_held_back_because_of_them() {
+        let held_back = SkipReason::HeldBack {
+            because_of: vec![PathBuf::from("src/point.rs"), PathBuf::from("src/shape.rs")],
         };
-        assert!(
-            nothing_written
-                .render()
-                .contains("\n\nnothing was written to your tree:\n  src/b.rs: ")
-        );
+        let summary = RunSummary {
+            outcome: Outcome::NotWritten,
+            errors_before: Some(2),
+            errors_after: Some(0),
+            rounds: 2,
+            gate_runs: 10,
+            duration_ms: 2400,
+            fixes: Vec::new(),
+            unfixed: Vec::new(),
+            files_changed: Vec::new(),
+            skipped: vec![
+                skipped("src/point.rs", SkipReason::ReadOnly),
+                skipped("src/shape.rs", SkipReason::ChangedDuringRun),
+                skipped("src/uses.rs", held_back),
+            ],
+            patch: Some(PathBuf::from("/record/final.patch")),
+            saved: None,
+            dry_run: false,
+            record: Some(PathBuf::from("/record")),
+        };
+        insta::assert_snapshot!(summary.render());
     }
 
     #[test]
