@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tokio::sync::Semaphore;
 use tokio::sync::mpsc::UnboundedSender;
@@ -373,13 +373,36 @@ async fn run_in(
         gate_runs: 0,
     };
     let outcome = rounds(&mut session, start, seeding, started).await;
-    let closed = {
-        let pool = session.pool.clone();
-        blocking(move || pool.close()).await
-    };
-    let summary = outcome?;
-    closed??;
+    let cleanup = close(&session.pool).await;
+    // The summary says what happened to the user's tree; a clean-up that failed afterwards
+    // changes nothing of that, so it is reported beside it, never in its place.
+    let mut summary = outcome?;
+    summary.cleanup.extend(cleanup);
     Ok(summary)
+}
+
+/// How long the end of a run waits for worktrees still held by work nobody waits for any more.
+const QUIESCE_WITHIN: Duration = Duration::from_secs(60);
+
+/// Removes the pool's worktrees once every one is back in the pool (or `QUIESCE_WITHIN` has
+/// passed); returns, and logs, what could not be removed.
+async fn close(pool: &WorktreePool) -> Vec<String> {
+    let out = pool.quiesce(QUIESCE_WITHIN).await;
+    if out > 0 {
+        tracing::warn!(
+            "{out} worktree(s) still in use after {}s: removing them anyway",
+            QUIESCE_WITHIN.as_secs()
+        );
+    }
+    let pool = pool.clone();
+    let problems = match blocking(move || pool.close()).await {
+        Ok(problems) => problems.iter().map(ToString::to_string).collect(),
+        Err(error) => vec![format!("removing the worktrees: {error}")],
+    };
+    for problem in &problems {
+        tracing::warn!("cleaning up: {problem}");
+    }
+    problems
 }
 
 fn canonical(path: &Path) -> PathBuf {
@@ -630,6 +653,7 @@ async fn rounds(
         saved: None,
         dry_run: session.config.dry_run,
         record: Some(session.record_dir.clone()),
+        cleanup: Vec::new(),
     })
 }
 
@@ -663,6 +687,7 @@ fn interrupted(
         saved,
         dry_run: session.config.dry_run,
         record: Some(session.record_dir.clone()),
+        cleanup: Vec::new(),
     }
 }
 

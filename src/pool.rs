@@ -4,7 +4,9 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -191,34 +193,43 @@ struct Shared {
     /// Every worktree ever added, so that cleanup finds those a dead worker still held.
     names: Mutex<Vec<String>>,
     permits: Arc<Semaphore>,
+    /// Permits added with an offered worktree and not yet taken back by `quiesce`.
+    offered: AtomicU32,
+    /// Whether `close` ran: its problems were reported, and trying again on drop would only log
+    /// them twice.
+    closed: AtomicBool,
     layout: Arc<Layout>,
     mirror: Mirror,
 }
 
 impl Shared {
-    fn remove_all(&self) -> Result<(), PoolError> {
+    /// Removes every worktree and the work directory; returns each problem met.
+    fn remove_all(&self) -> Vec<PoolError> {
         let names = std::mem::take(&mut *self.names.lock().unwrap_or_else(PoisonError::into_inner));
-        let mut first_error = None;
+        let mut problems = Vec::new();
         for name in names {
             if let Err(error) = git::remove_worktree(&self.repo, &name) {
-                first_error.get_or_insert(PoolError::Git(error));
+                problems.push(PoolError::Git(error));
             }
         }
         if let Err(source) = remove_dir_all_retrying(&self.work_dir) {
-            first_error.get_or_insert(PoolError::Io {
+            problems.push(PoolError::Io {
                 context: format!("removing {}", self.work_dir.display()),
                 source,
             });
         }
-        first_error.map_or(Ok(()), Err)
+        problems
     }
 }
 
 impl Drop for Shared {
     /// The last handle gone (a normal end, an error, a panic unwinding): no worktree survives.
     fn drop(&mut self) {
-        if let Err(error) = self.remove_all() {
-            tracing::warn!("cleaning up worktrees: {error}");
+        if self.closed.load(Ordering::SeqCst) {
+            return;
+        }
+        for problem in self.remove_all() {
+            tracing::warn!("cleaning up worktrees: {problem}");
         }
     }
 }
@@ -315,6 +326,8 @@ impl WorktreePool {
             waiting: Mutex::new(Vec::new()),
             names: Mutex::new(Vec::new()),
             permits: Arc::new(Semaphore::new(0)),
+            offered: AtomicU32::new(0),
+            closed: AtomicBool::new(false),
             layout: spec.layout,
             mirror: spec.mirror,
         });
@@ -387,6 +400,7 @@ impl WorktreePool {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push(slot);
+        self.shared.offered.fetch_add(1, Ordering::SeqCst);
         self.shared.permits.add_permits(1);
     }
 
@@ -451,8 +465,34 @@ impl WorktreePool {
         }
     }
 
-    /// Removes every worktree and target directory of the pool now.
-    pub fn close(&self) -> Result<(), PoolError> {
+    /// Waits until every worktree the pool offered is back, and keeps them: no lease can be taken
+    /// afterwards. A worker cut off by its timeout may still hold one in blocking work (a
+    /// checkout) that runs on although nobody waits for it; removing the worktree under it would
+    /// race with that work. Gives up after `within`, and returns how many worktrees were still
+    /// out then (0 when all came back).
+    pub async fn quiesce(&self, within: Duration) -> u32 {
+        let offered = self.shared.offered.load(Ordering::SeqCst);
+        let all = Arc::clone(&self.shared.permits).acquire_many_owned(offered);
+        match tokio::time::timeout(within, all).await {
+            Ok(permits) => {
+                permits
+                    .expect("the pool's semaphore is never closed")
+                    .forget();
+                self.shared.offered.fetch_sub(offered, Ordering::SeqCst);
+                0
+            }
+            Err(_elapsed) => {
+                let free = u32::try_from(self.shared.permits.available_permits()).unwrap_or(0);
+                offered.saturating_sub(free)
+            }
+        }
+    }
+
+    /// Removes every worktree and target directory of the pool now; returns each problem met (none
+    /// when everything is gone). Call `quiesce` first: a worktree still leased is removed all
+    /// the same.
+    pub fn close(&self) -> Vec<PoolError> {
+        self.shared.closed.store(true, Ordering::SeqCst);
         self.shared.remove_all()
     }
 }

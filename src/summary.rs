@@ -80,6 +80,10 @@ pub struct RunSummary {
     pub dry_run: bool,
     /// Where the run's record (events, plan, reports, final patch) was kept.
     pub record: Option<PathBuf>,
+    /// What the run could not remove of what it made (its worktrees and their target
+    /// directories), each as the error met; the next run on the same target directory removes it
+    /// first. It says nothing about the user's tree: the outcome does.
+    pub cleanup: Vec<String>,
 }
 
 /// What a stopped run saved of its merged rounds, and how to go on with it.
@@ -217,6 +221,16 @@ impl RunSummary {
                 saved.run
             );
         }
+        if !self.cleanup.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nclean-up: this run could not remove all it made; the next run on this target \
+                 directory removes the rest first:"
+            );
+            for problem in &self.cleanup {
+                let _ = writeln!(out, "  {problem}");
+            }
+        }
         if let Some(record) = &self.record {
             let _ = writeln!(out, "\nrecord: {}", record.display());
         }
@@ -305,6 +319,7 @@ mod tests {
             saved: None,
             dry_run: false,
             record: None,
+            cleanup: Vec::new(),
         };
         insta::assert_snapshot!(summary.render());
     }
@@ -335,6 +350,7 @@ mod tests {
             saved: None,
             dry_run: false,
             record: None,
+            cleanup: Vec::new(),
         }
     }
 
@@ -388,6 +404,7 @@ mod tests {
             saved: None,
             dry_run: false,
             record: Some(PathBuf::from("/record")),
+            cleanup: Vec::new(),
         };
         insta::assert_snapshot!(summary.render());
     }
@@ -416,6 +433,7 @@ mod tests {
             saved: None,
             dry_run: false,
             record: Some(PathBuf::from("/record")),
+            cleanup: Vec::new(),
         };
         insta::assert_snapshot!(summary.render());
     }
@@ -455,6 +473,22 @@ mod tests {
              (9 → 9 errors, 3 rounds, 12 gate runs, 2.3s)\n\n\
              saved: the fixes of 2 rounds (5 errors) that passed the gate: /record/progress.patch\n  \
              go on from the next round with `cargo fix-swarm --resume 7-1700000000`\n"
+        );
+    }
+
+    #[test]
+    fn what_a_run_could_not_clean_up_is_listed_after_its_outcome() {
+        let summary = RunSummary {
+            cleanup: vec!["removing /t/fix-swarm/work/7-1: Permission denied (os error 13)".into()],
+            ..interrupted(Some(3), 1, 4)
+        };
+        assert_eq!(
+            summary.render(),
+            "cargo fix-swarm: interrupted by SIGTERM: nothing was applied \
+             (3 → 3 errors, 1 round, 4 gate runs, 2.3s)\n\n\
+             clean-up: this run could not remove all it made; the next run on this target \
+             directory removes the rest first:\n  \
+             removing /t/fix-swarm/work/7-1: Permission denied (os error 13)\n"
         );
     }
 

@@ -5,7 +5,6 @@
 
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::util::{BROKEN_LIB, Project, Scenario};
 
@@ -139,43 +138,6 @@ fn json_messages_end_with_a_not_written_outcome_when_a_file_changed_during_the_r
     }
 }
 
-/// A command that runs the binary bound by directory permissions: as it is for a normal user;
-/// for root, who ignores them, without the capability that lets it (CAP_DAC_OVERRIDE, dropped
-/// with util-linux's `setpriv`). Fails the test if `dir` stays writable either way, since the
-/// test would then prove nothing.
-fn bound_by_permissions(project: &Project, dir: &Path) -> assert_cmd::Command {
-    let probe = dir.join("probe");
-    if std::fs::write(&probe, "").is_err() {
-        return project.fix_swarm();
-    }
-    std::fs::remove_file(&probe).unwrap();
-    const DROP: &str = "--bounding-set=-dac_override";
-    let confined = Command::new("setpriv")
-        .args([
-            DROP,
-            "--",
-            "sh",
-            "-c",
-            "if true 2>/dev/null >\"$0\"; then exit 10; else exit 11; fi",
-        ])
-        .arg(&probe)
-        .status()
-        .expect("as root, `setpriv` (util-linux) is needed to make a write fail");
-    assert_eq!(
-        confined.code(),
-        Some(11),
-        "cannot make {} unwritable on this machine",
-        dir.display()
-    );
-    let mut command = assert_cmd::Command::new("setpriv");
-    command
-        .args([DROP, "--"])
-        .arg(assert_cmd::cargo::cargo_bin!("cargo-fix-swarm"))
-        .current_dir(project.path())
-        .env_remove("CARGO_TARGET_DIR");
-    command
-}
-
 fn set_mode(path: &Path, mode: u32) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
@@ -199,7 +161,7 @@ fn a_write_that_fails_writes_nothing_and_says_where_the_patch_is() {
     // `src/lib.rs` comes first and could be written; `src/sub/mod.rs` cannot.
     let sub = project.path().join("src/sub");
     set_mode(&sub, 0o555);
-    let output = bound_by_permissions(&project, &sub).output().unwrap();
+    let output = project.fix_swarm_bound_by_permissions().output().unwrap();
     set_mode(&sub, 0o755);
     let stdout = String::from_utf8(output.stdout).unwrap();
     let stderr = String::from_utf8(output.stderr).unwrap();
