@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -150,16 +150,39 @@ fn remove_git_link(path: &Path) -> std::io::Result<()> {
 
 /// `cp -a`: contents, permissions and timestamps (cargo's freshness reads the latter).
 fn copy_tree(source: &Path, destination: &Path) -> std::io::Result<()> {
-    let status = Command::new("cp")
+    let output = copy_command().arg(source).arg(destination).output()?;
+    copied(&output)
+}
+
+/// `cp -a`, in its own process group and with its stderr captured. A Ctrl-C at the terminal
+/// signals the terminal's foreground process group, ours: the run's handler turns it into a stop,
+/// while a `cp` in that group would die midway and fail the set-up. And only reporters print.
+fn copy_command() -> Command {
+    let mut command = Command::new("cp");
+    command
         .arg("-a")
-        .arg(source)
-        .arg(destination)
-        .status()?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(std::io::Error::other(format!("cp -a exited with {status}")))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt as _;
+        command.process_group(0);
     }
+    command
+}
+
+/// `Ok` if `cp` succeeded, else an error with its exit status and what it said.
+fn copied(output: &Output) -> std::io::Result<()> {
+    if output.status.success() {
+        return Ok(());
+    }
+    let said = String::from_utf8_lossy(&output.stderr);
+    Err(std::io::Error::other(format!(
+        "cp -a exited with {}: {}",
+        output.status,
+        said.trim_end()
+    )))
 }
 
 fn write_file(path: &Path, text: &str) -> Result<(), PoolError> {
@@ -548,17 +571,31 @@ fn copy_with_timestamps(source: &Path, destination: &Path) {
     if let Some(parent) = destination.parent() {
         let _ = std::fs::create_dir_all(parent);
     }
-    let mut command = Command::new("cp");
-    command.arg("-a");
+    let mut command = copy_command();
     if cfg!(target_os = "linux") {
         command.arg("--reflink=auto");
     }
-    match command.arg(source).arg(destination).status() {
-        Ok(status) if status.success() => {}
-        outcome => tracing::warn!(
-            "could not seed {} from {}: {outcome:?}",
+    let outcome = command.arg(source).arg(destination).output();
+    if let Err(error) = outcome.and_then(|output| copied(&output)) {
+        tracing::warn!(
+            "could not seed {} from {}: {error}",
             destination.display(),
             source.display()
-        ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_copy_says_what_cp_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = copy_tree(&dir.path().join("missing"), &dir.path().join("copy")).unwrap_err();
+        let message = error.to_string();
+        assert!(message.starts_with("cp -a exited with "), "{message}");
+        assert!(message.contains("missing"), "{message}");
+        assert!(message.contains("No such file or directory"), "{message}");
     }
 }

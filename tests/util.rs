@@ -184,6 +184,16 @@ impl Project {
         self.start_command(self.command(false), args, env)
     }
 
+    /// `start`, as a shell on a terminal starts a command: leading its own process group, the
+    /// terminal's foreground group, which a Ctrl-C there signals whole (`Running::signal_group`).
+    #[cfg(unix)]
+    pub fn start_in_the_foreground(&self, args: &[&str], env: &[(&str, &Path)]) -> Running {
+        use std::os::unix::process::CommandExt as _;
+        let mut command = self.command(false);
+        command.process_group(0);
+        self.start_command(command, args, env)
+    }
+
     /// `start`, bound by file permissions as a normal user is (see `BOUND_BY_PERMISSIONS`).
     pub fn start_bound_by_permissions(&self, args: &[&str], env: &[(&str, &Path)]) -> Running {
         self.start_command(self.command(true), args, env)
@@ -301,6 +311,28 @@ impl Running {
             .status()
             .unwrap();
         assert!(status.success(), "kill -{signal} failed");
+    }
+
+    /// Sends `signal` to the run's whole process group, as a Ctrl-C at the terminal does to the
+    /// foreground group (the run must have been started with `start_in_the_foreground`).
+    pub fn signal_group(&self, signal: &str) {
+        let status = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg("--")
+            .arg(format!("-{}", self.child.id()))
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill -{signal} to the group failed");
+    }
+
+    /// What the run wrote to stderr so far.
+    pub fn stderr_so_far(&self) -> String {
+        std::fs::read_to_string(self.stderr.path()).unwrap()
+    }
+
+    /// Whether the run has ended.
+    pub fn has_ended(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_some()
     }
 
     /// Waits for the run to end, failing the test after `limit`.
