@@ -1,6 +1,7 @@
-//! The one write to the user's tree: changed files only, each only if the user has not touched it
-//! since the snapshot and may write it; all of them staged beside their originals before any is
-//! renamed into place, so that a failed write leaves the tree as it was.
+//! The one write to the user's tree: the fix is written whole or not at all. Every changed file
+//! must still be as the snapshot had it and writable, and all of them are staged beside their
+//! originals before any is renamed into place; a file that cannot be written leaves the tree as
+//! it was.
 
 use std::fs::File;
 use std::io::{self, Write as _};
@@ -22,16 +23,18 @@ pub struct Applied {
     pub skipped: Vec<SkippedFile>,
 }
 
-/// Writes the changes to the tree at `workdir`, saving the patch of each file it does not write
-/// under `save_dir`.
+/// Writes the changes to the tree at `workdir`, whole or not at all, saving the patch of each file
+/// it does not write under `save_dir`.
 ///
-/// A file is written only if it still holds exactly the snapshot's bytes and its permission bits
-/// let its owner write it; the others are skipped one by one. The files to write are first each
+/// Every file must still hold exactly the snapshot's bytes, lie under no symbolic link and have
+/// permission bits that let its owner write it; if one does not, nothing is written: that file is
+/// skipped for its reason and the others are held back because of it. The files are then each
 /// written to a temporary file in the same directory, with the original's permissions; if any of
 /// that fails (a read-only directory, a full disk), the temporaries are removed and nothing is
-/// written. Only then are they renamed into place, one rename each. A rename that fails (rare:
-/// the directory changed in the meantime) stops the apply there: the files renamed before it
-/// stay written, and the lists say exactly which.
+/// written. Only then are they renamed into place, one rename each, each file checked once more
+/// just before: one the user saved in those milliseconds is skipped alone, and a rename that fails
+/// (rare: the directory changed in the meantime) stops the apply there. Those two leave the files
+/// renamed before them written, and the lists say exactly which.
 pub fn apply_changes(workdir: &Path, changes: &[ChangedFile], save_dir: &Path) -> Applied {
     apply_with(&mut Disk, workdir, changes, save_dir)
 }
@@ -115,18 +118,20 @@ fn apply_with(
     changes: &[ChangedFile],
     save_dir: &Path,
 ) -> Applied {
-    let mut skipped: Vec<(&ChangedFile, SkipReason)> = Vec::new();
-    let mut ready = Vec::new();
-    for change in changes {
-        match may_write(workdir, change) {
-            Ok(()) => ready.push(change),
-            Err(reason) => skipped.push((change, reason)),
-        }
+    let blocked: Vec<(&ChangedFile, SkipReason)> = changes
+        .iter()
+        .filter_map(|change| {
+            may_write(workdir, change)
+                .err()
+                .map(|reason| (change, reason))
+        })
+        .collect();
+    if !blocked.is_empty() {
+        return hold_back(changes, blocked, save_dir);
     }
 
     let mut staged = Vec::new();
-    let mut failed = None;
-    for &change in &ready {
+    for change in changes {
         let step = match &change.after {
             Some(after) => writer
                 .stage(&workdir.join(&change.path), after)
@@ -136,35 +141,24 @@ fn apply_with(
         match step {
             Ok(step) => staged.push((change, step)),
             Err(error) => {
-                failed = Some((change, error));
-                break;
+                // Dropping the staged temporaries removes them: the tree is as it was.
+                drop(staged);
+                let failed = SkipReason::WriteFailed {
+                    error: error.to_string(),
+                };
+                return hold_back(changes, vec![(change, failed)], save_dir);
             }
         }
     }
-    if let Some((failure, error)) = failed {
-        // Dropping the staged temporaries removes them: the tree is as it was.
-        drop(staged);
-        for &change in &ready {
-            let reason = if change.path == failure.path {
-                SkipReason::WriteFailed {
-                    error: error.to_string(),
-                }
-            } else {
-                SkipReason::HeldBack {
-                    failed: failure.path.clone(),
-                }
-            };
-            skipped.push((change, reason));
-        }
-        return finish(Vec::new(), skipped, save_dir);
-    }
 
     let mut written = Vec::new();
+    let mut skipped = Vec::new();
     let mut staged = staged.into_iter();
     while let Some((change, step)) = staged.next() {
         let target = workdir.join(&change.path);
         // Checked again just before the rename: the user may have saved the file while the
-        // others were staged.
+        // others were staged. Too late to hold the others back (some may be in place already):
+        // this file alone is skipped, and the lists say so.
         if let Err(reason) = may_write(workdir, change) {
             skipped.push((change, reason));
             continue;
@@ -180,7 +174,7 @@ fn apply_with(
                 skipped.push((
                     rest,
                     SkipReason::HeldBack {
-                        failed: change.path.clone(),
+                        because_of: vec![change.path.clone()],
                     },
                 ));
             }
@@ -189,6 +183,34 @@ fn apply_with(
         written.push(change.path.clone());
     }
     finish(written, skipped, save_dir)
+}
+
+/// Writes nothing: each file of `failed` is skipped for its own reason, and every other change
+/// is held back because of them. A fix is one whole: a file written without the others may not
+/// compile (a `.clone()` that needs the derive another file was to get).
+fn hold_back<'a>(
+    changes: &'a [ChangedFile],
+    failed: Vec<(&'a ChangedFile, SkipReason)>,
+    save_dir: &Path,
+) -> Applied {
+    let mut because_of: Vec<PathBuf> = failed
+        .iter()
+        .map(|(change, _)| change.path.clone())
+        .collect();
+    because_of.sort();
+    let held_back: Vec<(&ChangedFile, SkipReason)> = changes
+        .iter()
+        .filter(|change| !because_of.contains(&change.path))
+        .map(|change| {
+            let reason = SkipReason::HeldBack {
+                because_of: because_of.clone(),
+            };
+            (change, reason)
+        })
+        .collect();
+    let mut skipped = failed;
+    skipped.extend(held_back);
+    finish(Vec::new(), skipped, save_dir)
 }
 
 /// Saves the patch of every skipped file and puts both lists in path order.
@@ -350,9 +372,15 @@ mod tests {
         }
     }
 
+    fn held_back_because_of(paths: &[&str]) -> SkipReason {
+        SkipReason::HeldBack {
+            because_of: paths.iter().map(PathBuf::from).collect(),
+        }
+    }
+
     #[cfg(unix)]
     #[test]
-    fn nothing_is_written_through_a_symbolic_link() {
+    fn nothing_is_written_through_a_symbolic_link_nor_anything_else() {
         let outside = tree(&[("shared/b.rs", "old b"), ("c.rs", "old c")]);
         let dir = tree(&[("a.rs", "old a")]);
         std::os::unix::fs::symlink(outside.path().join("shared"), dir.path().join("src")).unwrap();
@@ -366,21 +394,26 @@ mod tests {
             ],
             &dir.path().join("saved"),
         );
-        assert_eq!(applied.written, [PathBuf::from("a.rs")]);
+        assert_eq!(applied.written, Vec::<PathBuf>::new());
         assert_eq!(
             paths(&applied.skipped),
             [
+                (
+                    Path::new("a.rs"),
+                    &held_back_because_of(&["c.rs", "src/b.rs"])
+                ),
                 (Path::new("c.rs"), &SkipReason::ThroughLink),
                 (Path::new("src/b.rs"), &SkipReason::ThroughLink),
             ]
         );
+        assert_eq!(read(&dir, "a.rs"), "old a");
         assert_eq!(read(&outside, "shared/b.rs"), "old b");
         assert_eq!(read(&outside, "c.rs"), "old c");
         assert!(dir.path().join("c.rs").is_symlink());
     }
 
     #[test]
-    fn untouched_files_are_written_and_edited_ones_saved_as_patches() {
+    fn a_file_the_user_edited_holds_back_the_whole_fix_and_every_patch_is_saved() {
         let dir = tree(&[("a.rs", "old a"), ("src/b.rs", "edited by the user")]);
         let save_dir = dir.path().join("saved");
         let applied = apply_changes(
@@ -391,22 +424,41 @@ mod tests {
             ],
             &save_dir,
         );
-        assert_eq!(applied.written, [PathBuf::from("a.rs")]);
-        assert_eq!(read(&dir, "a.rs"), "new a");
+        assert_eq!(applied.written, Vec::<PathBuf>::new());
+        assert_eq!(read(&dir, "a.rs"), "old a");
         assert_eq!(read(&dir, "src/b.rs"), "edited by the user");
         assert_eq!(
             paths(&applied.skipped),
-            [(Path::new("src/b.rs"), &SkipReason::ChangedDuringRun)]
+            [
+                (Path::new("a.rs"), &held_back_because_of(&["src/b.rs"])),
+                (Path::new("src/b.rs"), &SkipReason::ChangedDuringRun),
+            ]
         );
-        let saved = applied.skipped[0].saved_patch.clone().unwrap();
-        assert_eq!(saved, save_dir.join("src/b.rs.patch"));
-        assert!(std::fs::read_to_string(saved).unwrap().contains("+new b"));
+        let saved: Vec<_> = applied
+            .skipped
+            .iter()
+            .map(|file| file.saved_patch.clone().unwrap())
+            .collect();
+        assert_eq!(
+            saved,
+            [save_dir.join("a.rs.patch"), save_dir.join("src/b.rs.patch")]
+        );
+        assert!(
+            std::fs::read_to_string(&saved[0])
+                .unwrap()
+                .contains("+new a")
+        );
+        assert!(
+            std::fs::read_to_string(&saved[1])
+                .unwrap()
+                .contains("+new b")
+        );
         assert_eq!(files(dir.path()), ["a.rs", "src/b.rs"]);
     }
 
     #[cfg(unix)]
     #[test]
-    fn a_file_its_owner_may_not_write_is_left_alone_with_its_permissions() {
+    fn a_file_its_owner_may_not_write_is_left_alone_and_so_are_the_others() {
         use std::os::unix::fs::PermissionsExt as _;
         let dir = tree(&[("locked.rs", "old"), ("script.sh", "old")]);
         let mode = |path: &str| {
@@ -430,25 +482,53 @@ mod tests {
             ],
             &dir.path().join("saved"),
         );
-        assert_eq!(applied.written, [PathBuf::from("script.sh")]);
+        assert_eq!(applied.written, Vec::<PathBuf>::new());
         assert_eq!(
             paths(&applied.skipped),
-            [(Path::new("locked.rs"), &SkipReason::ReadOnly)]
+            [
+                (Path::new("locked.rs"), &SkipReason::ReadOnly),
+                (
+                    Path::new("script.sh"),
+                    &held_back_because_of(&["locked.rs"])
+                ),
+            ]
         );
-        assert!(applied.skipped[0].saved_patch.is_some());
+        assert!(
+            applied
+                .skipped
+                .iter()
+                .all(|file| file.saved_patch.is_some())
+        );
         assert_eq!(
             (read(&dir, "locked.rs"), mode("locked.rs")),
             ("old".into(), 0o444)
         );
         assert_eq!(
             (read(&dir, "script.sh"), mode("script.sh")),
-            ("new".into(), 0o751)
+            ("old".into(), 0o751)
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_written_file_keeps_its_permissions() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tree(&[("script.sh", "old")]);
+        let script = dir.path().join("script.sh");
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o751)).unwrap();
+        let applied = apply_changes(
+            dir.path(),
+            &[change("script.sh", "old", "new")],
+            &dir.path().join("saved"),
+        );
+        assert_eq!(applied.written, [PathBuf::from("script.sh")]);
+        let mode = std::fs::metadata(&script).unwrap().permissions().mode() & 0o777;
+        assert_eq!((read(&dir, "script.sh"), mode), ("new".into(), 0o751));
     }
 
     #[test]
     fn a_write_that_fails_before_the_renames_writes_nothing() {
-        let dir = tree(&[("a.rs", "old a"), ("b.rs", "old b"), ("c.rs", "mine")]);
+        let dir = tree(&[("a.rs", "old a"), ("b.rs", "old b"), ("c.rs", "old c")]);
         let mut writer = FailingFor {
             path: PathBuf::from("b.rs"),
             at_commit: false,
@@ -464,9 +544,7 @@ mod tests {
             &dir.path().join("saved"),
         );
         assert_eq!(applied.written, Vec::<PathBuf>::new());
-        let held_back = SkipReason::HeldBack {
-            failed: PathBuf::from("b.rs"),
-        };
+        let held_back = held_back_because_of(&["b.rs"]);
         let failed = SkipReason::WriteFailed {
             error: "disk full".to_owned(),
         };
@@ -475,7 +553,7 @@ mod tests {
             [
                 (Path::new("a.rs"), &held_back),
                 (Path::new("b.rs"), &failed),
-                (Path::new("c.rs"), &SkipReason::ChangedDuringRun),
+                (Path::new("c.rs"), &held_back),
             ]
         );
         assert!(
@@ -486,7 +564,59 @@ mod tests {
         );
         assert_eq!(
             [read(&dir, "a.rs"), read(&dir, "b.rs"), read(&dir, "c.rs")],
-            ["old a", "old b", "mine"]
+            ["old a", "old b", "old c"]
+        );
+        assert_eq!(files(dir.path()), ["a.rs", "b.rs", "c.rs"]);
+    }
+
+    /// The real disk, but the user saves `edited` just before `before` is renamed into place.
+    struct UserSavesDuringTheRenames {
+        before: PathBuf,
+        edited: PathBuf,
+    }
+
+    impl Writer for UserSavesDuringTheRenames {
+        fn stage(&mut self, target: &Path, contents: &[u8]) -> io::Result<TempPath> {
+            Disk.stage(target, contents)
+        }
+
+        fn commit(&mut self, staged: Staged, target: &Path) -> io::Result<()> {
+            if target.ends_with(&self.before) {
+                std::fs::write(&self.edited, "saved by the user")?;
+            }
+            Disk.commit(staged, target)
+        }
+    }
+
+    #[test]
+    fn a_file_saved_between_staging_and_its_rename_is_skipped_and_the_lists_say_so() {
+        let dir = tree(&[("a.rs", "old a"), ("b.rs", "old b"), ("c.rs", "old c")]);
+        let mut writer = UserSavesDuringTheRenames {
+            before: PathBuf::from("a.rs"),
+            edited: dir.path().join("b.rs"),
+        };
+        let applied = apply_with(
+            &mut writer,
+            dir.path(),
+            &[
+                change("a.rs", "old a", "new a"),
+                change("b.rs", "old b", "new b"),
+                change("c.rs", "old c", "new c"),
+            ],
+            &dir.path().join("saved"),
+        );
+        assert_eq!(
+            applied.written,
+            [PathBuf::from("a.rs"), PathBuf::from("c.rs")]
+        );
+        assert_eq!(
+            paths(&applied.skipped),
+            [(Path::new("b.rs"), &SkipReason::ChangedDuringRun)]
+        );
+        assert!(applied.skipped[0].saved_patch.is_some());
+        assert_eq!(
+            [read(&dir, "a.rs"), read(&dir, "b.rs"), read(&dir, "c.rs")],
+            ["new a", "saved by the user", "new c"]
         );
         assert_eq!(files(dir.path()), ["a.rs", "b.rs", "c.rs"]);
     }
@@ -518,12 +648,7 @@ mod tests {
                         error: "directory gone".to_owned()
                     }
                 ),
-                (
-                    Path::new("c.rs"),
-                    &SkipReason::HeldBack {
-                        failed: PathBuf::from("b.rs")
-                    }
-                ),
+                (Path::new("c.rs"), &held_back_because_of(&["b.rs"])),
             ]
         );
         assert_eq!(

@@ -17,9 +17,10 @@ Exit codes:
   1    errors remain (fixes that passed the gate were still applied)
   2    usage or environment error (not a git repository, no Cargo.toml, cargo cannot run,
        uncommitted changes without --allow-dirty, ...); nothing was changed
-  3    fixes passed the gate but some or all were not written to your tree (a file changed
-       during the run, a read-only file, a failed write); their patch is saved and named in
-       the summary; the tree is not green
+  3    fixes passed the gate but were not written to your tree: the fix is written whole or
+       not at all, and a file of it could not be (changed during the run, read-only, behind a
+       symbolic link, a failed write); the summary says why and where the patch is; the tree is
+       not green
   129  stopped by SIGHUP (the terminal closed)
   130  interrupted (Ctrl-C)
   143  stopped by SIGTERM (CI runners, `timeout`)
@@ -30,8 +31,8 @@ How it works: `cargo check` finds the errors; they are grouped by error code int
 scope goes to a worker that proposes fixes (rustc's own suggestions of every applicability,
 alternatives side by side) in an isolated git worktree; every candidate must pass `cargo check`
 (the gate) before it is merged; rounds repeat until the build is green or nothing more passes.
-Your tree is written once, at the end: all files or, if a write fails, none; a file you change
-meanwhile, or a read-only one, is never overwritten.";
+Your tree is written once, at the end, and the fix whole or not at all: a file you change
+meanwhile, or a read-only one, is never overwritten, and then no other file is written either.";
 
 /// cargo runs us as `cargo-fix-swarm fix-swarm ARGS`; this mirrors that shape.
 #[derive(Debug, Parser)]

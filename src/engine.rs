@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tokio::sync::Semaphore;
 use tokio::sync::mpsc::UnboundedSender;
@@ -154,7 +154,8 @@ impl Session {
 }
 
 /// Repairs the workspace the configuration names. Returns the summary of a run that went to its
-/// end (stopped by a signal included); errors are those of the environment (exit code 2).
+/// end (stopped by a signal included, even in its set-up); errors are those of the environment
+/// (exit code 2).
 pub async fn repair(
     config: FixConfig,
     cargo: Cargo,
@@ -162,6 +163,59 @@ pub async fn repair(
     stop: Stop,
 ) -> Result<RunSummary, RunError> {
     let started = Instant::now();
+    let (repo, setup, lock) = match prepare(&config, &cargo, started).await {
+        Ok(prepared) => prepared,
+        Err(error) => return stopped_in_set_up(&stop, error, config.dry_run, None, started),
+    };
+    let scratch_git = repo.temporary.then(|| repo.git_dir.clone());
+    let result = run_in(config, cargo, repo, setup, events, stop).await;
+    if let Some(git_dir) = scratch_git {
+        let _ = std::fs::remove_dir_all(git_dir);
+    }
+    drop(lock);
+    result
+}
+
+/// A set-up that fails once a stop was requested is taken to fail because of it (a cargo the
+/// signal reached, work cut short): the run ends as stopped before its first check, and the error
+/// is only logged. Without a stop, the error stands.
+fn stopped_in_set_up(
+    stop: &Stop,
+    error: RunError,
+    dry_run: bool,
+    record: Option<PathBuf>,
+    started: Instant,
+) -> Result<RunSummary, RunError> {
+    let Some(signal) = stop.requested() else {
+        return Err(error);
+    };
+    tracing::info!("the set-up failed once {signal:?} had asked the run to stop: {error}");
+    Ok(RunSummary {
+        outcome: Outcome::Interrupted { signal },
+        errors_before: None,
+        errors_after: None,
+        rounds: 0,
+        gate_runs: 0,
+        duration_ms: started.elapsed().as_millis() as u64,
+        fixes: Vec::new(),
+        unfixed: Vec::new(),
+        files_changed: Vec::new(),
+        skipped: Vec::new(),
+        patch: None,
+        saved: None,
+        dry_run,
+        record,
+        cleanup: Vec::new(),
+    })
+}
+
+/// What `repair` finds and makes before the run proper: the workspace, its repository (or a
+/// scratch one), the run's lock, and the sweep of what dead runs left.
+async fn prepare(
+    config: &FixConfig,
+    cargo: &Cargo,
+    started: Instant,
+) -> Result<(Repo, Setup, RunLock), RunError> {
     let workspace = {
         let (cargo, cwd, manifest) = (
             cargo.clone(),
@@ -195,7 +249,6 @@ pub async fn repair(
         Some(repo) => repo,
         None => git::Repo::init_detached(&workspace.root, &dirs.scratch_git(run))?,
     };
-    let scratch_git = repo.temporary.then(|| repo.git_dir.clone());
     let setup = Setup {
         workspace,
         target_dir,
@@ -204,12 +257,7 @@ pub async fn repair(
         swept,
         started,
     };
-    let result = run_in(config, cargo, repo, setup, events, stop).await;
-    if let Some(git_dir) = scratch_git {
-        let _ = std::fs::remove_dir_all(git_dir);
-    }
-    drop(lock);
-    result
+    Ok((repo, setup, lock))
 }
 
 /// What `repair` found and made before the run proper.
@@ -231,13 +279,44 @@ async fn run_in(
     events: UnboundedSender<Event>,
     stop: Stop,
 ) -> Result<RunSummary, RunError> {
+    let (started, record_dir, dry_run) =
+        (setup.started, setup.dirs.record(setup.run), config.dry_run);
+    let (mut session, start, seeding) =
+        match set_up(config, cargo, repo, setup, events, stop.clone()).await {
+            Ok(ready) => ready,
+            Err(error) => {
+                // The record exists once the run was announced, not before.
+                let record = record_dir.is_dir().then_some(record_dir);
+                return stopped_in_set_up(&stop, error, dry_run, record, started);
+            }
+        };
+    let outcome = rounds(&mut session, start, seeding, started).await;
+    let cleanup = close(&session.pool).await;
+    // The summary says what happened to the user's tree; a clean-up that failed afterwards
+    // changes nothing of that, so it is reported beside it, never in its place.
+    let mut summary = outcome?;
+    summary.cleanup.extend(cleanup);
+    Ok(summary)
+}
+
+/// The run's set-up in the repository, up to its rounds: the dirty check, the snapshot, where the
+/// rounds start, the layout, the pool and the gate. Returns the session, the start, and when the
+/// pool began to be made.
+async fn set_up(
+    config: FixConfig,
+    cargo: Cargo,
+    repo: Repo,
+    setup: Setup,
+    events: UnboundedSender<Event>,
+    stop: Stop,
+) -> Result<(Session, Start, Instant), RunError> {
     let Setup {
         workspace,
         target_dir,
         dirs,
         run,
         swept,
-        started,
+        started: _,
     } = setup;
     let checkout = repo.workdir.clone();
     // The target directory as the checkout sees it: by its canonical path, and by the path cargo
@@ -256,6 +335,9 @@ async fn run_in(
         return Err(RunError::Dirty { files: uncommitted });
     }
     let record_dir = dirs.record(run);
+    // Made here rather than only by the reporter that writes it, so that a set-up stopped from now
+    // on can name it for sure.
+    let _ = std::fs::create_dir_all(&record_dir);
     let _ = events.send(Event::RunStarted {
         run_id: run.to_string(),
         workspace: workspace.root.clone(),
@@ -369,7 +451,7 @@ async fn run_in(
     )
     .with_layout(layout);
     let specialists: Arc<[Box<dyn Specialist>]> = specialist::embedded().into();
-    let mut session = Session {
+    let session = Session {
         config,
         repo,
         gate: Arc::new(gate),
@@ -383,14 +465,31 @@ async fn run_in(
         snapshot,
         gate_runs: 0,
     };
-    let outcome = rounds(&mut session, start, seeding, started).await;
-    let closed = {
-        let pool = session.pool.clone();
-        blocking(move || pool.close()).await
+    Ok((session, start, seeding))
+}
+
+/// How long the end of a run waits for worktrees still held by work nobody waits for any more.
+const QUIESCE_WITHIN: Duration = Duration::from_secs(60);
+
+/// Removes the pool's worktrees once every one is back in the pool (or `QUIESCE_WITHIN` has
+/// passed); returns, and logs, what could not be removed.
+async fn close(pool: &WorktreePool) -> Vec<String> {
+    let out = pool.quiesce(QUIESCE_WITHIN).await;
+    if out > 0 {
+        tracing::warn!(
+            "{out} worktree(s) still in use after {}s: removing them anyway",
+            QUIESCE_WITHIN.as_secs()
+        );
+    }
+    let pool = pool.clone();
+    let problems = match blocking(move || pool.close()).await {
+        Ok(problems) => problems.iter().map(ToString::to_string).collect(),
+        Err(error) => vec![format!("removing the worktrees: {error}")],
     };
-    let summary = outcome?;
-    closed??;
-    Ok(summary)
+    for problem in &problems {
+        tracing::warn!("cleaning up: {problem}");
+    }
+    problems
 }
 
 fn canonical(path: &Path) -> PathBuf {
@@ -643,6 +742,7 @@ async fn rounds(
         saved: None,
         dry_run: session.config.dry_run,
         record: Some(session.record_dir.clone()),
+        cleanup: Vec::new(),
     })
 }
 
@@ -676,6 +776,7 @@ fn interrupted(
         saved,
         dry_run: session.config.dry_run,
         record: Some(session.record_dir.clone()),
+        cleanup: Vec::new(),
     }
 }
 

@@ -83,8 +83,9 @@ pub enum SkipReason {
     Unreadable { error: String },
     /// Writing it failed (its temporary copy, or the rename into place).
     WriteFailed { error: String },
-    /// It was fine, but writing `failed` failed first, and a failed write stops the apply.
-    HeldBack { failed: PathBuf },
+    /// It could have been written, but the files `because_of` (in path order) could not be, and
+    /// a fix is written whole or not at all; or a rename into place failed before its turn.
+    HeldBack { because_of: Vec<PathBuf> },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -10,9 +10,9 @@ pub const ERRORS_REMAIN: i32 = 1;
 /// A usage or environment error: bad flags, not a git repository, no Cargo.toml, a cargo that
 /// cannot run, a dirty tree without `--allow-dirty`. Nothing was changed.
 pub const USAGE_OR_ENVIRONMENT: i32 = 2;
-/// Fixes passed the gate but some or all were not written to your tree (a file changed during
-/// the run, a read-only file, a failed write); their patch is saved and named in the summary;
-/// the tree is not green.
+/// Fixes passed the gate but were not written to your tree: the fix is written whole or not at
+/// all, and a file of it could not be (changed during the run, read-only, behind a symbolic link,
+/// a failed write); the summary says why and where the patch is; the tree is not green.
 pub const FIXES_NOT_WRITTEN: i32 = 3;
 /// Stopped by SIGHUP (128 + 1, as a shell reports a process the signal killed): nothing was
 /// changed, and no worktree or cargo process is left.

@@ -3,8 +3,10 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -148,16 +150,39 @@ fn remove_git_link(path: &Path) -> std::io::Result<()> {
 
 /// `cp -a`: contents, permissions and timestamps (cargo's freshness reads the latter).
 fn copy_tree(source: &Path, destination: &Path) -> std::io::Result<()> {
-    let status = Command::new("cp")
+    let output = copy_command().arg(source).arg(destination).output()?;
+    copied(&output)
+}
+
+/// `cp -a`, in its own process group and with its stderr captured. A Ctrl-C at the terminal
+/// signals the terminal's foreground process group, ours: the run's handler turns it into a stop,
+/// while a `cp` in that group would die midway and fail the set-up. And only reporters print.
+fn copy_command() -> Command {
+    let mut command = Command::new("cp");
+    command
         .arg("-a")
-        .arg(source)
-        .arg(destination)
-        .status()?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(std::io::Error::other(format!("cp -a exited with {status}")))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt as _;
+        command.process_group(0);
     }
+    command
+}
+
+/// `Ok` if `cp` succeeded, else an error with its exit status and what it said.
+fn copied(output: &Output) -> std::io::Result<()> {
+    if output.status.success() {
+        return Ok(());
+    }
+    let said = String::from_utf8_lossy(&output.stderr);
+    Err(std::io::Error::other(format!(
+        "cp -a exited with {}: {}",
+        output.status,
+        said.trim_end()
+    )))
 }
 
 fn write_file(path: &Path, text: &str) -> Result<(), PoolError> {
@@ -191,34 +216,43 @@ struct Shared {
     /// Every worktree ever added, so that cleanup finds those a dead worker still held.
     names: Mutex<Vec<String>>,
     permits: Arc<Semaphore>,
+    /// Permits added with an offered worktree and not yet taken back by `quiesce`.
+    offered: AtomicU32,
+    /// Whether `close` ran: its problems were reported, and trying again on drop would only log
+    /// them twice.
+    closed: AtomicBool,
     layout: Arc<Layout>,
     mirror: Mirror,
 }
 
 impl Shared {
-    fn remove_all(&self) -> Result<(), PoolError> {
+    /// Removes every worktree and the work directory; returns each problem met.
+    fn remove_all(&self) -> Vec<PoolError> {
         let names = std::mem::take(&mut *self.names.lock().unwrap_or_else(PoisonError::into_inner));
-        let mut first_error = None;
+        let mut problems = Vec::new();
         for name in names {
             if let Err(error) = git::remove_worktree(&self.repo, &name) {
-                first_error.get_or_insert(PoolError::Git(error));
+                problems.push(PoolError::Git(error));
             }
         }
         if let Err(source) = remove_dir_all_retrying(&self.work_dir) {
-            first_error.get_or_insert(PoolError::Io {
+            problems.push(PoolError::Io {
                 context: format!("removing {}", self.work_dir.display()),
                 source,
             });
         }
-        first_error.map_or(Ok(()), Err)
+        problems
     }
 }
 
 impl Drop for Shared {
     /// The last handle gone (a normal end, an error, a panic unwinding): no worktree survives.
     fn drop(&mut self) {
-        if let Err(error) = self.remove_all() {
-            tracing::warn!("cleaning up worktrees: {error}");
+        if self.closed.load(Ordering::SeqCst) {
+            return;
+        }
+        for problem in self.remove_all() {
+            tracing::warn!("cleaning up worktrees: {problem}");
         }
     }
 }
@@ -315,6 +349,8 @@ impl WorktreePool {
             waiting: Mutex::new(Vec::new()),
             names: Mutex::new(Vec::new()),
             permits: Arc::new(Semaphore::new(0)),
+            offered: AtomicU32::new(0),
+            closed: AtomicBool::new(false),
             layout: spec.layout,
             mirror: spec.mirror,
         });
@@ -387,6 +423,7 @@ impl WorktreePool {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push(slot);
+        self.shared.offered.fetch_add(1, Ordering::SeqCst);
         self.shared.permits.add_permits(1);
     }
 
@@ -451,8 +488,34 @@ impl WorktreePool {
         }
     }
 
-    /// Removes every worktree and target directory of the pool now.
-    pub fn close(&self) -> Result<(), PoolError> {
+    /// Waits until every worktree the pool offered is back, and keeps them: no lease can be taken
+    /// afterwards. A worker cut off by its timeout may still hold one in blocking work (a
+    /// checkout) that runs on although nobody waits for it; removing the worktree under it would
+    /// race with that work. Gives up after `within`, and returns how many worktrees were still
+    /// out then (0 when all came back).
+    pub async fn quiesce(&self, within: Duration) -> u32 {
+        let offered = self.shared.offered.load(Ordering::SeqCst);
+        let all = Arc::clone(&self.shared.permits).acquire_many_owned(offered);
+        match tokio::time::timeout(within, all).await {
+            Ok(permits) => {
+                permits
+                    .expect("the pool's semaphore is never closed")
+                    .forget();
+                self.shared.offered.fetch_sub(offered, Ordering::SeqCst);
+                0
+            }
+            Err(_elapsed) => {
+                let free = u32::try_from(self.shared.permits.available_permits()).unwrap_or(0);
+                offered.saturating_sub(free)
+            }
+        }
+    }
+
+    /// Removes every worktree and target directory of the pool now; returns each problem met (none
+    /// when everything is gone). Call `quiesce` first: a worktree still leased is removed all
+    /// the same.
+    pub fn close(&self) -> Vec<PoolError> {
+        self.shared.closed.store(true, Ordering::SeqCst);
         self.shared.remove_all()
     }
 }
@@ -508,17 +571,31 @@ fn copy_with_timestamps(source: &Path, destination: &Path) {
     if let Some(parent) = destination.parent() {
         let _ = std::fs::create_dir_all(parent);
     }
-    let mut command = Command::new("cp");
-    command.arg("-a");
+    let mut command = copy_command();
     if cfg!(target_os = "linux") {
         command.arg("--reflink=auto");
     }
-    match command.arg(source).arg(destination).status() {
-        Ok(status) if status.success() => {}
-        outcome => tracing::warn!(
-            "could not seed {} from {}: {outcome:?}",
+    let outcome = command.arg(source).arg(destination).output();
+    if let Err(error) = outcome.and_then(|output| copied(&output)) {
+        tracing::warn!(
+            "could not seed {} from {}: {error}",
             destination.display(),
             source.display()
-        ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_copy_says_what_cp_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = copy_tree(&dir.path().join("missing"), &dir.path().join("copy")).unwrap_err();
+        let message = error.to_string();
+        assert!(message.starts_with("cp -a exited with "), "{message}");
+        assert!(message.contains("missing"), "{message}");
+        assert!(message.contains("No such file or directory"), "{message}");
     }
 }

@@ -77,6 +77,7 @@ pub fn stop_on_signals() -> Stop {
                     tokio::spawn(async move {
                         if received.recv().await.is_some() {
                             stop.request(reason);
+                            tracing::info!("stop requested ({reason:?})");
                         }
                     });
                 }
@@ -90,6 +91,7 @@ pub fn stop_on_signals() -> Stop {
         tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {
                 stop.request(StopSignal::Interrupt);
+                tracing::info!("stop requested ({:?})", StopSignal::Interrupt);
             }
         });
     }

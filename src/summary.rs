@@ -15,8 +15,10 @@ pub enum Outcome {
     Green,
     /// Errors remain; whatever passed the gate was still applied.
     ErrorsRemain,
-    /// Fixes passed the gate, but some or all were not written to the user's tree: whatever the
-    /// count of errors after the fix, the tree as written is not green.
+    /// Fixes passed the gate, but were not written to the user's tree: none of them when a file
+    /// could not be written (a fix is written whole or not at all), or not all when a file changed
+    /// or a rename failed in the last moment of the apply. Whatever the count of errors after the
+    /// fix, the tree as written is not green.
     NotWritten,
     /// A signal stopped the run: nothing was applied.
     Interrupted { signal: StopSignal },
@@ -78,6 +80,10 @@ pub struct RunSummary {
     pub dry_run: bool,
     /// Where the run's record (events, plan, reports, final patch) was kept.
     pub record: Option<PathBuf>,
+    /// What the run could not remove of what it made (its worktrees and their target
+    /// directories), each as the error met; the next run on the same target directory removes it
+    /// first. It says nothing about the user's tree: the outcome does.
+    pub cleanup: Vec<String>,
 }
 
 /// What a stopped run saved of its merged rounds, and how to go on with it.
@@ -101,6 +107,9 @@ impl RunSummary {
         let headline = match (self.outcome, self.errors_before) {
             (Outcome::Green, _) => "the build is green".to_owned(),
             (Outcome::ErrorsRemain, _) => "errors remain".to_owned(),
+            (Outcome::NotWritten, _) if self.files_changed.is_empty() => {
+                "not green: the fixes that passed the gate were not written to your tree".to_owned()
+            }
             (Outcome::NotWritten, _) => {
                 "not green: fixes that passed the gate were not all written to your tree".to_owned()
             }
@@ -159,7 +168,7 @@ impl RunSummary {
         }
         if !self.skipped.is_empty() {
             let heading = if self.files_changed.is_empty() {
-                "nothing was written to your tree"
+                "nothing was written to your tree (a fix is written whole or not at all)"
             } else {
                 "not written to your tree"
             };
@@ -212,6 +221,16 @@ impl RunSummary {
                 saved.run
             );
         }
+        if !self.cleanup.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nclean-up: this run could not remove all it made; the next run on this target \
+                 directory removes the rest first:"
+            );
+            for problem in &self.cleanup {
+                let _ = writeln!(out, "  {problem}");
+            }
+        }
         if let Some(record) = &self.record {
             let _ = writeln!(out, "\nrecord: {}", record.display());
         }
@@ -235,10 +254,25 @@ fn why_not_written(reason: &SkipReason) -> String {
             format!("it could not be read to see whether you changed it: {error}")
         }
         SkipReason::WriteFailed { error } => format!("writing it failed: {error}"),
-        SkipReason::HeldBack { failed } => format!(
-            "held back: writing {} failed first, and a failed write stops the apply",
-            failed.display()
-        ),
+        SkipReason::HeldBack { because_of } => {
+            format!(
+                "held back because {} could not be written",
+                listed(because_of)
+            )
+        }
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn listed(paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths
+        .iter()
+        .map(|path| path.display().to_string())
+        .collect();
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
     }
 }
 
@@ -285,6 +319,7 @@ mod tests {
             saved: None,
             dry_run: false,
             record: None,
+            cleanup: Vec::new(),
         };
         insta::assert_snapshot!(summary.render());
     }
@@ -315,6 +350,7 @@ mod tests {
             saved: None,
             dry_run: false,
             record: None,
+            cleanup: Vec::new(),
         }
     }
 
@@ -359,7 +395,7 @@ mod tests {
                     ..skipped(
                         "src/f.rs",
                         SkipReason::HeldBack {
-                            failed: PathBuf::from("src/e.rs"),
+                            because_of: vec![PathBuf::from("src/e.rs")],
                         },
                     )
                 },
@@ -368,17 +404,38 @@ mod tests {
             saved: None,
             dry_run: false,
             record: Some(PathBuf::from("/record")),
+            cleanup: Vec::new(),
         };
         insta::assert_snapshot!(summary.render());
-        let nothing_written = RunSummary {
-            files_changed: Vec::new(),
-            ..summary
+    }
+
+    #[test]
+    fn a_fix_not_written_whole_says_why_for_each_file_and_what_was_held_back_because_of_them() {
+        let held_back = SkipReason::HeldBack {
+            because_of: vec![PathBuf::from("src/point.rs"), PathBuf::from("src/shape.rs")],
         };
-        assert!(
-            nothing_written
-                .render()
-                .contains("\n\nnothing was written to your tree:\n  src/b.rs: ")
-        );
+        let summary = RunSummary {
+            outcome: Outcome::NotWritten,
+            errors_before: Some(2),
+            errors_after: Some(0),
+            rounds: 2,
+            gate_runs: 10,
+            duration_ms: 2400,
+            fixes: Vec::new(),
+            unfixed: Vec::new(),
+            files_changed: Vec::new(),
+            skipped: vec![
+                skipped("src/point.rs", SkipReason::ReadOnly),
+                skipped("src/shape.rs", SkipReason::ChangedDuringRun),
+                skipped("src/uses.rs", held_back),
+            ],
+            patch: Some(PathBuf::from("/record/final.patch")),
+            saved: None,
+            dry_run: false,
+            record: Some(PathBuf::from("/record")),
+            cleanup: Vec::new(),
+        };
+        insta::assert_snapshot!(summary.render());
     }
 
     #[test]
@@ -416,6 +473,22 @@ mod tests {
              (9 → 9 errors, 3 rounds, 12 gate runs, 2.3s)\n\n\
              saved: the fixes of 2 rounds (5 errors) that passed the gate: /record/progress.patch\n  \
              go on from the next round with `cargo fix-swarm --resume 7-1700000000`\n"
+        );
+    }
+
+    #[test]
+    fn what_a_run_could_not_clean_up_is_listed_after_its_outcome() {
+        let summary = RunSummary {
+            cleanup: vec!["removing /t/fix-swarm/work/7-1: Permission denied (os error 13)".into()],
+            ..interrupted(Some(3), 1, 4)
+        };
+        assert_eq!(
+            summary.render(),
+            "cargo fix-swarm: interrupted by SIGTERM: nothing was applied \
+             (3 → 3 errors, 1 round, 4 gate runs, 2.3s)\n\n\
+             clean-up: this run could not remove all it made; the next run on this target \
+             directory removes the rest first:\n  \
+             removing /t/fix-swarm/work/7-1: Permission denied (os error 13)\n"
         );
     }
 

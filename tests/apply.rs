@@ -1,12 +1,10 @@
 //! The one write to the user's tree, when it cannot write everything: a file the user changed
-//! during the run, a read-only file, a failed write. The tree keeps what the user has, the run
-//! ends "not written" (exit 3) and names every file left out and where its patch is.
+//! during the run, a read-only file, a failed write. The fix is written whole or not at all: the
+//! tree keeps what the user has, the run ends "not written" (exit 3) and names every file left
+//! out, why, and where its patch is.
 
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-use predicates::prelude::*;
 
 use crate::util::{BROKEN_LIB, Project, Scenario};
 
@@ -74,7 +72,7 @@ fn recorded_summary(project: &Project) -> serde_json::Value {
 }
 
 #[test]
-fn a_file_changed_during_the_run_is_not_written_and_the_run_is_not_green() {
+fn a_file_changed_during_the_run_holds_back_the_whole_fix() {
     let (project, lib) = edited_during_the_run();
     let output = project
         .fix_swarm()
@@ -85,23 +83,28 @@ fn a_file_changed_during_the_run_is_not_written_and_the_run_is_not_green() {
     assert_eq!(output.status.code(), Some(3), "{stdout}");
     assert!(stdout.contains("not green"), "{stdout}");
     assert!(!stdout.contains("the build is green"), "{stdout}");
-    assert_eq!(
-        section(&stdout, "changed:"),
-        Some("changed:\n  src/other.rs"),
+    assert!(section(&stdout, "changed:").is_none(), "{stdout}");
+    assert!(
+        stdout.contains("nothing was written to your tree"),
         "{stdout}"
     );
     assert!(
         stdout.contains("src/lib.rs: you changed it during the run"),
         "{stdout}"
     );
+    assert!(
+        stdout.contains("src/other.rs: held back because src/lib.rs could not be written"),
+        "{stdout}"
+    );
 
-    // The user's edit is intact, the other file has its fix, and the tree is really not green.
+    // The user's edit is intact, and the other file was not written without it.
     assert_eq!(project.read("src/lib.rs"), format!("{USER_EDIT}{lib}"));
-    assert!(project.read("src/other.rs").contains("    twice\n"));
-    assert!(!project.cargo(&["check", "-q"]).status.success());
+    assert_eq!(project.read("src/other.rs"), DOUBLE);
 
     let patch = std::fs::read_to_string(saved_patch_of(&stdout, "src/lib.rs")).unwrap();
     assert!(patch.contains("+        counter += v;"), "{patch}");
+    let patch = std::fs::read_to_string(saved_patch_of(&stdout, "src/other.rs")).unwrap();
+    assert!(patch.contains("+    twice"), "{patch}");
     assert_eq!(recorded_summary(&project)["outcome"], "not-written");
     project.assert_no_trace();
 }
@@ -121,51 +124,18 @@ fn json_messages_end_with_a_not_written_outcome_when_a_file_changed_during_the_r
     assert_eq!(last["event"], "run-finished");
     let summary = &last["summary"];
     assert_eq!(summary["outcome"], "not-written");
+    assert_eq!(summary["files_changed"], serde_json::json!([]));
+    let skipped = &summary["skipped"];
+    assert_eq!(skipped[0]["path"], "src/lib.rs");
+    assert_eq!(skipped[0]["reason"]["kind"], "changed-during-run");
+    assert_eq!(skipped[1]["path"], "src/other.rs");
     assert_eq!(
-        summary["files_changed"],
-        serde_json::json!(["src/other.rs"])
+        skipped[1]["reason"],
+        serde_json::json!({"kind": "held-back", "because_of": ["src/lib.rs"]})
     );
-    let skipped = &summary["skipped"][0];
-    assert_eq!(skipped["path"], "src/lib.rs");
-    assert_eq!(skipped["reason"]["kind"], "changed-during-run");
-    assert!(Path::new(skipped["saved_patch"].as_str().unwrap()).is_file());
-}
-
-/// A command that runs the binary bound by directory permissions: as it is for a normal user;
-/// for root, who ignores them, without the capability that lets it (CAP_DAC_OVERRIDE, dropped
-/// with util-linux's `setpriv`). Fails the test if `dir` stays writable either way, since the
-/// test would then prove nothing.
-fn bound_by_permissions(project: &Project, dir: &Path) -> assert_cmd::Command {
-    let probe = dir.join("probe");
-    if std::fs::write(&probe, "").is_err() {
-        return project.fix_swarm();
+    for file in skipped.as_array().unwrap() {
+        assert!(Path::new(file["saved_patch"].as_str().unwrap()).is_file());
     }
-    std::fs::remove_file(&probe).unwrap();
-    const DROP: &str = "--bounding-set=-dac_override";
-    let confined = Command::new("setpriv")
-        .args([
-            DROP,
-            "--",
-            "sh",
-            "-c",
-            "if true 2>/dev/null >\"$0\"; then exit 10; else exit 11; fi",
-        ])
-        .arg(&probe)
-        .status()
-        .expect("as root, `setpriv` (util-linux) is needed to make a write fail");
-    assert_eq!(
-        confined.code(),
-        Some(11),
-        "cannot make {} unwritable on this machine",
-        dir.display()
-    );
-    let mut command = assert_cmd::Command::new("setpriv");
-    command
-        .args([DROP, "--"])
-        .arg(assert_cmd::cargo::cargo_bin!("cargo-fix-swarm"))
-        .current_dir(project.path())
-        .env_remove("CARGO_TARGET_DIR");
-    command
 }
 
 fn set_mode(path: &Path, mode: u32) {
@@ -191,7 +161,7 @@ fn a_write_that_fails_writes_nothing_and_says_where_the_patch_is() {
     // `src/lib.rs` comes first and could be written; `src/sub/mod.rs` cannot.
     let sub = project.path().join("src/sub");
     set_mode(&sub, 0o555);
-    let output = bound_by_permissions(&project, &sub).output().unwrap();
+    let output = project.fix_swarm_bound_by_permissions().output().unwrap();
     set_mode(&sub, 0o755);
     let stdout = String::from_utf8(output.stdout).unwrap();
     let stderr = String::from_utf8(output.stderr).unwrap();
@@ -230,25 +200,64 @@ fn a_write_that_fails_writes_nothing_and_says_where_the_patch_is() {
     project.assert_no_trace();
 }
 
+/// Two rounds whose fixes depend on each other: round 1 derives `Clone` in `src/point.rs` (for
+/// the E0308 in `copy`), round 2 clones in `src/uses.rs` (for the E0382 in `pair`), which compiles
+/// only with that derive.
+const POINT: &str = "pub struct Point {\n    pub x: i32,\n}\n";
+const USES: &str = "use crate::point::Point;\n\n\
+                    pub fn copy(p: &Point) -> Point {\n    p.clone()\n}\n\n\
+                    pub fn pair(p: Point) -> (Point, Point) {\n    (p, p)\n}\n";
+
 #[test]
-fn a_read_only_file_is_not_replaced_and_is_reported() {
-    let lib = format!("pub mod locked;\n\n{DOUBLE}");
+fn a_read_only_file_holds_back_the_whole_fix_whose_patch_applies_once_it_is_writable() {
     let project = Scenario::package()
-        .file("src/lib.rs", &lib)
-        .file("src/locked.rs", TRIPLE)
+        .file("src/lib.rs", "pub mod point;\npub mod uses;\n")
+        .file("src/point.rs", POINT)
+        .file("src/uses.rs", USES)
         .create();
-    let locked = project.path().join("src/locked.rs");
-    set_mode(&locked, 0o444);
-    project.fix_swarm().assert().code(3).stdout(
-        predicate::str::contains("not green")
-            .and(predicate::str::contains("changed:\n  src/lib.rs\n"))
-            .and(predicate::str::contains("src/locked.rs: it is read-only")),
-    );
-    assert_eq!(project.read("src/locked.rs"), TRIPLE);
+    let point = project.path().join("src/point.rs");
+    set_mode(&point, 0o444);
+    let before = project.tree_state();
+    let output = project.fix_swarm().output().unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(3), "{stdout}");
+
+    // `src/uses.rs` alone would not compile (`Point` has no `clone`): neither file was written.
+    assert_eq!(project.tree_state(), before);
     assert_eq!(
-        std::fs::metadata(&locked).unwrap().permissions().mode() & 0o777,
+        std::fs::metadata(&point).unwrap().permissions().mode() & 0o777,
         0o444
     );
-    assert!(project.read("src/lib.rs").contains("    twice\n"));
+    assert!(stdout.contains("not green"), "{stdout}");
+    assert!(section(&stdout, "changed:").is_none(), "{stdout}");
+    assert!(
+        stdout.contains("nothing was written to your tree"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("src/point.rs: it is read-only"), "{stdout}");
+    assert!(
+        stdout.contains("src/uses.rs: held back because src/point.rs could not be written"),
+        "{stdout}"
+    );
+    let derive = std::fs::read_to_string(saved_patch_of(&stdout, "src/point.rs")).unwrap();
+    assert!(derive.contains("+#[derive(Clone)]"), "{derive}");
+    let clone = std::fs::read_to_string(saved_patch_of(&stdout, "src/uses.rs")).unwrap();
+    assert!(clone.contains("+    (p.clone(), p)"), "{clone}");
+    assert!(stdout.contains("`git apply PATCH`"), "{stdout}");
+    assert_eq!(recorded_summary(&project)["outcome"], "not-written");
     project.assert_no_trace();
+
+    // The whole fix, applied by hand once the file may be written, makes the build green.
+    let whole = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("the whole fix as one patch: "))
+        .unwrap_or_else(|| panic!("no whole patch named:\n{stdout}"));
+    set_mode(&point, 0o644);
+    project.git(&["apply", whole]);
+    let check = project.cargo(&["check", "-q"]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
 }

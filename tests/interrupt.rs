@@ -363,3 +363,168 @@ fn a_worktree_named_like_ours_but_elsewhere_is_forgotten_never_deleted() {
     );
     project.assert_no_trace();
 }
+
+/// Stands in for `cp` (first in the run's `PATH`): says it started, waits for the test's word,
+/// then fails saying so, or copies with the real `cp` and says it finished.
+const WAITING_CP: &str = r#"#!/bin/sh
+dir="$FIX_SWARM_TEST_CP"
+: > "$dir/started.$$"
+until [ -e "$dir/go" ]; do sleep 0.05; done
+if [ "$(cat "$dir/go")" = fail ]; then
+    echo "cp: told to fail" >&2
+    exit 1
+fi
+echo "fake cp: copying" >&2
+"$FIX_SWARM_TEST_REAL_CP" "$@" || exit
+: > "$dir/finished.$$"
+"#;
+
+/// A `cp` that waits for the test's word, and what it says.
+struct WaitingCp {
+    bin: tempfile::TempDir,
+    state: tempfile::TempDir,
+    path: String,
+    real: PathBuf,
+}
+
+impl WaitingCp {
+    fn new() -> WaitingCp {
+        use std::os::unix::fs::PermissionsExt as _;
+        let bin = tempfile::tempdir().unwrap();
+        let cp = bin.path().join("cp");
+        std::fs::write(&cp, WAITING_CP).unwrap();
+        std::fs::set_permissions(&cp, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let path = std::env::var("PATH").unwrap();
+        let real = std::env::split_paths(&path)
+            .map(|dir| dir.join("cp"))
+            .find(|cp| cp.is_file())
+            .expect("no cp in PATH");
+        WaitingCp {
+            path: format!("{}:{path}", bin.path().display()),
+            bin,
+            state: tempfile::tempdir().unwrap(),
+            real,
+        }
+    }
+
+    /// The environment that puts it in the run's `PATH`, with the log line that says the run
+    /// took a stop (`stop requested`).
+    fn env(&self) -> Vec<(&str, &Path)> {
+        assert!(self.bin.path().join("cp").is_file());
+        vec![
+            ("PATH", Path::new(&self.path)),
+            ("FIX_SWARM_TEST_CP", self.state.path()),
+            ("FIX_SWARM_TEST_REAL_CP", &self.real),
+            ("CARGO_FIX_SWARM_LOG", Path::new("cargo_fix_swarm=info")),
+        ]
+    }
+
+    fn marks(&self, prefix: &str) -> Vec<String> {
+        let mut marks: Vec<String> = std::fs::read_dir(self.state.path())
+            .unwrap()
+            .flatten()
+            .filter_map(|entry| {
+                let name = entry.file_name().into_string().unwrap();
+                name.strip_prefix(prefix).map(str::to_owned)
+            })
+            .collect();
+        marks.sort();
+        marks
+    }
+
+    fn wait_until_started(&self) {
+        wait_until(LIMIT, "the run starts cp", || {
+            !self.marks("started.").is_empty()
+        });
+    }
+
+    /// Lets every `cp` go on: `copy`, or `fail`.
+    fn go(&self, word: &str) {
+        let word_file = self.state.path().join("go.tmp");
+        std::fs::write(&word_file, word).unwrap();
+        std::fs::rename(word_file, self.state.path().join("go")).unwrap();
+    }
+}
+
+/// A project whose build compiles an ignored source, which the set-up copies into every
+/// worktree with `cp -a`.
+fn project_with_an_ignored_source() -> Project {
+    let project = Scenario::package()
+        .file("src/lib.rs", &format!("mod generated;\n\n{BROKEN_LIB}"))
+        .file("src/generated.rs", "pub fn generated() {}\n")
+        .create();
+    project.write(".gitignore", "target/\nsrc/generated.rs\n");
+    project.git(&["rm", "-q", "--cached", "src/generated.rs"]);
+    project.git(&["commit", "-q", "-am", "ignore the generated source"]);
+    project
+}
+
+/// Waits until the run has taken the stop it was sent (or ended).
+fn wait_for_the_stop(run: &mut Running) {
+    wait_until(LIMIT, "the run takes the stop", || {
+        run.stderr_so_far().contains("stop requested") || run.has_ended()
+    });
+}
+
+#[test]
+fn a_ctrl_c_at_the_terminal_during_the_set_up_stops_the_run_but_not_the_copy_under_way() {
+    let project = project_with_an_ignored_source();
+    let before = project.tree_state();
+    let cp = WaitingCp::new();
+    let mut run = project.start_in_the_foreground(&["-j", "1"], &cp.env());
+    cp.wait_until_started();
+    run.signal_group("INT");
+    wait_for_the_stop(&mut run);
+    cp.go("copy");
+    let finished = run.wait(LIMIT);
+    finished.assert_code(130);
+    assert!(
+        finished
+            .stdout
+            .contains("interrupted by Ctrl-C (SIGINT) before the first check: nothing was applied"),
+        "{}",
+        finished.stdout
+    );
+    // The copy was not killed under the run: every cp it started finished.
+    assert_eq!(cp.marks("finished."), cp.marks("started."));
+    // What cp said went to the run, not to the terminal.
+    assert!(!finished.stderr.contains("fake cp"), "{}", finished.stderr);
+    assert_eq!(project.tree_state(), before, "the tree changed");
+    project.assert_no_trace();
+}
+
+#[test]
+fn a_set_up_that_fails_once_a_stop_was_requested_ends_as_stopped() {
+    let project = project_with_an_ignored_source();
+    let before = project.tree_state();
+    let cp = WaitingCp::new();
+    let mut run = project.start(&["-j", "1"], &cp.env());
+    cp.wait_until_started();
+    run.signal("TERM");
+    wait_for_the_stop(&mut run);
+    cp.go("fail");
+    let finished = run.wait(LIMIT);
+    finished.assert_code(143);
+    assert!(
+        finished
+            .stdout
+            .contains("interrupted by SIGTERM before the first check: nothing was applied"),
+        "{}",
+        finished.stdout
+    );
+    // The record the run had begun is named, and the failure is logged, with what cp said.
+    assert!(
+        finished.stdout.contains("\nrecord: "),
+        "{}",
+        finished.stdout
+    );
+    assert!(
+        finished
+            .stderr
+            .contains("cp -a exited with exit status: 1: cp: told to fail"),
+        "{}",
+        finished.stderr
+    );
+    assert_eq!(project.tree_state(), before, "the tree changed");
+    project.assert_no_trace();
+}

@@ -2,10 +2,13 @@
 
 #[cfg(unix)]
 mod apply;
+#[cfg(unix)]
+mod cleanup;
 mod cli;
 mod gate;
 mod interrupt;
 mod layout;
+mod pool;
 mod recorded;
 mod resume;
 mod specialists;

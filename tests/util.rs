@@ -100,8 +100,26 @@ impl Project {
 
     /// The binary under test, run in the project.
     pub fn fix_swarm(&self) -> assert_cmd::Command {
-        let mut command =
-            assert_cmd::Command::new(assert_cmd::cargo::cargo_bin!("cargo-fix-swarm"));
+        assert_cmd::Command::from_std(self.command(false))
+    }
+
+    /// The binary under test, run in the project and bound by file permissions as a normal user
+    /// is (see `BOUND_BY_PERMISSIONS`).
+    pub fn fix_swarm_bound_by_permissions(&self) -> assert_cmd::Command {
+        assert_cmd::Command::from_std(self.command(true))
+    }
+
+    /// The binary under test in the project; `bound`: bound by file permissions even as root.
+    fn command(&self, bound: bool) -> Command {
+        let binary = assert_cmd::cargo::cargo_bin!("cargo-fix-swarm");
+        let mut command = match bound.then(permissions_bind_only_without).flatten() {
+            Some(prefix) => {
+                let mut command = Command::new(prefix[0]);
+                command.args(&prefix[1..]).arg(binary);
+                command
+            }
+            None => Command::new(binary),
+        };
         command
             .current_dir(self.path())
             .env_remove("CARGO_TARGET_DIR");
@@ -163,13 +181,29 @@ impl Project {
     /// Starts the binary under test in the project without waiting for it; its output goes to
     /// files (a pipe nobody reads could fill up and stall it).
     pub fn start(&self, args: &[&str], env: &[(&str, &Path)]) -> Running {
+        self.start_command(self.command(false), args, env)
+    }
+
+    /// `start`, as a shell on a terminal starts a command: leading its own process group, the
+    /// terminal's foreground group, which a Ctrl-C there signals whole (`Running::signal_group`).
+    #[cfg(unix)]
+    pub fn start_in_the_foreground(&self, args: &[&str], env: &[(&str, &Path)]) -> Running {
+        use std::os::unix::process::CommandExt as _;
+        let mut command = self.command(false);
+        command.process_group(0);
+        self.start_command(command, args, env)
+    }
+
+    /// `start`, bound by file permissions as a normal user is (see `BOUND_BY_PERMISSIONS`).
+    pub fn start_bound_by_permissions(&self, args: &[&str], env: &[(&str, &Path)]) -> Running {
+        self.start_command(self.command(true), args, env)
+    }
+
+    fn start_command(&self, mut command: Command, args: &[&str], env: &[(&str, &Path)]) -> Running {
         let stdout = tempfile::NamedTempFile::new().unwrap();
         let stderr = tempfile::NamedTempFile::new().unwrap();
-        let mut command = Command::new(assert_cmd::cargo::cargo_bin!("cargo-fix-swarm"));
         command
             .args(args)
-            .current_dir(self.path())
-            .env_remove("CARGO_TARGET_DIR")
             .stdin(Stdio::null())
             .stdout(stdout.reopen().unwrap())
             .stderr(stderr.reopen().unwrap());
@@ -212,6 +246,48 @@ impl Project {
     }
 }
 
+/// For root, who ignores file permissions, the command prefix that runs a program without the
+/// capability that lets it (CAP_DAC_OVERRIDE, dropped with util-linux's `setpriv`).
+const BOUND_BY_PERMISSIONS: [&str; 3] = ["setpriv", "--bounding-set=-dac_override", "--"];
+
+/// `None` when this process is bound by file permissions already (a normal user), else
+/// `BOUND_BY_PERMISSIONS`. Fails the test if that prefix does not bind a program either, since
+/// the test would then prove nothing.
+#[cfg(unix)]
+fn permissions_bind_only_without() -> Option<[&'static str; 3]> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let probe = locked.join("probe");
+    if std::fs::write(&probe, "").is_err() {
+        return None;
+    }
+    std::fs::remove_file(&probe).unwrap();
+    let confined = Command::new(BOUND_BY_PERMISSIONS[0])
+        .args(&BOUND_BY_PERMISSIONS[1..])
+        .args([
+            "sh",
+            "-c",
+            "if true 2>/dev/null >\"$0\"; then exit 10; else exit 11; fi",
+        ])
+        .arg(&probe)
+        .status()
+        .expect("as root, `setpriv` (util-linux) is needed to make a write fail");
+    assert_eq!(
+        confined.code(),
+        Some(11),
+        "cannot make a directory unwritable on this machine"
+    );
+    Some(BOUND_BY_PERMISSIONS)
+}
+
+#[cfg(not(unix))]
+fn permissions_bind_only_without() -> Option<[&'static str; 3]> {
+    None
+}
+
 /// A run of the binary started with `Project::start`.
 pub struct Running {
     child: Child,
@@ -235,6 +311,28 @@ impl Running {
             .status()
             .unwrap();
         assert!(status.success(), "kill -{signal} failed");
+    }
+
+    /// Sends `signal` to the run's whole process group, as a Ctrl-C at the terminal does to the
+    /// foreground group (the run must have been started with `start_in_the_foreground`).
+    pub fn signal_group(&self, signal: &str) {
+        let status = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg("--")
+            .arg(format!("-{}", self.child.id()))
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill -{signal} to the group failed");
+    }
+
+    /// What the run wrote to stderr so far.
+    pub fn stderr_so_far(&self) -> String {
+        std::fs::read_to_string(self.stderr.path()).unwrap()
+    }
+
+    /// Whether the run has ended.
+    pub fn has_ended(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_some()
     }
 
     /// Waits for the run to end, failing the test after `limit`.
