@@ -27,6 +27,7 @@ pub mod run;
 pub mod run_dirs;
 pub mod run_id;
 pub mod run_lock;
+pub mod skipped_file;
 pub mod specialist;
 pub mod stop;
 pub mod summary;
