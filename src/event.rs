@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::diagnostic::{ErrorCode, Identity};
+use crate::diagnostic::Identity;
+use crate::error_code::ErrorCode;
 use crate::parse::ParseProblem;
 use crate::patch::Patch;
 use crate::phase::Phase;

@@ -10,6 +10,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod edit;
 pub mod engine;
+pub mod error_code;
 pub mod event;
 pub mod exit_code;
 pub mod gate;

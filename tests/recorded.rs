@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 
 use cargo_fix_swarm::candidate::{Alternative, Proposal};
 use cargo_fix_swarm::diagnostic::{
-    Applicability, Diagnostic, ErrorCode, Identity, LabeledSpan, Level, Location, Span, Suggestion,
+    Applicability, Diagnostic, Identity, LabeledSpan, Level, Location, Span, Suggestion,
 };
 use cargo_fix_swarm::edit::Edit;
+use cargo_fix_swarm::error_code::ErrorCode;
 use cargo_fix_swarm::parse::{ParsedCheck, SourceRoot, parse_stream};
 use cargo_fix_swarm::patch::{FileChange, Patch, PatchError, Sources};
 use cargo_fix_swarm::plan::{Plan, plan};

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use cargo_fix_swarm::diagnostic::ErrorCode;
+use cargo_fix_swarm::error_code::ErrorCode;
 use cargo_fix_swarm::parse::{SourceRoot, parse_stream};
 use cargo_fix_swarm::patch::{Patch, Sources};
 use cargo_fix_swarm::plan::plan;
