@@ -5,10 +5,10 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::edit::Edit;
-use crate::index;
 use crate::patch::Sources;
 use crate::plan::Scope;
 
+use super::scan;
 use super::{Rule, Specialist, propose_with};
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -49,10 +49,10 @@ impl Rule for ExtraArguments {
         else {
             return Vec::new();
         };
-        let Some(inside) = index::balanced(text, open) else {
+        let Some(inside) = scan::balanced(text, open) else {
             return Vec::new();
         };
-        let arguments: Vec<(usize, usize)> = index::split_top_level(inside)
+        let arguments: Vec<(usize, usize)> = scan::split_top_level(inside)
             .into_iter()
             .map(|(offset, part)| (open + 1 + offset, part.len()))
             .collect();

@@ -3,10 +3,10 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::edit::Edit;
-use crate::index;
 use crate::patch::Sources;
 use crate::plan::Scope;
 
+use super::scan;
 use super::{Rule, Specialist, propose_with, replace, text_of};
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -84,7 +84,7 @@ impl Rule for Conversions {
         if !label.starts_with("expected") {
             return Vec::new();
         }
-        let types = index::backticked(label);
+        let types = scan::backticked(label);
         let (Some(expected), Some(found)) = (types.first(), types.get(1)) else {
             return Vec::new();
         };

@@ -7,10 +7,11 @@ use std::collections::BTreeSet;
 
 use crate::diagnostic::Diagnostic;
 use crate::edit::Edit;
-use crate::index::{self, ItemIndex};
+use crate::index::ItemIndex;
 use crate::patch::Sources;
 use crate::plan::Scope;
 
+use super::scan;
 use super::{Rule, Specialist, propose_with};
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -58,7 +59,7 @@ fn trait_name(path: &str) -> &str {
 /// `(type, traits)` pairs a diagnostic says are missing.
 fn wanted(diagnostic: &Diagnostic) -> Vec<(String, Vec<&'static str>)> {
     let message = &diagnostic.message;
-    let names = index::backticked(message);
+    let names = scan::backticked(message);
     let mut found: Vec<(String, Vec<&'static str>)> = Vec::new();
     let mut push = |type_text: &str, trait_text: &str| {
         let traits = with_requirements(trait_name(trait_text));
@@ -88,7 +89,7 @@ fn wanted(diagnostic: &Diagnostic) -> Vec<(String, Vec<&'static str>)> {
     // E0599's "the following trait bounds were not satisfied: `Key: Eq`, `Key: Hash`".
     for note in &diagnostic.notes {
         if note.starts_with("the following trait bounds were not satisfied") {
-            for bound in index::backticked(note) {
+            for bound in scan::backticked(note) {
                 if let Some((type_text, trait_text)) = bound.rsplit_once(": ") {
                     push(type_text, trait_text);
                 }
@@ -96,7 +97,7 @@ fn wanted(diagnostic: &Diagnostic) -> Vec<(String, Vec<&'static str>)> {
         }
         // E0308's "`Item` does not implement `Clone`, so `&Item` was cloned instead".
         if note.contains("does not implement `Clone`")
-            && let Some(type_text) = index::backticked(note).first()
+            && let Some(type_text) = scan::backticked(note).first()
         {
             push(type_text, "Clone");
         }
@@ -180,7 +181,7 @@ fn field_types<'i>(
     item: &crate::index::Item,
 ) -> Vec<&'i crate::index::Item> {
     let text = sources.get(&item.file).unwrap_or_default();
-    index::struct_fields(text, item.line_start)
+    scan::struct_fields(text, item.line_start)
         .iter()
         .flat_map(|(_, type_text)| local_types(type_text, index, &item.file))
         .filter(|field| field.name != item.name)

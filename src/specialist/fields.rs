@@ -4,10 +4,11 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::edit::Edit;
-use crate::index::{self, ItemIndex};
+use crate::index::ItemIndex;
 use crate::patch::Sources;
 use crate::plan::Scope;
 
+use super::scan;
 use super::{Rule, Specialist, propose_with, replace, text_of};
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -40,14 +41,14 @@ impl Rule for FieldNames {
             .notes
             .iter()
             .filter_map(|note| note.strip_prefix("available fields are: "))
-            .flat_map(index::backticked)
+            .flat_map(scan::backticked)
             .map(str::to_owned)
             .collect();
         if candidates.is_empty() {
             candidates = fields_of_type(diagnostic, sources);
         }
         candidates.retain(|field| field != wrong);
-        candidates.sort_by_key(|field| index::edit_distance(field, wrong));
+        candidates.sort_by_key(|field| scan::edit_distance(field, wrong));
         let text = sources.get(&primary.file).unwrap_or_default();
         // `Book { name }` is shorthand for `name: name`: keep the value, change the field.
         let shorthand = diagnostic
@@ -75,7 +76,7 @@ impl Rule for FieldNames {
 
 /// The fields of the type a message names (`no field `x` on type `&Book``).
 fn fields_of_type(diagnostic: &Diagnostic, sources: &Sources) -> Vec<String> {
-    let names = index::backticked(&diagnostic.message);
+    let names = scan::backticked(&diagnostic.message);
     let Some(type_text) = names.get(1) else {
         return Vec::new();
     };
@@ -96,7 +97,7 @@ fn fields_of_type(diagnostic: &Diagnostic, sources: &Sources) -> Vec<String> {
         return Vec::new();
     };
     let text = sources.get(&item.file).unwrap_or_default();
-    index::struct_fields(text, item.line_start)
+    scan::struct_fields(text, item.line_start)
         .into_iter()
         .map(|(name, _)| name)
         .collect()

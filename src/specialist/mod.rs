@@ -8,6 +8,7 @@ mod methods;
 mod moves;
 mod mutability;
 mod paths;
+mod scan;
 mod suggestion;
 
 use std::fmt;

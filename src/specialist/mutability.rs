@@ -9,10 +9,10 @@ use regex::Regex;
 
 use crate::diagnostic::Diagnostic;
 use crate::edit::Edit;
-use crate::index;
 use crate::patch::Sources;
 use crate::plan::Scope;
 
+use super::scan;
 use super::{Rule, Specialist, propose_with};
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -40,7 +40,7 @@ impl Rule for MissingMut {
         if diagnostic.message.contains("behind a") {
             return borrowed_scrutinees(diagnostic, sources);
         }
-        let names = index::backticked(&diagnostic.message);
+        let names = scan::backticked(&diagnostic.message);
         // "cannot assign to `p.x`, as `p` is not declared as mutable": the binding is the last.
         let Some(binding) = names
             .last()

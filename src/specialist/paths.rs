@@ -9,6 +9,7 @@ use crate::index::{self, Item, ItemIndex};
 use crate::patch::Sources;
 use crate::plan::Scope;
 
+use super::scan;
 use super::{Rule, Specialist, propose_with};
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -175,7 +176,7 @@ impl Rule for WorkspacePaths {
         }
         // A bare name: import it.
         let name = region;
-        let at = index::use_insertion_point(text);
+        let at = scan::use_insertion_point(text);
         for item in definitions(&index, name, file) {
             let path = item.path_from(file);
             let edit = Edit {
