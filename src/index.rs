@@ -92,6 +92,8 @@ pub struct ItemIndex {
 
 impl ItemIndex {
     pub fn build(sources: &Sources) -> ItemIndex {
+        #[cfg(test)]
+        BUILDS.with(|builds| builds.set(builds.get() + 1));
         let mut items = Vec::new();
         for path in sources.paths() {
             let Some((crate_dir, modules)) = crate_of(path) else {
@@ -151,6 +153,18 @@ impl ItemIndex {
             .or(types.first())
             .copied()
     }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Indexes built on this thread: what shows that a round builds its index once.
+    static BUILDS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many indexes this thread has built so far.
+#[cfg(test)]
+pub(crate) fn builds_on_this_thread() -> usize {
+    BUILDS.with(std::cell::Cell::get)
 }
 
 /// The crate's name from the `Cargo.toml` beside its `src`, with `-` as `_`.

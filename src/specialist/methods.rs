@@ -7,24 +7,15 @@ use regex::Regex;
 
 use crate::diagnostic::Diagnostic;
 use crate::edit::Edit;
+use crate::error_code::ErrorCode;
 use crate::patch::Sources;
-use crate::plan::Scope;
 
+use super::Context;
+use super::rule::{Rule, replace};
 use super::scan;
-use super::{Rule, Specialist, propose_with, replace};
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct RenamedMethods;
-
-impl Specialist for RenamedMethods {
-    fn name(&self) -> &'static str {
-        "renamed-methods"
-    }
-
-    fn propose(&self, scope: &Scope, sources: &Sources) -> Vec<crate::candidate::Proposal> {
-        propose_with(self, scope, sources)
-    }
-}
 
 static METHOD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\bfn\s+([A-Za-z_][A-Za-z0-9_]*)\s*(?:<[^>]*>)?\s*\(").expect("valid regex")
@@ -62,11 +53,15 @@ fn methods_of(sources: &Sources, type_name: &str) -> Vec<(String, usize)> {
 }
 
 impl Rule for RenamedMethods {
-    fn codes(&self) -> &'static [&'static str] {
-        &["E0599"]
-    }
+    const NAME: &'static str = "renamed-methods";
+    const CODES: &'static [ErrorCode] = &[ErrorCode::from_static("E0599")];
 
-    fn alternatives(&self, diagnostic: &Diagnostic, sources: &Sources) -> Vec<(String, Vec<Edit>)> {
+    fn alternatives(
+        &self,
+        diagnostic: &Diagnostic,
+        context: &Context<'_>,
+    ) -> Vec<(String, Vec<Edit>)> {
+        let sources = context.sources();
         if !diagnostic.message.starts_with("no method named") || !diagnostic.suggestions.is_empty()
         {
             return Vec::new();
