@@ -4,12 +4,13 @@
 use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use cargo_fix_swarm::edit::{Edit, apply_edits};
 use cargo_fix_swarm::parse::{SourceRoot, parse_stream};
 use cargo_fix_swarm::patch::{Patch, Sources};
 use cargo_fix_swarm::plan::plan;
-use cargo_fix_swarm::specialist::{RustcSuggestions, Specialist};
+use cargo_fix_swarm::specialist::{Context, RustcSuggestions, Specialist};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 const MANY_ERRORS: &str = include_str!("../tests/data/many-errors.jsonl");
@@ -35,6 +36,8 @@ fn pipeline(c: &mut Criterion) {
     assert_eq!(parsed.error_count(), 528, "the recording parses fully");
     let planned = plan(&parsed.diagnostics, SPLIT_ABOVE);
     let sources = Sources::default();
+    let index = OnceLock::new();
+    let context = Context::new(&sources, &index);
 
     c.bench_function("parse_stream many-errors (3 MB, 528 errors)", |b| {
         b.iter(|| parse_stream(black_box(MANY_ERRORS), &root));
@@ -47,7 +50,7 @@ fn pipeline(c: &mut Criterion) {
             black_box(&planned)
                 .scopes
                 .iter()
-                .map(|scope| RustcSuggestions.propose(scope, &sources).len())
+                .map(|scope| RustcSuggestions.propose(scope, &context).len())
                 .sum::<usize>()
         });
     });

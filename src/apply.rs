@@ -10,9 +10,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tempfile::TempPath;
 
-use crate::event::{SkipReason, SkippedFile};
 use crate::git::ChangedFile;
 use crate::patch::Patch;
+use crate::skipped_file::{SkipReason, SkippedFile};
 
 /// What the apply did to the user's tree. Never an error: whatever happened is in these lists.
 #[derive(Debug, Default, PartialEq, Eq)]

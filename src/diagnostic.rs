@@ -1,49 +1,12 @@
 //! Domain types for one compiler diagnostic, converted from cargo's wire format at the parse boundary.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::edit::Edit;
+use crate::error_code::ErrorCode;
 use crate::phase::Phase;
-
-/// A rustc error code such as `E0425`, validated once when it enters the program.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct ErrorCode(String);
-
-impl ErrorCode {
-    /// Accepts exactly `E` followed by four ASCII digits; lint names and anything else are refused.
-    pub fn parse(text: &str) -> Option<ErrorCode> {
-        let digits = text.strip_prefix('E')?;
-        (digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| ErrorCode(text.to_owned()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl TryFrom<String> for ErrorCode {
-    type Error = String;
-    fn try_from(text: String) -> Result<Self, Self::Error> {
-        ErrorCode::parse(&text).ok_or_else(|| format!("not a rustc error code: {text:?}"))
-    }
-}
-
-impl From<ErrorCode> for String {
-    fn from(code: ErrorCode) -> String {
-        code.0
-    }
-}
-
-impl fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 /// The name a scope of diagnostics goes by: its error code, or `syntax` for errors that have none
 /// (the parser's errors carry no code).
@@ -190,14 +153,6 @@ impl Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn error_codes_are_validated_once() {
-        assert_eq!(ErrorCode::parse("E0425").unwrap().as_str(), "E0425");
-        for bad in ["E042", "E04255", "unused_variables", "e0425", "E04a5", ""] {
-            assert_eq!(ErrorCode::parse(bad), None, "{bad}");
-        }
-    }
 
     #[test]
     fn code_label_names_codeless_errors_syntax() {

@@ -18,6 +18,21 @@ pub struct Edit {
 }
 
 impl Edit {
+    /// Replaces the bytes `range` of `file` with `replacement`.
+    pub fn new(file: &Path, range: Range<usize>, replacement: impl Into<String>) -> Edit {
+        Edit {
+            file: file.to_owned(),
+            start: range.start,
+            end: range.end,
+            replacement: replacement.into(),
+        }
+    }
+
+    /// Inserts `text` into `file` at byte `at`.
+    pub fn insert(file: &Path, at: usize, text: impl Into<String>) -> Edit {
+        Edit::new(file, at..at, text)
+    }
+
     pub fn range(&self) -> Range<usize> {
         self.start..self.end
     }

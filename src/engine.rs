@@ -582,6 +582,7 @@ async fn rounds(
             before: current.diagnostics.clone(),
             unchecked: session.gate.unchecked_packages(&current),
             sources,
+            index: OnceLock::new(),
             gate: Arc::clone(&session.gate),
             pool: session.pool.clone(),
             specialists: Arc::clone(&session.specialists),

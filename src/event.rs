@@ -5,11 +5,13 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::diagnostic::{ErrorCode, Identity};
+use crate::diagnostic::Identity;
+use crate::error_code::ErrorCode;
 use crate::parse::ParseProblem;
 use crate::patch::Patch;
 use crate::phase::Phase;
 use crate::run_id::RunId;
+use crate::skipped_file::SkippedFile;
 use crate::summary::RunSummary;
 use crate::sweep::Leftover;
 use crate::verdict::Verdict;
@@ -58,34 +60,6 @@ pub struct ScopeOutline {
     pub phase: Phase,
     pub diagnostics: usize,
     pub files: usize,
-}
-
-/// A file the fix changed that the final apply did not write to the user's tree.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct SkippedFile {
-    pub path: PathBuf,
-    pub reason: SkipReason,
-    /// Where the patch that was not written was saved instead.
-    pub saved_patch: Option<PathBuf>,
-}
-
-/// Why a file was not written; worded by the summary.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum SkipReason {
-    /// Its bytes are no longer the snapshot's: the user changed it during the run.
-    ChangedDuringRun,
-    /// Its permission bits deny its owner writing it.
-    ReadOnly,
-    /// It is, or lies under, a symbolic link: nothing is written through a link.
-    ThroughLink,
-    /// It could not be read, so whether the user changed it is unknown.
-    Unreadable { error: String },
-    /// Writing it failed (its temporary copy, or the rename into place).
-    WriteFailed { error: String },
-    /// It could have been written, but the files `because_of` (in path order) could not be, and
-    /// a fix is written whole or not at all; or a rename into place failed before its turn.
-    HeldBack { because_of: Vec<PathBuf> },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

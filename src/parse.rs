@@ -11,9 +11,10 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{
-    Applicability, Diagnostic, ErrorCode, LabeledSpan, Level, Location, Span, Suggestion,
+    Applicability, Diagnostic, LabeledSpan, Level, Location, Span, Suggestion,
 };
 use crate::edit::Edit;
+use crate::error_code::ErrorCode;
 use crate::layout::{Layout, Resolved, normalize};
 
 /// Where the checked sources live, to turn rustc's file names into checkout-relative paths.

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::ErrorCode;
+use crate::error_code::ErrorCode;
 
 /// rustc's phases in the order it runs them. An error of an early phase often hides the errors of
 /// later ones, so scopes are fixed in this order, and a fix may reveal errors of a later phase but

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, ErrorCode, Location, code_label};
+use crate::diagnostic::{Diagnostic, Location, code_label};
+use crate::error_code::ErrorCode;
 use crate::phase::Phase;
 
 /// The work one worker takes: errors of one code, possibly limited to one file.

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::event::{SkipReason, SkippedFile};
+use crate::skipped_file::{SkipReason, SkippedFile};
 use crate::stop::StopSignal;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

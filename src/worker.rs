@@ -2,7 +2,7 @@
 //! worktrees, and reports the patch that passed.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Instant;
 
 use tokio::sync::mpsc::UnboundedSender;
@@ -16,11 +16,12 @@ use crate::edit::{self, Edit};
 use crate::event::{Event, Fix, WorkerReport, WorkerStatus};
 use crate::gate::{Gate, GateError};
 use crate::git::Oid;
+use crate::index::ItemIndex;
 use crate::parse::ParsedCheck;
 use crate::patch::{Patch, Sources};
 use crate::plan::Scope;
 use crate::pool::WorktreePool;
-use crate::specialist::{Specialist, Tier};
+use crate::specialist::{Context, Specialist, Tier};
 use crate::verdict::{self, RejectReason, Verdict};
 
 /// What every worker of a round shares. Owned data only: workers hold no reference into the
@@ -35,6 +36,8 @@ pub struct Round {
     /// appear, are revealed rather than caused.
     pub unchecked: BTreeSet<String>,
     pub sources: Sources,
+    /// What `sources` define, indexed when a rule first asks: once per round, for every worker.
+    pub index: OnceLock<ItemIndex>,
     pub gate: Arc<Gate>,
     pub pool: WorktreePool,
     pub specialists: Arc<[Box<dyn Specialist>]>,
@@ -381,9 +384,10 @@ fn propose(
     std::collections::BTreeMap<Identity, String>,
 ) {
     let mut tiers: [Vec<Proposal>; 2] = [Vec::new(), Vec::new()];
+    let context = Context::new(&round.sources, &round.index);
     for specialist in round.specialists.iter() {
         let tier = &mut tiers[usize::from(specialist.tier() == Tier::Rule)];
-        for proposal in specialist.propose(scope, &round.sources) {
+        for proposal in specialist.propose(scope, &context) {
             match tier.iter_mut().find(|p| p.target == proposal.target) {
                 Some(existing) => existing.alternatives.extend(proposal.alternatives),
                 None => tier.push(proposal),

@@ -4,16 +4,18 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use cargo_fix_swarm::candidate::{Alternative, Proposal};
 use cargo_fix_swarm::diagnostic::{
-    Applicability, Diagnostic, ErrorCode, Identity, LabeledSpan, Level, Location, Span, Suggestion,
+    Applicability, Diagnostic, Identity, LabeledSpan, Level, Location, Span, Suggestion,
 };
 use cargo_fix_swarm::edit::Edit;
+use cargo_fix_swarm::error_code::ErrorCode;
 use cargo_fix_swarm::parse::{ParsedCheck, SourceRoot, parse_stream};
 use cargo_fix_swarm::patch::{FileChange, Patch, PatchError, Sources};
 use cargo_fix_swarm::plan::{Plan, plan};
-use cargo_fix_swarm::specialist::{RustcSuggestions, Specialist};
+use cargo_fix_swarm::specialist::{Context, RustcSuggestions, Specialist};
 use cargo_fix_swarm::verdict::{RejectReason, Verdict, judge};
 
 /// One recording and what its note says about it after deduplication.
@@ -779,10 +781,12 @@ fn describe_proposals(proposals: &[Proposal]) -> String {
 }
 
 fn propose_all(planned: &Plan, sources: &Sources) -> Vec<Proposal> {
+    let index = OnceLock::new();
+    let context = Context::new(sources, &index);
     planned
         .scopes
         .iter()
-        .flat_map(|scope| RustcSuggestions.propose(scope, sources))
+        .flat_map(|scope| RustcSuggestions.propose(scope, &context))
         .collect()
 }
 
@@ -821,7 +825,9 @@ fn machine_applicable_suggestions_are_ranked_first() {
     let machine = error_at(&parsed, "E0596", 43).suggestions[0].clone();
     mixed.suggestions.push(machine.clone());
     let planned = plan(&[mixed.clone()], 40);
-    let proposals = RustcSuggestions.propose(&planned.scopes[0], &suggestions_mixed_sources());
+    let sources = suggestions_mixed_sources();
+    let index = OnceLock::new();
+    let proposals = RustcSuggestions.propose(&planned.scopes[0], &Context::new(&sources, &index));
     let alternative = |s: &Suggestion| Alternative {
         label: s.message.clone(),
         applicability: s.applicability,

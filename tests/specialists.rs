@@ -4,14 +4,15 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
-use cargo_fix_swarm::diagnostic::ErrorCode;
+use cargo_fix_swarm::error_code::ErrorCode;
 use cargo_fix_swarm::parse::{SourceRoot, parse_stream};
 use cargo_fix_swarm::patch::{Patch, Sources};
 use cargo_fix_swarm::plan::plan;
 use cargo_fix_swarm::specialist::{
-    Conversions, ExtraArguments, FieldNames, MissingDerives, MissingMut, Moves, RenamedMethods,
-    Specialist, WorkspacePaths,
+    Context, Conversions, ExtraArguments, FieldNames, MissingDerives, MissingMut, Moves,
+    RenamedMethods, Specialist, WorkspacePaths,
 };
 
 /// What a specialist proposes for one diagnostic.
@@ -95,10 +96,13 @@ fn check(name: &str, specialist: &dyn Specialist) -> Vec<Proposed> {
     };
     let parsed = parse_stream(&stream, &root);
     let sources = fixture_sources(name);
+    // One context for every scope, as a round has.
+    let index = OnceLock::new();
+    let context = Context::new(&sources, &index);
     let proposed: Vec<Proposed> = plan(&parsed.diagnostics, 40)
         .scopes
         .iter()
-        .flat_map(|scope| specialist.propose(scope, &sources))
+        .flat_map(|scope| specialist.propose(scope, &context))
         .map(|proposal| Proposed {
             target: format!(
                 "[{}] {}",

@@ -5,31 +5,24 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::edit::Edit;
-use crate::index;
-use crate::patch::Sources;
-use crate::plan::Scope;
+use crate::error_code::ErrorCode;
 
-use super::{Rule, Specialist, propose_with};
+use super::Context;
+use super::rule::Rule;
+use super::scan;
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ExtraArguments;
 
-impl Specialist for ExtraArguments {
-    fn name(&self) -> &'static str {
-        "extra-arguments"
-    }
-
-    fn propose(&self, scope: &Scope, sources: &Sources) -> Vec<crate::candidate::Proposal> {
-        propose_with(self, scope, sources)
-    }
-}
-
 impl Rule for ExtraArguments {
-    fn codes(&self) -> &'static [&'static str] {
-        &["E0061"]
-    }
+    const NAME: &'static str = "extra-arguments";
+    const CODES: &'static [ErrorCode] = &[ErrorCode::from_static("E0061")];
 
-    fn alternatives(&self, diagnostic: &Diagnostic, sources: &Sources) -> Vec<(String, Vec<Edit>)> {
+    fn alternatives(
+        &self,
+        diagnostic: &Diagnostic,
+        context: &Context<'_>,
+    ) -> Vec<(String, Vec<Edit>)> {
         let Some((wanted, supplied)) = counts(&diagnostic.message) else {
             return Vec::new();
         };
@@ -39,7 +32,7 @@ impl Rule for ExtraArguments {
         let Some(primary) = &diagnostic.primary else {
             return Vec::new();
         };
-        let Some(text) = sources.get(&primary.file) else {
+        let Some(text) = context.sources().get(&primary.file) else {
             return Vec::new();
         };
         // The argument list is the first parenthesis after the callee's name.
@@ -49,10 +42,10 @@ impl Rule for ExtraArguments {
         else {
             return Vec::new();
         };
-        let Some(inside) = index::balanced(text, open) else {
+        let Some(inside) = scan::balanced(text, open) else {
             return Vec::new();
         };
-        let arguments: Vec<(usize, usize)> = index::split_top_level(inside)
+        let arguments: Vec<(usize, usize)> = scan::split_top_level(inside)
             .into_iter()
             .map(|(offset, part)| (open + 1 + offset, part.len()))
             .collect();
@@ -126,12 +119,7 @@ fn removal_edit(
     let close = arguments
         .last()
         .map_or(open + 1, |&(start, len)| start + len);
-    Edit {
-        file: file.to_owned(),
-        start: open + 1,
-        end: close,
-        replacement: kept.join(", "),
-    }
+    Edit::new(file, open + 1..close, kept.join(", "))
 }
 
 #[cfg(test)]

@@ -3,24 +3,14 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::edit::Edit;
-use crate::index;
-use crate::patch::Sources;
-use crate::plan::Scope;
+use crate::error_code::ErrorCode;
 
-use super::{Rule, Specialist, propose_with, replace, text_of};
+use super::Context;
+use super::rule::{Rule, replace, text_of};
+use super::scan;
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Conversions;
-
-impl Specialist for Conversions {
-    fn name(&self) -> &'static str {
-        "conversions"
-    }
-
-    fn propose(&self, scope: &Scope, sources: &Sources) -> Vec<crate::candidate::Proposal> {
-        propose_with(self, scope, sources)
-    }
-}
 
 const NUMBERS: &[&str] = &[
     "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize", "f32",
@@ -73,25 +63,28 @@ fn conversions(expected: &str, found: &str, e: &str, raw: &str) -> Vec<String> {
 }
 
 impl Rule for Conversions {
-    fn codes(&self) -> &'static [&'static str] {
-        &["E0308"]
-    }
+    const NAME: &'static str = "conversions";
+    const CODES: &'static [ErrorCode] = &[ErrorCode::from_static("E0308")];
 
-    fn alternatives(&self, diagnostic: &Diagnostic, sources: &Sources) -> Vec<(String, Vec<Edit>)> {
+    fn alternatives(
+        &self,
+        diagnostic: &Diagnostic,
+        context: &Context<'_>,
+    ) -> Vec<(String, Vec<Edit>)> {
         let Some(label) = &diagnostic.label else {
             return Vec::new();
         };
         if !label.starts_with("expected") {
             return Vec::new();
         }
-        let types = index::backticked(label);
+        let types = scan::backticked(label);
         let (Some(expected), Some(found)) = (types.first(), types.get(1)) else {
             return Vec::new();
         };
         let Some(primary) = &diagnostic.primary else {
             return Vec::new();
         };
-        let Some(expression) = text_of(sources, primary) else {
+        let Some(expression) = text_of(context.sources(), primary) else {
             return Vec::new();
         };
         if expression.contains('\n') || expression.is_empty() {

@@ -7,24 +7,16 @@ use std::collections::BTreeSet;
 
 use crate::diagnostic::Diagnostic;
 use crate::edit::Edit;
-use crate::index::{self, ItemIndex};
+use crate::error_code::ErrorCode;
+use crate::index::ItemIndex;
 use crate::patch::Sources;
-use crate::plan::Scope;
 
-use super::{Rule, Specialist, propose_with};
+use super::Context;
+use super::rule::Rule;
+use super::scan;
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct MissingDerives;
-
-impl Specialist for MissingDerives {
-    fn name(&self) -> &'static str {
-        "missing-derives"
-    }
-
-    fn propose(&self, scope: &Scope, sources: &Sources) -> Vec<crate::candidate::Proposal> {
-        propose_with(self, scope, sources)
-    }
-}
 
 /// Derivable traits in the order they are conventionally written.
 const DERIVABLE: &[&str] = &[
@@ -58,7 +50,7 @@ fn trait_name(path: &str) -> &str {
 /// `(type, traits)` pairs a diagnostic says are missing.
 fn wanted(diagnostic: &Diagnostic) -> Vec<(String, Vec<&'static str>)> {
     let message = &diagnostic.message;
-    let names = index::backticked(message);
+    let names = scan::backticked(message);
     let mut found: Vec<(String, Vec<&'static str>)> = Vec::new();
     let mut push = |type_text: &str, trait_text: &str| {
         let traits = with_requirements(trait_name(trait_text));
@@ -88,7 +80,7 @@ fn wanted(diagnostic: &Diagnostic) -> Vec<(String, Vec<&'static str>)> {
     // E0599's "the following trait bounds were not satisfied: `Key: Eq`, `Key: Hash`".
     for note in &diagnostic.notes {
         if note.starts_with("the following trait bounds were not satisfied") {
-            for bound in index::backticked(note) {
+            for bound in scan::backticked(note) {
                 if let Some((type_text, trait_text)) = bound.rsplit_once(": ") {
                     push(type_text, trait_text);
                 }
@@ -96,7 +88,7 @@ fn wanted(diagnostic: &Diagnostic) -> Vec<(String, Vec<&'static str>)> {
         }
         // E0308's "`Item` does not implement `Clone`, so `&Item` was cloned instead".
         if note.contains("does not implement `Clone`")
-            && let Some(type_text) = index::backticked(note).first()
+            && let Some(type_text) = scan::backticked(note).first()
         {
             push(type_text, "Clone");
         }
@@ -126,11 +118,20 @@ fn local_types<'i>(
 }
 
 impl Rule for MissingDerives {
-    fn codes(&self) -> &'static [&'static str] {
-        &["E0277", "E0369", "E0599", "E0308", "E0382"]
-    }
+    const NAME: &'static str = "missing-derives";
+    const CODES: &'static [ErrorCode] = &[
+        ErrorCode::from_static("E0277"),
+        ErrorCode::from_static("E0369"),
+        ErrorCode::from_static("E0599"),
+        ErrorCode::from_static("E0308"),
+        ErrorCode::from_static("E0382"),
+    ];
 
-    fn alternatives(&self, diagnostic: &Diagnostic, sources: &Sources) -> Vec<(String, Vec<Edit>)> {
+    fn alternatives(
+        &self,
+        diagnostic: &Diagnostic,
+        context: &Context<'_>,
+    ) -> Vec<(String, Vec<Edit>)> {
         let Some(near) = diagnostic.file() else {
             return Vec::new();
         };
@@ -138,18 +139,18 @@ impl Rule for MissingDerives {
         if wanted.is_empty() {
             return Vec::new();
         }
-        let index = ItemIndex::build(sources);
+        let (sources, index) = (context.sources(), context.index());
         let mut alone: Vec<Edit> = Vec::new();
         let mut with_fields: Vec<Edit> = Vec::new();
         let mut names = BTreeSet::new();
         for (type_text, traits) in &wanted {
-            for item in local_types(type_text, &index, near) {
+            for item in local_types(type_text, index, near) {
                 names.insert(item.name.clone());
                 if let Some(edit) = add_derives(sources, item, traits) {
                     alone.push(edit.clone());
                     with_fields.push(edit);
                 }
-                for field_type in field_types(sources, &index, item) {
+                for field_type in field_types(sources, index, item) {
                     if let Some(edit) = add_derives(sources, field_type, traits) {
                         with_fields.push(edit);
                     }
@@ -180,7 +181,7 @@ fn field_types<'i>(
     item: &crate::index::Item,
 ) -> Vec<&'i crate::index::Item> {
     let text = sources.get(&item.file).unwrap_or_default();
-    index::struct_fields(text, item.line_start)
+    scan::struct_fields(text, item.line_start)
         .iter()
         .flat_map(|(_, type_text)| local_types(type_text, index, &item.file))
         .filter(|field| field.name != item.name)
@@ -275,19 +276,14 @@ fn add_derives(sources: &Sources, item: &crate::index::Item, traits: &[&str]) ->
                     present.push((*t).to_owned());
                 }
             }
-            (present.len() > before).then(|| Edit {
-                file: item.file.clone(),
-                start: start + open,
-                end: start + close,
-                replacement: present.join(", "),
-            })
+            (present.len() > before)
+                .then(|| Edit::new(&item.file, start + open..start + close, present.join(", ")))
         }
-        None => Some(Edit {
-            file: item.file.clone(),
-            start: item.line_start,
-            end: item.line_start,
-            replacement: format!("{indent}#[derive({})]\n", traits.join(", ")),
-        }),
+        None => Some(Edit::insert(
+            &item.file,
+            item.line_start,
+            format!("{indent}#[derive({})]\n", traits.join(", ")),
+        )),
     }
 }
 

@@ -4,32 +4,32 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::edit::Edit;
-use crate::index::{self, ItemIndex};
-use crate::patch::Sources;
-use crate::plan::Scope;
+use crate::error_code::ErrorCode;
 
-use super::{Rule, Specialist, propose_with, replace, text_of};
+use super::Context;
+use super::rule::{Rule, replace, text_of};
+use super::scan;
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FieldNames;
 
-impl Specialist for FieldNames {
-    fn name(&self) -> &'static str {
-        "field-names"
-    }
-
-    fn propose(&self, scope: &Scope, sources: &Sources) -> Vec<crate::candidate::Proposal> {
-        propose_with(self, scope, sources)
-    }
-}
+/// An unknown field in a struct literal.
+const UNKNOWN_IN_LITERAL: ErrorCode = ErrorCode::from_static("E0560");
+/// No such field on a type (an access).
+const NO_FIELD: ErrorCode = ErrorCode::from_static("E0609");
+/// An unknown field in a pattern.
+const UNKNOWN_IN_PATTERN: ErrorCode = ErrorCode::from_static("E0026");
 
 impl Rule for FieldNames {
-    fn codes(&self) -> &'static [&'static str] {
-        // E0560 unknown field in a literal, E0609 no field on a type, E0026 unknown field in a pattern.
-        &["E0560", "E0609", "E0026"]
-    }
+    const NAME: &'static str = "field-names";
+    const CODES: &'static [ErrorCode] = &[UNKNOWN_IN_LITERAL, NO_FIELD, UNKNOWN_IN_PATTERN];
 
-    fn alternatives(&self, diagnostic: &Diagnostic, sources: &Sources) -> Vec<(String, Vec<Edit>)> {
+    fn alternatives(
+        &self,
+        diagnostic: &Diagnostic,
+        context: &Context<'_>,
+    ) -> Vec<(String, Vec<Edit>)> {
+        let sources = context.sources();
         let Some(primary) = &diagnostic.primary else {
             return Vec::new();
         };
@@ -40,20 +40,17 @@ impl Rule for FieldNames {
             .notes
             .iter()
             .filter_map(|note| note.strip_prefix("available fields are: "))
-            .flat_map(index::backticked)
+            .flat_map(scan::backticked)
             .map(str::to_owned)
             .collect();
         if candidates.is_empty() {
-            candidates = fields_of_type(diagnostic, sources);
+            candidates = fields_of_type(diagnostic, context);
         }
         candidates.retain(|field| field != wrong);
-        candidates.sort_by_key(|field| index::edit_distance(field, wrong));
+        candidates.sort_by_key(|field| scan::edit_distance(field, wrong));
         let text = sources.get(&primary.file).unwrap_or_default();
         // `Book { name }` is shorthand for `name: name`: keep the value, change the field.
-        let shorthand = diagnostic
-            .code
-            .as_ref()
-            .is_some_and(|c| c.as_str() != "E0609")
+        let shorthand = diagnostic.code.as_ref().is_some_and(|c| *c != NO_FIELD)
             && !text[primary.byte_end..].trim_start().starts_with(':');
         candidates
             .into_iter()
@@ -74,8 +71,8 @@ impl Rule for FieldNames {
 }
 
 /// The fields of the type a message names (`no field `x` on type `&Book``).
-fn fields_of_type(diagnostic: &Diagnostic, sources: &Sources) -> Vec<String> {
-    let names = index::backticked(&diagnostic.message);
+fn fields_of_type(diagnostic: &Diagnostic, context: &Context<'_>) -> Vec<String> {
+    let names = scan::backticked(&diagnostic.message);
     let Some(type_text) = names.get(1) else {
         return Vec::new();
     };
@@ -91,12 +88,11 @@ fn fields_of_type(diagnostic: &Diagnostic, sources: &Sources) -> Vec<String> {
     let Some(file) = diagnostic.file() else {
         return Vec::new();
     };
-    let index = ItemIndex::build(sources);
-    let Some(item) = index.type_named(type_name, file) else {
+    let Some(item) = context.index().type_named(type_name, file) else {
         return Vec::new();
     };
-    let text = sources.get(&item.file).unwrap_or_default();
-    index::struct_fields(text, item.line_start)
+    let text = context.sources().get(&item.file).unwrap_or_default();
+    scan::struct_fields(text, item.line_start)
         .into_iter()
         .map(|(name, _)| name)
         .collect()

@@ -7,24 +7,15 @@ use regex::Regex;
 
 use crate::diagnostic::Diagnostic;
 use crate::edit::Edit;
-use crate::index;
+use crate::error_code::ErrorCode;
 use crate::patch::Sources;
-use crate::plan::Scope;
 
-use super::{Rule, Specialist, propose_with, replace};
+use super::Context;
+use super::rule::{Rule, replace};
+use super::scan;
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct RenamedMethods;
-
-impl Specialist for RenamedMethods {
-    fn name(&self) -> &'static str {
-        "renamed-methods"
-    }
-
-    fn propose(&self, scope: &Scope, sources: &Sources) -> Vec<crate::candidate::Proposal> {
-        propose_with(self, scope, sources)
-    }
-}
 
 static METHOD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\bfn\s+([A-Za-z_][A-Za-z0-9_]*)\s*(?:<[^>]*>)?\s*\(").expect("valid regex")
@@ -41,16 +32,16 @@ fn methods_of(sources: &Sources, type_name: &str) -> Vec<(String, usize)> {
     for path in sources.paths() {
         let text = sources.get(path).unwrap_or_default();
         for block in header.find_iter(text) {
-            let Some(body) = index::balanced(text, block.end() - 1) else {
+            let Some(body) = scan::balanced(text, block.end() - 1) else {
                 continue;
             };
             let body_start = block.end();
             for method in METHOD.captures_iter(body) {
                 let open = body_start + method.get(0).expect("group 0").end() - 1;
-                let Some(params) = index::balanced(text, open) else {
+                let Some(params) = scan::balanced(text, open) else {
                     continue;
                 };
-                let parts = index::split_top_level(params);
+                let parts = scan::split_top_level(params);
                 let takes_self = parts.first().is_some_and(|(_, p)| p.contains("self"));
                 if takes_self {
                     found.push((method[1].to_owned(), parts.len() - 1));
@@ -62,16 +53,20 @@ fn methods_of(sources: &Sources, type_name: &str) -> Vec<(String, usize)> {
 }
 
 impl Rule for RenamedMethods {
-    fn codes(&self) -> &'static [&'static str] {
-        &["E0599"]
-    }
+    const NAME: &'static str = "renamed-methods";
+    const CODES: &'static [ErrorCode] = &[ErrorCode::from_static("E0599")];
 
-    fn alternatives(&self, diagnostic: &Diagnostic, sources: &Sources) -> Vec<(String, Vec<Edit>)> {
+    fn alternatives(
+        &self,
+        diagnostic: &Diagnostic,
+        context: &Context<'_>,
+    ) -> Vec<(String, Vec<Edit>)> {
+        let sources = context.sources();
         if !diagnostic.message.starts_with("no method named") || !diagnostic.suggestions.is_empty()
         {
             return Vec::new();
         }
-        let names = index::backticked(&diagnostic.message);
+        let names = scan::backticked(&diagnostic.message);
         let (Some(wrong), Some(type_text)) = (names.first(), names.get(1)) else {
             return Vec::new();
         };
@@ -91,7 +86,7 @@ impl Rule for RenamedMethods {
             .starts_with('(')
             .then(|| {
                 let open = primary.byte_end + text[primary.byte_end..].find('(')?;
-                Some(index::split_top_level(index::balanced(text, open)?).len())
+                Some(scan::split_top_level(scan::balanced(text, open)?).len())
             })
             .flatten();
         let Some(arguments) = arguments else {
@@ -102,7 +97,7 @@ impl Rule for RenamedMethods {
             .filter(|(name, count)| *count == arguments && name != wrong)
             .map(|(name, _)| name)
             .collect();
-        methods.sort_by_key(|name| index::edit_distance(name, wrong));
+        methods.sort_by_key(|name| scan::edit_distance(name, wrong));
         methods.dedup();
         methods
             .into_iter()

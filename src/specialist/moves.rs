@@ -4,30 +4,26 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::edit::Edit;
-use crate::patch::Sources;
-use crate::plan::Scope;
+use crate::error_code::ErrorCode;
 
-use super::{Rule, Specialist, propose_with, text_of};
+use super::Context;
+use super::rule::{Rule, text_of};
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Moves;
 
-impl Specialist for Moves {
-    fn name(&self) -> &'static str {
-        "moves"
-    }
-
-    fn propose(&self, scope: &Scope, sources: &Sources) -> Vec<crate::candidate::Proposal> {
-        propose_with(self, scope, sources)
-    }
-}
-
 impl Rule for Moves {
-    fn codes(&self) -> &'static [&'static str] {
-        &["E0382", "E0505"]
-    }
+    const NAME: &'static str = "moves";
+    const CODES: &'static [ErrorCode] = &[
+        ErrorCode::from_static("E0382"),
+        ErrorCode::from_static("E0505"),
+    ];
 
-    fn alternatives(&self, diagnostic: &Diagnostic, sources: &Sources) -> Vec<(String, Vec<Edit>)> {
+    fn alternatives(
+        &self,
+        diagnostic: &Diagnostic,
+        context: &Context<'_>,
+    ) -> Vec<(String, Vec<Edit>)> {
         let moved = diagnostic.secondary.iter().find(|s| {
             s.label.as_deref().is_some_and(|l| {
                 l.starts_with("value moved here") || l.starts_with("value partially moved here")
@@ -36,7 +32,7 @@ impl Rule for Moves {
         let Some(moved) = moved else {
             return Vec::new();
         };
-        let Some(expression) = text_of(sources, &moved.span) else {
+        let Some(expression) = text_of(context.sources(), &moved.span) else {
             return Vec::new();
         };
         let simple = expression
@@ -45,12 +41,7 @@ impl Rule for Moves {
         if !simple || expression.is_empty() {
             return Vec::new();
         }
-        let insert = |at: usize, text: &str| Edit {
-            file: moved.span.file.clone(),
-            start: at,
-            end: at,
-            replacement: text.to_owned(),
-        };
+        let insert = |at: usize, text: &str| Edit::insert(&moved.span.file, at, text);
         vec![
             (
                 format!("borrow `{expression}` instead of moving it"),

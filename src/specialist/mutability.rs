@@ -9,38 +9,37 @@ use regex::Regex;
 
 use crate::diagnostic::Diagnostic;
 use crate::edit::Edit;
-use crate::index;
+use crate::error_code::ErrorCode;
 use crate::patch::Sources;
-use crate::plan::Scope;
 
-use super::{Rule, Specialist, propose_with};
+use super::Context;
+use super::rule::Rule;
+use super::scan;
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct MissingMut;
-
-impl Specialist for MissingMut {
-    fn name(&self) -> &'static str {
-        "missing-mut"
-    }
-
-    fn propose(&self, scope: &Scope, sources: &Sources) -> Vec<crate::candidate::Proposal> {
-        propose_with(self, scope, sources)
-    }
-}
 
 static ROOT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\*?([A-Za-z_][A-Za-z0-9_]*)").expect("valid regex"));
 
 impl Rule for MissingMut {
-    fn codes(&self) -> &'static [&'static str] {
-        &["E0596", "E0594", "E0384"]
-    }
+    const NAME: &'static str = "missing-mut";
+    const CODES: &'static [ErrorCode] = &[
+        ErrorCode::from_static("E0596"),
+        ErrorCode::from_static("E0594"),
+        ErrorCode::from_static("E0384"),
+    ];
 
-    fn alternatives(&self, diagnostic: &Diagnostic, sources: &Sources) -> Vec<(String, Vec<Edit>)> {
+    fn alternatives(
+        &self,
+        diagnostic: &Diagnostic,
+        context: &Context<'_>,
+    ) -> Vec<(String, Vec<Edit>)> {
+        let sources = context.sources();
         if diagnostic.message.contains("behind a") {
             return borrowed_scrutinees(diagnostic, sources);
         }
-        let names = index::backticked(&diagnostic.message);
+        let names = scan::backticked(&diagnostic.message);
         // "cannot assign to `p.x`, as `p` is not declared as mutable": the binding is the last.
         let Some(binding) = names
             .last()
@@ -68,12 +67,7 @@ impl Rule for MissingMut {
         if text[..at].trim_end().ends_with("mut") {
             return Vec::new();
         }
-        let edit = Edit {
-            file: primary.file.clone(),
-            start: at,
-            end: at,
-            replacement: "mut ".to_owned(),
-        };
+        let edit = Edit::insert(&primary.file, at, "mut ");
         vec![(format!("declare `{binding}` mutable"), vec![edit])]
     }
 }
@@ -101,12 +95,7 @@ fn borrowed_scrutinees(diagnostic: &Diagnostic, sources: &Sources) -> Vec<(Strin
         .into_iter()
         .take(2)
         .map(|at| {
-            let edit = Edit {
-                file: primary.file.clone(),
-                start: at,
-                end: at,
-                replacement: "mut ".to_owned(),
-            };
+            let edit = Edit::insert(&primary.file, at, "mut ");
             (
                 "borrow the destructured value mutably".to_owned(),
                 vec![edit],

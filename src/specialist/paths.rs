@@ -5,24 +5,15 @@
 
 use crate::diagnostic::{Diagnostic, Span};
 use crate::edit::Edit;
+use crate::error_code::ErrorCode;
 use crate::index::{self, Item, ItemIndex};
-use crate::patch::Sources;
-use crate::plan::Scope;
 
-use super::{Rule, Specialist, propose_with};
+use super::Context;
+use super::rule::Rule;
+use super::scan;
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct WorkspacePaths;
-
-impl Specialist for WorkspacePaths {
-    fn name(&self) -> &'static str {
-        "workspace-paths"
-    }
-
-    fn propose(&self, scope: &Scope, sources: &Sources) -> Vec<crate::candidate::Proposal> {
-        propose_with(self, scope, sources)
-    }
-}
 
 fn is_ident(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
@@ -117,23 +108,32 @@ fn definitions<'i>(index: &'i ItemIndex, name: &str, file: &std::path::Path) -> 
 }
 
 impl Rule for WorkspacePaths {
-    fn codes(&self) -> &'static [&'static str] {
-        &[
-            "E0412", "E0422", "E0423", "E0425", "E0432", "E0433", "E0531",
-        ]
-    }
+    const NAME: &'static str = "workspace-paths";
+    const CODES: &'static [ErrorCode] = &[
+        ErrorCode::from_static("E0412"),
+        ErrorCode::from_static("E0422"),
+        ErrorCode::from_static("E0423"),
+        ErrorCode::from_static("E0425"),
+        ErrorCode::from_static("E0432"),
+        ErrorCode::from_static("E0433"),
+        ErrorCode::from_static("E0531"),
+    ];
 
-    fn alternatives(&self, diagnostic: &Diagnostic, sources: &Sources) -> Vec<(String, Vec<Edit>)> {
+    fn alternatives(
+        &self,
+        diagnostic: &Diagnostic,
+        context: &Context<'_>,
+    ) -> Vec<(String, Vec<Edit>)> {
         let Some(primary) = &diagnostic.primary else {
             return Vec::new();
         };
         let file = &primary.file;
-        let Some(text) = sources.get(file) else {
+        let Some(text) = context.sources().get(file) else {
             return Vec::new();
         };
-        let index = ItemIndex::build(sources);
+        let index = context.index();
         if let Some((start, end)) = use_statement(text, primary.byte_start) {
-            return rewrite_use(&index, text, file, start, end)
+            return rewrite_use(index, text, file, start, end)
                 .into_iter()
                 .collect();
         }
@@ -150,7 +150,7 @@ impl Rule for WorkspacePaths {
                 .unwrap_or("");
             let from = segments.iter().position(|s| *s == unresolved).unwrap_or(0);
             for (n, segment) in segments.iter().enumerate().skip(from) {
-                let items = definitions(&index, segment, file);
+                let items = definitions(index, segment, file);
                 let items: Vec<&&Item> = items
                     .iter()
                     .filter(|item| item.kind != index::ItemKind::Mod)
@@ -161,12 +161,7 @@ impl Rule for WorkspacePaths {
                 let rest: String = segments[n + 1..].iter().map(|s| format!("::{s}")).collect();
                 for item in items {
                     let path = item.path_from(file);
-                    let edit = Edit {
-                        file: file.clone(),
-                        start,
-                        end,
-                        replacement: format!("{path}{rest}"),
-                    };
+                    let edit = Edit::new(file, start..end, format!("{path}{rest}"));
                     out.push((format!("`{segment}` is defined at `{path}`"), vec![edit]));
                 }
                 break;
@@ -175,15 +170,10 @@ impl Rule for WorkspacePaths {
         }
         // A bare name: import it.
         let name = region;
-        let at = index::use_insertion_point(text);
-        for item in definitions(&index, name, file) {
+        let at = scan::use_insertion_point(text);
+        for item in definitions(index, name, file) {
             let path = item.path_from(file);
-            let edit = Edit {
-                file: file.clone(),
-                start: at,
-                end: at,
-                replacement: format!("use {path};\n"),
-            };
+            let edit = Edit::insert(file, at, format!("use {path};\n"));
             out.push((format!("import `{path}`"), vec![edit]));
         }
         out
@@ -226,12 +216,7 @@ fn rewrite_use(
         lines.push(format!("{indent}{prefix}use {path}{alias};"));
         paths.push(path);
     }
-    let edit = Edit {
-        file: file.to_owned(),
-        start: line_start,
-        end,
-        replacement: lines.join("\n"),
-    };
+    let edit = Edit::new(file, line_start..end, lines.join("\n"));
     Some((
         format!(
             "import from where the workspace defines it: {}",
@@ -244,6 +229,7 @@ fn rewrite_use(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::patch::Sources;
     use crate::specialist::testing::{diagnostic, outcomes, sources, span_of};
 
     fn workspace(report: &str) -> Sources {

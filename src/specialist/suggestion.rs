@@ -1,10 +1,9 @@
 //! The specialist that applies rustc's own structured suggestions, of every applicability.
 
 use crate::candidate::{Alternative, Proposal};
-use crate::patch::Sources;
 use crate::plan::Scope;
 
-use super::{Specialist, Tier};
+use super::{Context, Specialist, Tier};
 
 /// rustc's suggestions as alternatives. Unlike `cargo fix`, MaybeIncorrect suggestions are tried
 /// too, since the gate (not the applicability) decides; MachineApplicable ones come first.
@@ -20,7 +19,7 @@ impl Specialist for RustcSuggestions {
         Tier::Compiler
     }
 
-    fn propose(&self, scope: &Scope, _sources: &Sources) -> Vec<Proposal> {
+    fn propose(&self, scope: &Scope, _context: &Context<'_>) -> Vec<Proposal> {
         scope
             .diagnostics
             .iter()

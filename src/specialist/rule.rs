@@ -1,0 +1,158 @@
+//! Rules: specialists that guess fixes from what rustc says and what the workspace defines. A rule
+//! is the codes it handles and the alternatives it offers for one diagnostic of them; the one
+//! implementation of `Specialist` for every rule picks those diagnostics, refuses spans that do not
+//! fit the text, and drops empty and repeated alternatives.
+
+use std::fmt;
+
+use crate::candidate::{Alternative, Proposal};
+use crate::diagnostic::{Applicability, Diagnostic, Span};
+use crate::edit::Edit;
+use crate::error_code::ErrorCode;
+use crate::patch::Sources;
+use crate::plan::Scope;
+
+use super::{Context, Specialist, Tier};
+
+/// A rule: per diagnostic of its codes, alternative edit sets, each with a label.
+pub trait Rule: Send + Sync + fmt::Debug {
+    /// The specialist's name in reports.
+    const NAME: &'static str;
+
+    /// The codes of the diagnostics the rule reads; it never sees any other.
+    const CODES: &'static [ErrorCode];
+
+    /// Ways to fix `diagnostic`, likeliest first, as `(label, edits)`. Every span of the diagnostic
+    /// lies on character boundaries of the context's sources.
+    fn alternatives(
+        &self,
+        diagnostic: &Diagnostic,
+        context: &Context<'_>,
+    ) -> Vec<(String, Vec<Edit>)>;
+}
+
+impl<R: Rule> Specialist for R {
+    fn name(&self) -> &'static str {
+        R::NAME
+    }
+
+    fn tier(&self) -> Tier {
+        Tier::Rule
+    }
+
+    fn propose(&self, scope: &Scope, context: &Context<'_>) -> Vec<Proposal> {
+        let handled = |diagnostic: &&Diagnostic| {
+            diagnostic
+                .code
+                .as_ref()
+                .is_some_and(|code| R::CODES.contains(code))
+        };
+        scope
+            .diagnostics
+            .iter()
+            .filter(handled)
+            .filter(|diagnostic| spans_fit(diagnostic, context.sources()))
+            .filter_map(|diagnostic| {
+                let alternatives = distinct(self.alternatives(diagnostic, context));
+                (!alternatives.is_empty()).then(|| Proposal {
+                    target: diagnostic.identity(),
+                    alternatives,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A rule's alternatives without the empty ones and without repeated edits (the first label is
+/// kept).
+fn distinct(labeled: Vec<(String, Vec<Edit>)>) -> Vec<Alternative> {
+    let mut alternatives: Vec<Alternative> = Vec::new();
+    for (label, edits) in labeled {
+        if !edits.is_empty() && !alternatives.iter().any(|a| a.edits == edits) {
+            alternatives.push(Alternative {
+                label,
+                applicability: Applicability::Unspecified,
+                edits,
+            });
+        }
+    }
+    alternatives
+}
+
+/// Whether every span of `diagnostic` lies on character boundaries of the text the rules will
+/// read. Rules slice the text at these offsets; a span that does not fit means the text is not
+/// what rustc compiled (a file changed, a link read as text), and slicing it would panic.
+fn spans_fit(diagnostic: &Diagnostic, sources: &Sources) -> bool {
+    let fits = |span: &Span| text_of(sources, span).is_some();
+    diagnostic.primary.as_ref().is_some_and(fits)
+        && diagnostic
+            .secondary
+            .iter()
+            .all(|labeled| sources.get(&labeled.span.file).is_none() || fits(&labeled.span))
+}
+
+/// The source text a span covers.
+pub(super) fn text_of<'s>(sources: &'s Sources, span: &Span) -> Option<&'s str> {
+    sources.get(&span.file)?.get(span.byte_start..span.byte_end)
+}
+
+/// Replaces what `span` covers with `replacement`.
+pub(super) fn replace(span: &Span, replacement: &str) -> Edit {
+    Edit::new(&span.file, span.byte_start..span.byte_end, replacement)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::OnceLock;
+
+    use super::*;
+    use crate::specialist::testing::{diagnostic, sources, span_of};
+
+    /// Offers its edits twice, once empty, for E0425 only.
+    #[derive(Debug)]
+    struct Twice;
+
+    impl Rule for Twice {
+        const NAME: &'static str = "twice";
+        const CODES: &'static [ErrorCode] = &[ErrorCode::from_static("E0425")];
+
+        fn alternatives(
+            &self,
+            diagnostic: &Diagnostic,
+            _context: &Context<'_>,
+        ) -> Vec<(String, Vec<Edit>)> {
+            let edit = replace(diagnostic.primary.as_ref().expect("span"), "count");
+            vec![
+                ("none".to_owned(), Vec::new()),
+                ("first".to_owned(), vec![edit.clone()]),
+                ("again".to_owned(), vec![edit]),
+            ]
+        }
+    }
+
+    #[test]
+    fn a_rule_sees_only_its_codes_and_offers_each_edit_set_once() {
+        let sources = sources(&[("src/lib.rs", "fn f() -> u8 { countr }\n")]);
+        let span = span_of(&sources, "src/lib.rs", "countr", 0);
+        let wanted = diagnostic("E0425", "cannot find value `countr`", span.clone());
+        let other = diagnostic("E0308", "mismatched types", span);
+        let scope = Scope {
+            id: "mixed".to_owned(),
+            code: None,
+            phase: wanted.phase(),
+            files: [std::path::PathBuf::from("src/lib.rs")].into(),
+            diagnostics: vec![other, wanted.clone()],
+        };
+        let index = OnceLock::new();
+        let proposals = Twice.propose(&scope, &Context::new(&sources, &index));
+        assert_eq!(Twice.tier(), Tier::Rule);
+        assert_eq!(proposals.len(), 1);
+        assert_eq!(proposals[0].target, wanted.identity());
+        let labels: Vec<&str> = proposals[0]
+            .alternatives
+            .iter()
+            .map(|a| a.label.as_str())
+            .collect();
+        assert_eq!(labels, ["first"]);
+    }
+}
