@@ -25,6 +25,7 @@ use crate::parse::ParsedCheck;
 use crate::patch::{Patch, Sources};
 use crate::plan::{self, Scope};
 use crate::pool::{PoolError, PoolSpec, WorktreePool};
+use crate::reason::{StopReason, UnfixedReason};
 use crate::run_dirs::RunDirs;
 use crate::run_id::RunId;
 use crate::run_lock::{self, Claim, RunLock};
@@ -538,11 +539,11 @@ async fn rounds(
 
     let mut base = start.base;
     let mut fixes: Vec<ScopeFix> = start.fixes;
-    let mut reasons: BTreeMap<Identity, String> = BTreeMap::new();
+    let mut reasons: BTreeMap<Identity, UnfixedReason> = BTreeMap::new();
     let mut rounds_run = start.rounds;
     // The last round whose fixes are in this run's checkpoint, if it saved one.
     let mut rounds_saved = None;
-    let mut stop_reason = "no fix passed the gate";
+    let mut stop_reason = StopReason::NoFixPassed;
     if let Some(resumed) = start.resumes {
         // A resumed run is resumable again from where it began; once its own checkpoint is
         // saved, the stopped run's is retired (and its lock, held till then, released).
@@ -560,7 +561,7 @@ async fn rounds(
             reasons.insert(outside.identity(), outside_reason(outside));
         }
         if plan.scopes.is_empty() {
-            stop_reason = "no error lies in the workspace's sources";
+            stop_reason = StopReason::NothingInWorkspace;
             break;
         }
         rounds_run = number;
@@ -653,7 +654,7 @@ async fn rounds(
             errors_after: merge.after.error_count(),
         });
         if merge.kept.is_empty() {
-            stop_reason = "fixes passed alone but not once merged";
+            stop_reason = StopReason::WorseWhenMerged;
             break;
         }
         for &i in &merge.kept {
@@ -674,7 +675,7 @@ async fn rounds(
             rounds_saved = Some(number);
         }
         if number == session.config.max_rounds.get() && current.error_count() > 0 {
-            stop_reason = "the round limit (--max-rounds) was reached";
+            stop_reason = StopReason::MaxRounds;
         }
     }
 
@@ -721,7 +722,7 @@ async fn rounds(
             reason: reasons
                 .get(&diagnostic.identity())
                 .cloned()
-                .unwrap_or_else(|| stop_reason.to_owned()),
+                .unwrap_or(UnfixedReason::NotReached { stop: stop_reason }),
         })
         .collect();
     let errors_after = current.error_count();
@@ -940,13 +941,10 @@ impl Resumed {
     }
 }
 
-fn outside_reason(diagnostic: &Diagnostic) -> String {
+fn outside_reason(diagnostic: &Diagnostic) -> UnfixedReason {
     match &diagnostic.location {
-        Location::External(path) => format!(
-            "lies outside the workspace's sources ({}): not ours to edit",
-            path.display()
-        ),
-        _ => "rustc gave it no location".to_owned(),
+        Location::External(path) => UnfixedReason::Outside { path: path.clone() },
+        _ => UnfixedReason::NoLocation,
     }
 }
 

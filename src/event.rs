@@ -10,6 +10,7 @@ use crate::error_code::ErrorCode;
 use crate::parse::ParseProblem;
 use crate::patch::Patch;
 use crate::phase::Phase;
+use crate::reason::UnfixedReason;
 use crate::run_id::RunId;
 use crate::skipped_file::SkippedFile;
 use crate::summary::RunSummary;
@@ -44,7 +45,7 @@ pub struct WorkerReport {
     pub summary: String,
     pub fixed: Vec<Fix>,
     /// Diagnostics of the scope left unfixed, with the reason.
-    pub unfixed: Vec<(Identity, String)>,
+    pub unfixed: Vec<(Identity, UnfixedReason)>,
     pub patch: Option<Patch>,
     /// Every error the patch resolved in its gate run: its targets, and errors elsewhere that
     /// went away with them (an import fix resolves every use of the name).

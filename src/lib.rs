@@ -23,6 +23,7 @@ pub mod patch;
 pub mod phase;
 pub mod plan;
 pub mod pool;
+pub mod reason;
 pub mod report;
 pub mod run;
 pub mod run_dirs;

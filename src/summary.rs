@@ -5,8 +5,10 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::reason::{StopReason, UnfixedReason};
 use crate::skipped_file::{SkipReason, SkippedFile};
 use crate::stop::StopSignal;
+use crate::verdict::RejectReason;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -54,7 +56,7 @@ pub struct Unfixed {
     pub code: String,
     pub message: String,
     pub position: String,
-    pub reason: String,
+    pub reason: UnfixedReason,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -204,7 +206,10 @@ impl RunSummary {
                 let _ = writeln!(
                     out,
                     "  {} [{}] {}\n      {}",
-                    unfixed.position, unfixed.code, unfixed.message, unfixed.reason
+                    unfixed.position,
+                    unfixed.code,
+                    unfixed.message,
+                    why_unfixed(&unfixed.reason)
                 );
             }
         }
@@ -235,6 +240,41 @@ impl RunSummary {
             let _ = writeln!(out, "\nrecord: {}", record.display());
         }
         out
+    }
+}
+
+/// Why a diagnostic is left, as people read it.
+fn why_unfixed(reason: &UnfixedReason) -> String {
+    match reason {
+        UnfixedReason::NoProposal => "no specialist proposed a fix".to_owned(),
+        UnfixedReason::Refused { refusal } => {
+            format!("every proposed fix was refused: it {refusal}")
+        }
+        UnfixedReason::Rejected {
+            last: RejectReason::TargetsRemain { .. },
+        } => "no proposed fix made the error go away".to_owned(),
+        UnfixedReason::Rejected {
+            last: RejectReason::BuildFailed { detail },
+        } => format!("the build failed: {detail}"),
+        UnfixedReason::Rejected { last } => {
+            format!("every proposed fix was rejected; the last: {last}")
+        }
+        UnfixedReason::Conflicted => "its fix conflicted with another fix of the scope".to_owned(),
+        UnfixedReason::WorseWithOthers => {
+            "its fix passed alone but not with the scope's other fixes".to_owned()
+        }
+        UnfixedReason::Outside { path } => format!(
+            "lies outside the workspace's sources ({}): not ours to edit",
+            path.display()
+        ),
+        UnfixedReason::NoLocation => "rustc gave it no location".to_owned(),
+        UnfixedReason::NotReached { stop } => match stop {
+            StopReason::NoFixPassed => "no fix passed the gate",
+            StopReason::WorseWhenMerged => "fixes passed alone but not once merged",
+            StopReason::MaxRounds => "the round limit (--max-rounds) was reached",
+            StopReason::NothingInWorkspace => "no error lies in the workspace's sources",
+        }
+        .to_owned(),
     }
 }
 
@@ -311,7 +351,7 @@ mod tests {
                 code: "E0063".to_owned(),
                 message: "missing field `y` in initializer of `Point`".to_owned(),
                 position: "src/lib.rs:9:5".to_owned(),
-                reason: "no specialist proposed a fix".to_owned(),
+                reason: UnfixedReason::NoProposal,
             }],
             files_changed: vec![PathBuf::from("src/lib.rs")],
             skipped: Vec::new(),

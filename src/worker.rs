@@ -9,7 +9,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use crate::candidate::{self, Proposal};
+use crate::candidate::{self, Proposal, Refusal};
 use crate::cargo::CargoError;
 use crate::diagnostic::{Diagnostic, Identity};
 use crate::edit::{self, Edit};
@@ -21,6 +21,7 @@ use crate::parse::ParsedCheck;
 use crate::patch::{Patch, Sources};
 use crate::plan::Scope;
 use crate::pool::WorktreePool;
+use crate::reason::UnfixedReason;
 use crate::specialist::{Context, Specialist, Tier};
 use crate::verdict::{self, RejectReason, Verdict};
 
@@ -226,7 +227,7 @@ struct Findings {
     /// Targets fixed, with how.
     fixed: Vec<(Identity, String)>,
     /// Targets not fixed, with why.
-    rejected: Vec<(Identity, String)>,
+    rejected: Vec<(Identity, UnfixedReason)>,
     /// The final edits (the stage's base included) and every target they fix.
     edits: Vec<Edit>,
     targets: Vec<Identity>,
@@ -312,7 +313,7 @@ pub async fn run_worker(round: Arc<Round>, scope: Scope) -> Result<WorkerReport,
         Some(search(&round, &scope.id, &Arc::new(left), Arc::new(base)).await?)
     };
     let mut fixed_pool: Vec<(Identity, String)> = first.fixed.clone();
-    let mut rejected: Vec<(Identity, String)> = first.rejected.clone();
+    let mut rejected: Vec<(Identity, UnfixedReason)> = first.rejected.clone();
     let last = match second {
         Some(second) if !second.fixed.is_empty() => {
             fixed_pool.extend(second.fixed.iter().cloned());
@@ -348,8 +349,11 @@ pub async fn run_worker(round: Arc<Round>, scope: Scope) -> Result<WorkerReport,
             .iter()
             .find(|(i, _)| *i == identity)
             .map(|(_, why)| why.clone())
-            .or_else(|| refused.remove(&identity))
-            .unwrap_or_else(|| "no specialist proposed a fix".to_owned());
+            .or_else(|| {
+                let refusal = refused.remove(&identity)?;
+                Some(UnfixedReason::Refused { refusal })
+            })
+            .unwrap_or(UnfixedReason::NoProposal);
         unfixed.push((identity, reason));
     }
     let summary = match (fixed.len(), scope.diagnostics.len()) {
@@ -381,7 +385,7 @@ fn propose(
 ) -> (
     Vec<Proposal>,
     Vec<Proposal>,
-    std::collections::BTreeMap<Identity, String>,
+    std::collections::BTreeMap<Identity, Refusal>,
 ) {
     let mut tiers: [Vec<Proposal>; 2] = [Vec::new(), Vec::new()];
     let context = Context::new(&round.sources, &round.index);
@@ -400,7 +404,7 @@ fn propose(
             match candidate::check_meaning(alternative, &round.sources) {
                 Ok(()) => true,
                 Err(refusal) => {
-                    refused.insert(proposal.target.clone(), format!("refused: {refusal}"));
+                    refused.insert(proposal.target.clone(), refusal);
                     false
                 }
             }
@@ -412,18 +416,13 @@ fn propose(
     (compiler, rules, refused)
 }
 
-fn describe(verdict: &Verdict) -> String {
+/// Why a proposal whose candidate got `verdict` was not kept.
+fn unfixed_by(verdict: &Verdict) -> UnfixedReason {
     match verdict {
-        Verdict::Accepted { .. } => "accepted".to_owned(),
-        Verdict::Rejected(RejectReason::BuildFailed { detail }) => {
-            format!("the build failed: {detail}")
-        }
-        Verdict::Rejected(RejectReason::TargetsRemain { .. }) => {
-            "no proposed fix made the error go away".to_owned()
-        }
-        Verdict::Rejected(reason) => {
-            format!("every proposed fix was rejected; the last: {reason}")
-        }
+        Verdict::Accepted { .. } => UnfixedReason::Conflicted,
+        Verdict::Rejected(reason) => UnfixedReason::Rejected {
+            last: reason.clone(),
+        },
     }
 }
 
@@ -437,7 +436,7 @@ async fn search(
     base: Arc<Stage>,
 ) -> Result<Findings, GateError> {
     let mut findings = Findings::default();
-    let mut rejections: Vec<Option<String>> = vec![None; proposals.len()];
+    let mut rejections: Vec<Option<UnfixedReason>> = vec![None; proposals.len()];
     let with_base = |edits: Vec<Edit>, targets: Vec<Identity>| {
         let mut all_edits = base.edits.clone();
         all_edits.extend(edits);
@@ -518,7 +517,7 @@ async fn search(
                     best[p] = Some((a, judged));
                 }
             } else if best[p].is_none() {
-                rejections[p] = Some(describe(&judged.verdict));
+                rejections[p] = Some(unfixed_by(&judged.verdict));
             }
         }
         if !first_pass || alone.is_empty() {
@@ -609,8 +608,7 @@ async fn search(
                     with_follow_ups(&proposals[p].alternatives[a].label, &judged.follow_ups),
                 ));
             } else {
-                rejections[p] =
-                    Some("its fix passed alone but not with the scope's other fixes".to_owned());
+                rejections[p] = Some(UnfixedReason::WorseWithOthers);
             }
         }
     }
@@ -621,9 +619,7 @@ async fn search(
                 findings.fixed.push((proposal.target.clone(), how.clone()));
             }
             _ => {
-                let why = rejections[p].clone().unwrap_or_else(|| {
-                    "its fix conflicted with another fix of the scope".to_owned()
-                });
+                let why = rejections[p].clone().unwrap_or(UnfixedReason::Conflicted);
                 findings.rejected.push((proposal.target.clone(), why));
             }
         }

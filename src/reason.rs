@@ -1,0 +1,106 @@
+//! Why a diagnostic was left unfixed, and why the rounds stopped: reasons as data, serialised as
+//! stable tags, worded only where people read them (the summary, the reporters).
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::candidate::Refusal;
+use crate::verdict::RejectReason;
+
+/// Why one diagnostic is still there at the end of a run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum UnfixedReason {
+    /// No specialist proposed a fix for it.
+    NoProposal,
+    /// Every fix proposed for it was refused before the gate: it would not have kept the code's
+    /// meaning (the last refusal).
+    Refused { refusal: Refusal },
+    /// Every fix proposed for it reached the gate and was rejected (the last verdict's reason).
+    Rejected { last: RejectReason },
+    /// Its fix passed the gate but conflicted with another fix of the scope that was kept.
+    Conflicted,
+    /// Its fix passed the gate alone, but not together with the scope's other fixes.
+    WorseWithOthers,
+    /// It lies outside the workspace's sources (a registry crate, the standard library, a file a
+    /// link leads out to, a submodule, an ignored input): not ours to edit.
+    Outside { path: PathBuf },
+    /// rustc gave it no location to edit.
+    NoLocation,
+    /// No worker reached it: the rounds stopped first, for this reason.
+    NotReached { stop: StopReason },
+}
+
+/// Why the rounds stopped with errors left (a green build needs no reason).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StopReason {
+    /// A round ended with no fix that passed the gate.
+    NoFixPassed,
+    /// Fixes passed the gate alone, but none kept passing once merged with the round's others.
+    WorseWhenMerged,
+    /// `--max-rounds` rounds ran.
+    MaxRounds,
+    /// No error left lies in the workspace's sources.
+    NothingInWorkspace,
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn every_reason_serialises_as_a_stable_tag() {
+        let tag = |reason: UnfixedReason| serde_json::to_value(reason).unwrap()["kind"].clone();
+        assert_eq!(tag(UnfixedReason::NoProposal), "no-proposal");
+        assert_eq!(
+            tag(UnfixedReason::Refused {
+                refusal: Refusal::DeletesItem("f".to_owned())
+            }),
+            "refused"
+        );
+        assert_eq!(
+            tag(UnfixedReason::Rejected {
+                last: RejectReason::TestsFailed {
+                    failed: vec!["t".to_owned()]
+                }
+            }),
+            "rejected"
+        );
+        assert_eq!(tag(UnfixedReason::Conflicted), "conflicted");
+        assert_eq!(tag(UnfixedReason::WorseWithOthers), "worse-with-others");
+        assert_eq!(
+            tag(UnfixedReason::Outside {
+                path: PathBuf::from("/r/lib.rs")
+            }),
+            "outside"
+        );
+        assert_eq!(tag(UnfixedReason::NoLocation), "no-location");
+        assert_eq!(
+            serde_json::to_value(UnfixedReason::NotReached {
+                stop: StopReason::MaxRounds
+            })
+            .unwrap(),
+            json!({"kind": "not-reached", "stop": "max-rounds"})
+        );
+        let stops = [
+            StopReason::NoFixPassed,
+            StopReason::WorseWhenMerged,
+            StopReason::MaxRounds,
+            StopReason::NothingInWorkspace,
+        ]
+        .map(|stop| serde_json::to_value(stop).unwrap());
+        assert_eq!(
+            stops,
+            [
+                json!("no-fix-passed"),
+                json!("worse-when-merged"),
+                json!("max-rounds"),
+                json!("nothing-in-workspace")
+            ]
+        );
+    }
+}
