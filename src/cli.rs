@@ -7,7 +7,8 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{
-    CargoSelection, FixConfig, GateKind, MessageFormat, ResumeRequest, TargetSelection, Verbosity,
+    CargoSelection, FixConfig, GateKind, MessageFormat, OutputConfig, ResumeRequest,
+    TargetSelection, Verbosity,
 };
 use crate::run_id::RunId;
 
@@ -237,7 +238,8 @@ pub fn default_jobs() -> NonZeroUsize {
 }
 
 impl FixArgs {
-    pub fn into_config(self, cwd: PathBuf) -> FixConfig {
+    /// What the engine needs, and how the reporters show it.
+    pub fn into_config(self, cwd: PathBuf) -> (FixConfig, OutputConfig) {
         let targets = if self.all_targets || !(self.lib || self.bins || self.tests) {
             TargetSelection::All
         } else {
@@ -259,7 +261,19 @@ impl FixArgs {
             ColorArg::Never => false,
             ColorArg::Auto => std::env::var_os("NO_COLOR").is_none(),
         };
-        FixConfig {
+        let output = OutputConfig {
+            message_format: match self.message_format {
+                MessageFormatArg::Human => MessageFormat::Human,
+                MessageFormatArg::Json => MessageFormat::Json,
+            },
+            verbosity: match (self.quiet, self.verbose) {
+                (true, _) => Verbosity::Quiet,
+                (false, 0) => Verbosity::Normal,
+                (false, _) => Verbosity::Verbose,
+            },
+            color,
+        };
+        let config = FixConfig {
             cwd,
             manifest_path: self.manifest_path,
             selection: CargoSelection {
@@ -281,17 +295,8 @@ impl FixArgs {
                 .resume
                 .map(|run| run.map_or(ResumeRequest::Latest, ResumeRequest::Run)),
             worker_timeout: Duration::from_secs(self.worker_timeout.max(1)),
-            message_format: match self.message_format {
-                MessageFormatArg::Human => MessageFormat::Human,
-                MessageFormatArg::Json => MessageFormat::Json,
-            },
-            verbosity: match (self.quiet, self.verbose) {
-                (true, _) => Verbosity::Quiet,
-                (false, 0) => Verbosity::Normal,
-                (false, _) => Verbosity::Verbose,
-            },
-            color,
-        }
+        };
+        (config, output)
     }
 }
 
@@ -312,7 +317,7 @@ mod tests {
         let mut all = vec!["cargo-fix-swarm"];
         all.extend(args);
         let cli = parse(all.into_iter().map(Into::into).collect()).unwrap();
-        cli.fix.into_config(PathBuf::from("/work"))
+        cli.fix.into_config(PathBuf::from("/work")).0
     }
 
     #[test]

@@ -162,6 +162,11 @@ pub struct FixConfig {
     /// `--resume`: go on with a stopped run instead of starting from the first round.
     pub resume: Option<ResumeRequest>,
     pub worker_timeout: Duration,
+}
+
+/// How the run is shown: read by the reporters, never by the engine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OutputConfig {
     pub message_format: MessageFormat,
     pub verbosity: Verbosity,
     pub color: bool,

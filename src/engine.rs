@@ -16,7 +16,7 @@ use crate::cargo::{Cargo, CargoError, Member, Workspace};
 use crate::checkpoint::{self, Checkpoint, ResumeError, ResumeFrom};
 use crate::config::{FixConfig, ResumeRequest};
 use crate::diagnostic::{Diagnostic, Identity, Location, code_label};
-use crate::event::{Event, ScopeOutline, WorkerReport, WorkerStatus};
+use crate::event::{Event, FailureKind, ScopeOutline, WorkerReport, WorkerStatus};
 use crate::gate::{Gate, GateCheck, GateError};
 use crate::git::{self, GitError, Oid, Repo};
 use crate::inputs;
@@ -73,6 +73,24 @@ pub enum RunError {
     Resume(#[from] ResumeError),
     #[error("internal task failed: {0}")]
     Task(String),
+}
+
+impl RunError {
+    /// The error's kind, for the final event and the exit code.
+    pub fn kind(&self) -> FailureKind {
+        match self {
+            RunError::Cargo(_) => FailureKind::Cargo,
+            RunError::NoVcs(_) => FailureKind::NoVcs,
+            RunError::Dirty { .. } => FailureKind::Dirty,
+            RunError::CheckFailed(_) => FailureKind::CheckFailed,
+            RunError::Lock { .. } => FailureKind::Lock,
+            RunError::Git(_) => FailureKind::Git,
+            RunError::Pool(_) => FailureKind::Pool,
+            RunError::Gate(_) => FailureKind::Gate,
+            RunError::Resume(_) => FailureKind::Resume,
+            RunError::Task(_) => FailureKind::Internal,
+        }
+    }
 }
 
 impl From<GateError> for RunError {

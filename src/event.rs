@@ -156,4 +156,37 @@ pub enum Event {
     RunFinished {
         summary: RunSummary,
     },
+    /// The run could not go on (the environment, bad input): the last event of such a run, so
+    /// that a consumer of the stream always sees how it ended. Nothing was written to the tree.
+    RunFailed {
+        kind: FailureKind,
+        /// The error as `cargo fix-swarm` prints it.
+        message: String,
+    },
+}
+
+/// What kind of error ended a run early: a stable tag for machines; the message says the rest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailureKind {
+    /// cargo could not run, or could not read the workspace.
+    Cargo,
+    /// No git repository, and `--allow-no-vcs` not given.
+    NoVcs,
+    /// Uncommitted changes, and `--allow-dirty` not given.
+    Dirty,
+    /// `cargo check` failed before reporting any diagnostic.
+    CheckFailed,
+    /// The run's lock could not be taken.
+    Lock,
+    /// A git operation failed.
+    Git,
+    /// The worktree pool could not be made or used.
+    Pool,
+    /// The compilation gate failed in a way that is not a verdict.
+    Gate,
+    /// `--resume` could not go on with the stopped run.
+    Resume,
+    /// An internal task failed.
+    Internal,
 }

@@ -1,5 +1,6 @@
 //! The process's exit codes, documented in `--help` and the README.
 
+use crate::event::FailureKind;
 use crate::stop::StopSignal;
 use crate::summary::Outcome;
 
@@ -33,6 +34,24 @@ pub fn for_outcome(outcome: Outcome) -> i32 {
     }
 }
 
+/// The code of a run that ended early on an error of `kind`. Every such error comes before the
+/// final apply, so nothing was written: the same code for all, chosen here one by one so that a
+/// new kind must be placed.
+pub fn for_failure(kind: FailureKind) -> i32 {
+    match kind {
+        FailureKind::Cargo
+        | FailureKind::NoVcs
+        | FailureKind::Dirty
+        | FailureKind::CheckFailed
+        | FailureKind::Lock
+        | FailureKind::Git
+        | FailureKind::Pool
+        | FailureKind::Gate
+        | FailureKind::Resume
+        | FailureKind::Internal => USAGE_OR_ENVIRONMENT,
+    }
+}
+
 /// The code of a run stopped by `signal`.
 pub fn for_signal(signal: StopSignal) -> i32 {
     match signal {
@@ -55,5 +74,31 @@ mod tests {
         ]
         .map(|signal| for_outcome(Outcome::Interrupted { signal }));
         assert_eq!(codes, [130, 143, 129]);
+    }
+
+    #[test]
+    fn every_early_failure_says_nothing_was_changed() {
+        let kinds = [
+            FailureKind::Cargo,
+            FailureKind::NoVcs,
+            FailureKind::Dirty,
+            FailureKind::CheckFailed,
+            FailureKind::Lock,
+            FailureKind::Git,
+            FailureKind::Pool,
+            FailureKind::Gate,
+            FailureKind::Resume,
+            FailureKind::Internal,
+        ];
+        assert!(
+            kinds
+                .into_iter()
+                .all(|kind| for_failure(kind) == USAGE_OR_ENVIRONMENT)
+        );
+        let outcomes = [Outcome::Green, Outcome::ErrorsRemain, Outcome::NotWritten];
+        assert_eq!(
+            outcomes.map(for_outcome),
+            [GREEN, ERRORS_REMAIN, FIXES_NOT_WRITTEN]
+        );
     }
 }

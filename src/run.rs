@@ -8,7 +8,7 @@ use tokio::sync::mpsc;
 
 use crate::cargo::Cargo;
 use crate::cli::{self, Command};
-use crate::config::{FixConfig, MessageFormat};
+use crate::config::{FixConfig, MessageFormat, OutputConfig};
 use crate::engine;
 use crate::event::Event;
 use crate::exit_code;
@@ -48,7 +48,10 @@ pub fn run(args: Vec<OsString>) -> i32 {
     };
     match cli.command {
         Some(Command::Bench(args)) => runtime.block_on(crate::bench::run_bench(args, cwd)),
-        None => runtime.block_on(fix(cli.fix.into_config(cwd))),
+        None => {
+            let (config, output) = cli.fix.into_config(cwd);
+            runtime.block_on(fix(config, output))
+        }
     }
 }
 
@@ -98,27 +101,35 @@ pub fn stop_on_signals() -> Stop {
     stop
 }
 
-async fn fix(config: FixConfig) -> i32 {
+async fn fix(config: FixConfig, output: OutputConfig) -> i32 {
     let stop = stop_on_signals();
     let mut reporters: Vec<Box<dyn Reporter>> = vec![Box::new(RecordWriter::default())];
-    match config.message_format {
+    match output.message_format {
         MessageFormat::Human => {
-            reporters.push(Box::new(HumanReporter::new(config.verbosity, config.color)))
+            reporters.push(Box::new(HumanReporter::new(output.verbosity, output.color)))
         }
         MessageFormat::Json => reporters.push(Box::new(JsonReporter)),
     }
     let (events, received) = mpsc::unbounded_channel();
     let reporting = tokio::spawn(report::drain(received, reporters));
     let result = engine::repair(config, Cargo::from_env(), events.clone(), stop).await;
-    if let Ok(summary) = &result {
-        let _ = events.send(Event::RunFinished {
+    // Every run ends its stream with one final event, whether it finished or failed.
+    let _ = events.send(match &result {
+        Ok(summary) => Event::RunFinished {
             summary: summary.clone(),
-        });
-    }
+        },
+        Err(error) => Event::RunFailed {
+            kind: error.kind(),
+            message: error.to_string(),
+        },
+    });
     drop(events);
     let _ = reporting.await;
     match result {
         Ok(summary) => exit_code::for_outcome(summary.outcome),
-        Err(error) => fail(&error.to_string()),
+        Err(error) => {
+            let _ = writeln!(std::io::stderr(), "error: {error}");
+            exit_code::for_failure(error.kind())
+        }
     }
 }

@@ -24,6 +24,27 @@ fn fixes_a_broken_crate_and_leaves_no_trace() {
 }
 
 #[test]
+fn a_run_that_fails_ends_its_json_stream_with_a_final_event() {
+    let project = Scenario::package().file("src/lib.rs", BROKEN_LIB).create();
+    project.write("notes.txt", "mine\n");
+    let output = project
+        .fix_swarm()
+        .args(["--message-format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let last: serde_json::Value = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .last()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .expect("a final event");
+    assert_eq!(last["event"], "run-failed");
+    assert_eq!(last["kind"], "dirty");
+    assert!(last["message"].as_str().unwrap().contains("notes.txt"));
+}
+
+#[test]
 fn uncommitted_changes_are_refused_without_allow_dirty() {
     let project = Scenario::package().file("src/lib.rs", BROKEN_LIB).create();
     project.write("notes.txt", "mine\n");

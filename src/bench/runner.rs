@@ -13,7 +13,7 @@ use super::fixture::{self, Fixture};
 use super::table::{BenchReport, EngineResult, FixtureResult, render_table};
 use crate::cargo::Cargo;
 use crate::cli::{BenchArgs, default_jobs};
-use crate::config::{CargoSelection, FixConfig, GateKind, MessageFormat, Verbosity};
+use crate::config::{CargoSelection, FixConfig, GateKind};
 use crate::diagnostic::code_label;
 use crate::parse::{self, SourceRoot};
 use crate::stop::Stop;
@@ -222,9 +222,6 @@ async fn run_swarm(
         max_rounds: options.max_rounds,
         resume: None,
         worker_timeout: Duration::from_secs(600),
-        message_format: MessageFormat::Human,
-        verbosity: Verbosity::Quiet,
-        color: false,
     };
     let (events, mut received) = mpsc::unbounded_channel();
     let discard = tokio::spawn(async move { while received.recv().await.is_some() {} });

@@ -43,6 +43,14 @@ impl Live {
 }
 
 impl HumanReporter {
+    /// Takes the progress bars off the terminal.
+    fn clear_live(&mut self) {
+        if let Some(live) = self.live.take() {
+            live.overall.finish_and_clear();
+            let _ = live.multi.clear();
+        }
+    }
+
     pub fn new(verbosity: Verbosity, color: bool) -> HumanReporter {
         let live = (verbosity != Verbosity::Quiet && std::io::stderr().is_terminal()).then(|| {
             let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
@@ -291,12 +299,11 @@ impl Reporter for HumanReporter {
                 self.line(&text);
             }
             Event::RunFinished { summary } => {
-                if let Some(live) = self.live.take() {
-                    live.overall.finish_and_clear();
-                    let _ = live.multi.clear();
-                }
+                self.clear_live();
                 let _ = write!(std::io::stdout(), "{}", summary.render());
             }
+            // The error itself is printed once, by `run.rs`, on stderr like every error.
+            Event::RunFailed { .. } => self.clear_live(),
             Event::Snapshot { .. } | Event::WorktreesReady { .. } | Event::RoundFinished { .. } => {
             }
         }
