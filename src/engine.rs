@@ -34,7 +34,7 @@ use crate::stop::{Stop, StopSignal};
 use crate::summary::{Outcome, RunSummary, SavedProgress, ScopeFix, Unfixed};
 use crate::sweep::{self, Swept};
 use crate::verdict;
-use crate::worker::{self, Round};
+use crate::worker::{self, Embedded, Round, Strategy};
 
 /// A scope of more errors than this that spans several files is split by file.
 const SPLIT_SCOPES_ABOVE: usize = 40;
@@ -586,7 +586,9 @@ async fn rounds(
             index: OnceLock::new(),
             gate: Arc::clone(&session.gate),
             pool: session.pool.clone(),
-            specialists: Arc::clone(&session.specialists),
+            strategies: Arc::new([Strategy::Embedded(Embedded::new(Arc::clone(
+                &session.specialists,
+            )))]),
             events: session.events.clone(),
             cancel: session.cancel.clone(),
             gate_runs: Mutex::default(),

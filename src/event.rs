@@ -118,10 +118,11 @@ pub enum Event {
         verdict: Verdict,
         duration_ms: u64,
     },
+    /// The worker can do nothing for its scope, for this reason.
     WorkerBlocked {
         round: usize,
         scope: String,
-        reason: String,
+        reason: UnfixedReason,
     },
     WorkerCompleted {
         round: usize,

@@ -10,6 +10,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::Reporter;
 use crate::config::Verbosity;
 use crate::event::{Event, WorkerReport, WorkerStatus};
+use crate::summary::why_unfixed;
 use crate::verdict::Verdict;
 
 #[derive(Debug)]
@@ -237,7 +238,8 @@ impl Reporter for HumanReporter {
             }
             Event::WorkerBlocked { scope, reason, .. } => {
                 if self.verbosity == Verbosity::Verbose {
-                    self.line(&format!("{:>12} {scope}: {reason}", "Blocked"));
+                    let why = why_unfixed(reason);
+                    self.line(&format!("{:>12} {scope}: {why}", "Blocked"));
                 }
             }
             Event::WorkerCompleted { report, .. } | Event::WorkerFailed { report, .. } => {
