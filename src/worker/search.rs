@@ -19,73 +19,20 @@ use crate::patch::{Patch, Sources};
 use crate::reason::UnfixedReason;
 use crate::verdict::{RejectReason, Verdict};
 
+mod attempt;
+mod combine;
+mod judged;
 #[cfg(test)]
 mod tests;
+
+pub use attempt::{Attempt, AttemptId, Findings, Stage};
+use judged::{Judged, resolved_by, unfixed_by, with_follow_ups};
 
 /// How many times a candidate may be extended with rustc's fixes for the errors it causes.
 const FOLLOW_UP_DEPTH: usize = 2;
 
 /// A set of chosen alternatives: `(proposal, alternative)` index pairs.
 type Choice = Vec<(usize, usize)>;
-
-/// Names one attempt of one search.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct AttemptId(usize);
-
-/// A candidate for the gate: a patch on the round's base, and the targets it must fix.
-#[derive(Clone, Debug)]
-pub struct Attempt {
-    pub id: AttemptId,
-    /// What the candidate does, for reports.
-    pub label: String,
-    pub patch: Patch,
-    pub targets: Vec<Identity>,
-}
-
-/// Fixes a search builds on: every candidate of the search is gated with them applied.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Stage {
-    pub edits: Vec<Edit>,
-    pub targets: Vec<Identity>,
-}
-
-/// What a search found.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Findings {
-    /// Targets fixed, with how.
-    pub fixed: Vec<(Identity, String)>,
-    /// Targets not fixed, with why.
-    pub rejected: Vec<(Identity, UnfixedReason)>,
-    /// The final fixes, the stage's base included.
-    pub stage: Stage,
-    /// What the gate saw resolved by the final edits.
-    pub resolved: Vec<Identity>,
-}
-
-/// A candidate the gate judged: the edits it finally consisted of (the proposal's, plus any
-/// follow-up fixes), the patch they make, and the verdict on it.
-#[derive(Debug)]
-struct Judged {
-    verdict: Verdict,
-    patch: Patch,
-    edits: Vec<Edit>,
-    follow_ups: Vec<String>,
-}
-
-impl Judged {
-    /// Fewest remaining errors, then the smallest diff.
-    fn rank(&self) -> (usize, usize) {
-        (
-            self.verdict.remaining_errors().unwrap_or(usize::MAX),
-            self.patch.changed_lines(),
-        )
-    }
-
-    /// Passed as it is, with no follow-up added: what a combination must do.
-    fn passed_as_is(&self) -> bool {
-        self.verdict.is_accepted() && self.follow_ups.is_empty()
-    }
-}
 
 /// What an attempt is for, which decides what its verdict changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -324,91 +271,6 @@ impl<'a> Search<'a> {
         }
     }
 
-    /// Starts the combination: the batch if it passed, plus each other proposal's best lone
-    /// alternative, gated together.
-    fn combine(&mut self) {
-        self.pass = Pass::Combine;
-        if let Some(judged) = self.batch_result.take() {
-            self.chosen = self.batch.clone();
-            self.resolved = resolved_by(&judged.verdict);
-            for &(p, a) in &self.batch {
-                let label = self.proposals[p].alternatives[a].label.as_str();
-                self.labels
-                    .insert(p, with_follow_ups(label, &judged.follow_ups));
-            }
-            self.edits = judged.edits;
-        }
-        let chosen = &self.chosen;
-        self.picks = std::mem::take(&mut self.best)
-            .into_iter()
-            .enumerate()
-            .filter(|(p, _)| !chosen.iter().any(|(q, _)| q == p))
-            .filter_map(|(p, pick)| pick.map(|(a, judged)| (p, a, judged)))
-            .collect();
-        if self.picks.is_empty() {
-            self.pass = Pass::Done;
-        } else if self.chosen.is_empty() && self.picks.len() == 1 {
-            // One fix alone passed already: nothing to combine.
-            let resolved = resolved_by(&self.picks[0].2.verdict);
-            self.keep_all_picks(resolved);
-        } else {
-            let mut together = self.chosen.clone();
-            together.extend(self.picks.iter().map(|&(p, a, _)| (p, a)));
-            let everything = self.everything();
-            let label = format!("{} fixes together", together.len());
-            let targets = self.targets_with_base(&together);
-            self.offer(self.pending(Purpose::Combination, together, label, everything, targets));
-        }
-    }
-
-    /// The edits kept so far and every pick's.
-    fn everything(&self) -> Vec<Edit> {
-        let picked = self
-            .picks
-            .iter()
-            .flat_map(|(_, _, j)| j.edits.iter().cloned());
-        self.edits.iter().cloned().chain(picked).collect()
-    }
-
-    fn keep_all_picks(&mut self, resolved: Vec<Identity>) {
-        self.edits = self.everything();
-        self.resolved = resolved;
-        for (p, a, judged) in std::mem::take(&mut self.picks) {
-            self.chosen.push((p, a));
-            let label = self.proposals[p].alternatives[a].label.as_str();
-            self.labels
-                .insert(p, with_follow_ups(label, &judged.follow_ups));
-        }
-        self.pass = Pass::Done;
-    }
-
-    /// Adds one pick to what is kept, if it still passes with it.
-    fn try_pick(&mut self, pick: (usize, usize, Judged)) {
-        let (p, a, ref judged) = pick;
-        if self.chosen.is_empty() {
-            let resolved = resolved_by(&judged.verdict);
-            self.keep_pick(pick, resolved);
-            return;
-        }
-        let mut edits = self.edits.clone();
-        edits.extend(judged.edits.iter().cloned());
-        let mut attempt = self.chosen.clone();
-        attempt.push((p, a));
-        let label = self.proposals[p].alternatives[a].label.clone();
-        let targets = self.targets_with_base(&attempt);
-        self.step = Some(pick);
-        self.offer(self.pending(Purpose::Step, attempt, label, edits, targets));
-    }
-
-    fn keep_pick(&mut self, (p, a, judged): (usize, usize, Judged), resolved: Vec<Identity>) {
-        self.resolved = resolved;
-        self.chosen.push((p, a));
-        self.edits.extend(judged.edits);
-        let label = self.proposals[p].alternatives[a].label.as_str();
-        self.labels
-            .insert(p, with_follow_ups(label, &judged.follow_ups));
-    }
-
     /// Takes in a judged attempt (`None`: its edits made no patch).
     fn conclude(&mut self, purpose: Purpose, choice: &Choice, judged: Option<Judged>) {
         match purpose {
@@ -533,30 +395,5 @@ impl<'a> Search<'a> {
             [(p, a)] => self.proposals[*p].alternatives[*a].label.clone(),
             _ => format!("{} fixes together", choice.len()),
         }
-    }
-}
-
-/// Why a proposal whose candidate got `verdict` was not kept.
-fn unfixed_by(verdict: &Verdict) -> UnfixedReason {
-    match verdict {
-        Verdict::Accepted { .. } => UnfixedReason::Conflicted,
-        Verdict::Rejected(reason) => UnfixedReason::Rejected {
-            last: reason.clone(),
-        },
-    }
-}
-
-fn resolved_by(verdict: &Verdict) -> Vec<Identity> {
-    match verdict {
-        Verdict::Accepted { resolved, .. } => resolved.clone(),
-        Verdict::Rejected(_) => Vec::new(),
-    }
-}
-
-fn with_follow_ups(label: &str, follow_ups: &[String]) -> String {
-    if follow_ups.is_empty() {
-        label.to_owned()
-    } else {
-        format!("{label}, then {}", follow_ups.join(", then "))
     }
 }

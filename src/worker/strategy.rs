@@ -167,17 +167,13 @@ pub async fn run_worker(round: Arc<Round>, scope: Scope) -> Result<WorkerReport,
         Patch::from_edits(&round.sources, &found.stage.edits).ok()
     };
     let (fixed, unfixed) = account(&scope, found.fixed, &found.rejected, found.refused);
-    let summary = match (fixed.len(), scope.diagnostics.len()) {
-        (0, total) => format!("fixed none of {total}"),
-        (done, total) if done == total => format!("fixed all {total}"),
-        (done, total) => format!("fixed {done} of {total}"),
-    };
     Ok(WorkerReport {
         gate_runs: round.gate_runs_of(&scope.id),
         scope: scope.id,
         code: scope.code,
         status: WorkerStatus::Completed,
-        summary,
+        diagnostics: scope.diagnostics.len(),
+        failure: None,
         fixed,
         unfixed,
         patch,
