@@ -16,7 +16,7 @@ use crate::cargo::{Cargo, CargoError, Member, Workspace};
 use crate::checkpoint::{self, Checkpoint, ResumeError, ResumeFrom};
 use crate::config::{FixConfig, ResumeRequest};
 use crate::diagnostic::{Diagnostic, Identity, Location, code_label};
-use crate::event::{Event, FailureKind, ScopeOutline, WorkerReport, WorkerStatus};
+use crate::event::{Event, FailureKind, ScopeOutline, WorkerFailure, WorkerReport, WorkerStatus};
 use crate::gate::{Gate, GateCheck, GateError};
 use crate::git::{self, GitError, Oid, Repo};
 use crate::inputs;
@@ -34,7 +34,7 @@ use crate::stop::{Stop, StopSignal};
 use crate::summary::{Outcome, RunSummary, SavedProgress, ScopeFix, Unfixed};
 use crate::sweep::{self, Swept};
 use crate::verdict;
-use crate::worker::{self, Round};
+use crate::worker::{self, Embedded, Round, Strategy};
 
 /// A scope of more errors than this that spans several files is split by file.
 const SPLIT_SCOPES_ABOVE: usize = 40;
@@ -604,7 +604,9 @@ async fn rounds(
             index: OnceLock::new(),
             gate: Arc::clone(&session.gate),
             pool: session.pool.clone(),
-            specialists: Arc::clone(&session.specialists),
+            strategies: Arc::new([Strategy::Embedded(Embedded::new(Arc::clone(
+                &session.specialists,
+            )))]),
             events: session.events.clone(),
             cancel: session.cancel.clone(),
             gate_runs: Mutex::default(),
@@ -975,10 +977,20 @@ fn outline(scope: &Scope) -> ScopeOutline {
     }
 }
 
-/// Runs one worker per scope, at most `jobs` at once, in plan order; every scope gets a report,
-/// whatever happens to its worker.
+/// Workers that may run at once, per `-j` job. Workers and gate runs are bounded apart: a gate
+/// run holds a worktree's lease (the pool has `jobs` of them) only while cargo runs, so a worker
+/// that is proposing, or waiting for a lease, holds none, and a strategy that waits on something
+/// else than the gate (a model) may be given more workers than jobs. For the embedded strategy,
+/// which only waits for the gate, one per job: a worker's timeout runs while it waits for a
+/// lease, so more workers than leases would time out workers that never got a gate run.
+const WORKERS_PER_JOB: usize = 1;
+
+/// Runs one worker per scope, at most `WORKERS_PER_JOB × jobs` at once (its own semaphore), in plan order; gate runs
+/// stay bounded by the pool's `jobs` leases. Every scope gets a report, whatever happens to its
+/// worker.
 async fn dispatch(session: &Session, round: &Arc<Round>, scopes: Vec<Scope>) -> Vec<WorkerReport> {
-    let slots = Arc::new(Semaphore::new(session.config.jobs.get()));
+    let workers = session.config.jobs.get().saturating_mul(WORKERS_PER_JOB);
+    let slots = Arc::new(Semaphore::new(workers));
     let timeout = session.config.worker_timeout;
     let mut tasks = JoinSet::new();
     let mut scope_of = BTreeMap::new();
@@ -986,6 +998,7 @@ async fn dispatch(session: &Session, round: &Arc<Round>, scopes: Vec<Scope>) -> 
     for scope in scopes {
         let (round, slots) = (Arc::clone(round), Arc::clone(&slots));
         let (id, code) = (scope.id.clone(), scope.code.clone());
+        let diagnostics = scope.diagnostics.len();
         // When the worker began, for the report of one that does not complete.
         let began: Arc<OnceLock<Instant>> = Arc::default();
         let worker_began = Arc::clone(&began);
@@ -994,7 +1007,7 @@ async fn dispatch(session: &Session, round: &Arc<Round>, scopes: Vec<Scope>) -> 
             let _ = worker_began.set(Instant::now());
             tokio::time::timeout(timeout, worker::run_worker(round, scope)).await
         });
-        scope_of.insert(handle.id(), (id, code, began));
+        scope_of.insert(handle.id(), (id, code, diagnostics, began));
     }
     let mut reports = Vec::new();
     while let Some(joined) = tasks.join_next_with_id().await {
@@ -1002,17 +1015,18 @@ async fn dispatch(session: &Session, round: &Arc<Round>, scopes: Vec<Scope>) -> 
             Ok((id, outcome)) => (id, Ok(outcome)),
             Err(error) => (error.id(), Err(error)),
         };
-        let (scope, code, began) = scope_of.remove(&id).unwrap_or_default();
+        let (scope, code, diagnostics, began) = scope_of.remove(&id).unwrap_or_default();
         // What the worker spent, as the dispatcher saw it: it may have been cut off midway.
         let gate_runs = round.gate_runs_of(&scope);
         let duration_ms = began
             .get()
             .map_or(0, |began| began.elapsed().as_millis() as u64);
-        let unfinished = |status: WorkerStatus, summary: String| WorkerReport {
+        let unfinished = |status: WorkerStatus, failure: Option<WorkerFailure>| WorkerReport {
             scope: scope.clone(),
             code: code.clone(),
             status,
-            summary,
+            diagnostics,
+            failure,
             fixed: Vec::new(),
             unfixed: Vec::new(),
             patch: None,
@@ -1023,18 +1037,22 @@ async fn dispatch(session: &Session, round: &Arc<Round>, scopes: Vec<Scope>) -> 
         };
         let report = match outcome {
             Ok(Ok(Ok(report))) => report,
-            Ok(Ok(Err(error))) if error.is_cancelled() => {
-                unfinished(WorkerStatus::Stopped, "stopped".to_owned())
+            Ok(Ok(Err(error))) if error.is_cancelled() => unfinished(WorkerStatus::Stopped, None),
+            Ok(Ok(Err(error))) => {
+                let message = error.to_string();
+                unfinished(WorkerStatus::Failed, Some(WorkerFailure::Error { message }))
             }
-            Ok(Ok(Err(error))) => unfinished(WorkerStatus::Failed, error.to_string()),
-            Ok(Err(_elapsed)) => unfinished(
-                WorkerStatus::TimedOut,
-                format!("timed out after {}s", timeout.as_secs()),
-            ),
+            Ok(Err(_elapsed)) => {
+                let after_secs = timeout.as_secs();
+                unfinished(
+                    WorkerStatus::TimedOut,
+                    Some(WorkerFailure::TimedOut { after_secs }),
+                )
+            }
             Err(error) if error.is_panic() => {
-                unfinished(WorkerStatus::Failed, "the worker panicked".to_owned())
+                unfinished(WorkerStatus::Failed, Some(WorkerFailure::Panicked))
             }
-            Err(error) => unfinished(WorkerStatus::Stopped, error.to_string()),
+            Err(_) => unfinished(WorkerStatus::Stopped, None),
         };
         let event = match report.status {
             WorkerStatus::Completed => Event::WorkerCompleted {

@@ -37,12 +37,31 @@ pub struct Fix {
     pub how: String,
 }
 
+/// Why a worker did not complete: not a rejected candidate, which is an ordinary outcome, but its
+/// machinery or its time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum WorkerFailure {
+    /// git or cargo failed to run; the error as it reads.
+    Error {
+        message: String,
+    },
+    Panicked,
+    /// `--worker-timeout` cut it off.
+    TimedOut {
+        after_secs: u64,
+    },
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct WorkerReport {
     pub scope: String,
     pub code: Option<ErrorCode>,
     pub status: WorkerStatus,
-    pub summary: String,
+    /// Errors in the scope.
+    pub diagnostics: usize,
+    /// Why a worker that failed or timed out did not complete.
+    pub failure: Option<WorkerFailure>,
     pub fixed: Vec<Fix>,
     /// Diagnostics of the scope left unfixed, with the reason.
     pub unfixed: Vec<(Identity, UnfixedReason)>,
@@ -118,10 +137,11 @@ pub enum Event {
         verdict: Verdict,
         duration_ms: u64,
     },
+    /// The worker can do nothing for its scope, for this reason.
     WorkerBlocked {
         round: usize,
         scope: String,
-        reason: String,
+        reason: UnfixedReason,
     },
     WorkerCompleted {
         round: usize,

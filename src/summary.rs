@@ -244,7 +244,7 @@ impl RunSummary {
 }
 
 /// Why a diagnostic is left, as people read it.
-fn why_unfixed(reason: &UnfixedReason) -> String {
+pub fn why_unfixed(reason: &UnfixedReason) -> String {
     match reason {
         UnfixedReason::NoProposal => "no specialist proposed a fix".to_owned(),
         UnfixedReason::Refused { refusal } => {

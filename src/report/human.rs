@@ -9,7 +9,8 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Reporter;
 use crate::config::Verbosity;
-use crate::event::{Event, WorkerReport, WorkerStatus};
+use crate::event::{Event, WorkerFailure, WorkerReport, WorkerStatus};
+use crate::summary::why_unfixed;
 use crate::verdict::Verdict;
 
 #[derive(Debug)]
@@ -105,11 +106,35 @@ impl HumanReporter {
             "{:>12} {}: {} ({} gate run{}, {:.1}s)",
             format!("{:?}", report.status).to_lowercase(),
             report.scope,
-            report.summary,
+            outcome(report),
             report.gate_runs,
             if report.gate_runs == 1 { "" } else { "s" },
             report.duration_ms as f64 / 1000.0
         ));
+    }
+}
+
+/// What became of a worker, in words.
+fn outcome(report: &WorkerReport) -> String {
+    match report.status {
+        WorkerStatus::Completed => match (report.fixed.len(), report.diagnostics) {
+            (0, total) => format!("fixed none of {total}"),
+            (done, total) if done == total => format!("fixed all {total}"),
+            (done, total) => format!("fixed {done} of {total}"),
+        },
+        WorkerStatus::Failed => match &report.failure {
+            Some(WorkerFailure::Error { message }) => message.clone(),
+            Some(WorkerFailure::Panicked) => "the worker panicked".to_owned(),
+            _ => "failed".to_owned(),
+        },
+        WorkerStatus::TimedOut => match &report.failure {
+            Some(WorkerFailure::TimedOut { after_secs }) => {
+                format!("timed out after {after_secs}s")
+            }
+            _ => "timed out".to_owned(),
+        },
+        WorkerStatus::Stopped => "stopped".to_owned(),
+        WorkerStatus::Pending | WorkerStatus::Running => "unfinished".to_owned(),
     }
 }
 
@@ -245,7 +270,8 @@ impl Reporter for HumanReporter {
             }
             Event::WorkerBlocked { scope, reason, .. } => {
                 if self.verbosity == Verbosity::Verbose {
-                    self.line(&format!("{:>12} {scope}: {reason}", "Blocked"));
+                    let why = why_unfixed(reason);
+                    self.line(&format!("{:>12} {scope}: {why}", "Blocked"));
                 }
             }
             Event::WorkerCompleted { report, .. } | Event::WorkerFailed { report, .. } => {

@@ -1,0 +1,112 @@
+//! What every worker of a round shares, and the gate client workers judge candidates through.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::time::Instant;
+
+use tokio::sync::mpsc::UnboundedSender;
+use tokio_util::sync::CancellationToken;
+
+use crate::cargo::CargoError;
+use crate::diagnostic::{Diagnostic, Identity};
+use crate::event::Event;
+use crate::gate::{Gate, GateError};
+use crate::git::Oid;
+use crate::index::ItemIndex;
+use crate::parse::ParsedCheck;
+use crate::patch::{Patch, Sources};
+use crate::pool::WorktreePool;
+use crate::verdict::{self, Verdict};
+
+use super::strategy::Strategy;
+
+/// What every worker of a round shares. Owned data only: workers hold no reference into the
+/// dispatcher's state.
+#[derive(Debug)]
+pub struct Round {
+    pub number: usize,
+    pub base: Oid,
+    /// The base's diagnostics, against which every candidate is judged.
+    pub before: Vec<Diagnostic>,
+    /// Packages the base's check could not reach (a dependency failed): their errors, once they
+    /// appear, are revealed rather than caused.
+    pub unchecked: BTreeSet<String>,
+    pub sources: Sources,
+    /// What `sources` define, indexed when a rule first asks: once per round, for every worker.
+    pub index: OnceLock<ItemIndex>,
+    pub gate: Arc<Gate>,
+    pub pool: WorktreePool,
+    /// The kinds of worker, in the order they take a scope: each only what the ones before left.
+    pub strategies: Arc<[Strategy]>,
+    pub events: UnboundedSender<Event>,
+    pub cancel: CancellationToken,
+    /// Gate runs started, by scope. Counted here rather than in the worker, so that the
+    /// dispatcher knows what a worker cut off by its timeout (or stopped) spent.
+    pub gate_runs: Mutex<BTreeMap<String, usize>>,
+}
+
+impl Round {
+    pub fn emit(&self, event: Event) {
+        // A closed channel only means nobody listens any more.
+        let _ = self.events.send(event);
+    }
+
+    /// The gate runs the worker of `scope` started, finished or not.
+    pub fn gate_runs_of(&self, scope: &str) -> usize {
+        let counts = self
+            .gate_runs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        counts.get(scope).copied().unwrap_or(0)
+    }
+
+    /// One gate run of `patch` on the round's base for `scope`, judged against `targets`: the
+    /// verdict, and the check it came from. The worktree's lease (a gate slot) is taken only
+    /// here, once the run may start, and given back when `Gate::check` ends.
+    pub async fn gate_once(
+        &self,
+        scope: &str,
+        label: &str,
+        patch: &Patch,
+        targets: &[Identity],
+    ) -> Result<(Verdict, ParsedCheck), GateError> {
+        // A stopped run starts no more gate runs, and counts none.
+        if self.cancel.is_cancelled() {
+            return Err(GateError::Cargo(CargoError::Cancelled));
+        }
+        let started = Instant::now();
+        let lease = self.pool.acquire().await;
+        *self
+            .gate_runs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(scope.to_owned())
+            .or_default() += 1;
+        let check = self
+            .gate
+            .check(lease, self.base, Some(patch), &self.cancel)
+            .await?;
+        // Compare only what the gate checked: a narrowed check does not see other packages.
+        let before: Vec<Diagnostic> = match &check.packages {
+            None => self.before.clone(),
+            Some(packages) => self
+                .before
+                .iter()
+                .filter(|d| d.file().is_some_and(|file| self.gate.is_in(file, packages)))
+                .cloned()
+                .collect(),
+        };
+        let verdict = verdict::judge(&before, targets, &check.parsed, |file| {
+            self.gate.is_in(file, &self.unchecked)
+        });
+        let verdict = verdict::with_tests(verdict, check.tests.as_ref());
+        self.emit(Event::GateFinished {
+            round: self.number,
+            scope: scope.to_owned(),
+            candidate: label.to_owned(),
+            verdict: verdict.clone(),
+            duration_ms: started.elapsed().as_millis() as u64,
+        });
+        Ok((verdict, check.parsed))
+    }
+}

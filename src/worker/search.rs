@@ -1,0 +1,399 @@
+//! The embedded strategy's search policy, as a pure state machine: which candidates to gate, and
+//! what to keep of their verdicts. It does no I/O; a driver gates its attempts and feeds back what
+//! the gate said.
+//!
+//! The policy: proposals with one alternative are first tried all together in one gate run (a
+//! batch that fails is split, each member then tried alone); proposals with several have each
+//! alternative tried on its own, side by side, and keep the best (ties go to the earlier
+//! alternative). A candidate whose only fault is new errors rustc offers fixes for is extended
+//! with those fixes and tried again. What passed alone is then combined and gated once more; if
+//! the combination fails, the picks are added one at a time, keeping those that still pass.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use crate::candidate::{self, Proposal};
+use crate::diagnostic::Identity;
+use crate::edit::{self, Edit};
+use crate::parse::ParsedCheck;
+use crate::patch::{Patch, Sources};
+use crate::reason::UnfixedReason;
+use crate::verdict::{RejectReason, Verdict};
+
+mod attempt;
+mod combine;
+mod judged;
+#[cfg(test)]
+mod tests;
+
+pub use attempt::{Attempt, AttemptId, Findings, Stage};
+use judged::{Judged, resolved_by, unfixed_by, with_follow_ups};
+
+/// How many times a candidate may be extended with rustc's fixes for the errors it causes.
+const FOLLOW_UP_DEPTH: usize = 2;
+
+/// A set of chosen alternatives: `(proposal, alternative)` index pairs.
+type Choice = Vec<(usize, usize)>;
+
+/// What an attempt is for, which decides what its verdict changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Purpose {
+    /// Every single-alternative fix that overlaps no other, in one gate run.
+    Batch,
+    /// One alternative on its own.
+    Alone,
+    /// Everything that passed alone, together.
+    Combination,
+    /// The fixes kept so far, plus the next pick.
+    Step,
+}
+
+/// An attempt out at the gate.
+#[derive(Debug)]
+struct Pending {
+    purpose: Purpose,
+    choice: Choice,
+    label: String,
+    edits: Vec<Edit>,
+    patch: Patch,
+    targets: Vec<Identity>,
+    /// Gate runs this candidate took so far, follow-ups included.
+    gate_runs: usize,
+    follow_ups: Vec<String>,
+}
+
+/// Where the search is. Each pass starts once every attempt of the one before is judged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pass {
+    /// The batch, and every alternative of proposals that have several.
+    Probe,
+    /// Single-alternative fixes outside the batch (overlapping, or split from a failed batch).
+    Alone,
+    /// Everything that passed alone, together.
+    Combine,
+    /// The picks added one at a time.
+    OneByOne,
+    Done,
+}
+
+/// The search over one stage's proposals.
+#[derive(Debug)]
+pub struct Search<'a> {
+    sources: &'a Sources,
+    proposals: Vec<Proposal>,
+    base: Stage,
+    pass: Pass,
+    next_id: usize,
+    pending: BTreeMap<AttemptId, Pending>,
+    /// Attempts made and not yet handed out.
+    ready: Vec<Attempt>,
+    batch: Choice,
+    /// Single-alternative proposals to try on their own in the second pass.
+    alone: Vec<usize>,
+    batch_result: Option<Judged>,
+    /// Per proposal, its best accepted alternative alone: (alternative, judged).
+    best: Vec<Option<(usize, Judged)>>,
+    /// Per proposal, the rejection of its last rejected alternative: (alternative, why).
+    rejections: Vec<Option<(usize, UnfixedReason)>>,
+    /// Proposals whose fix passed alone but not with the others.
+    worse: BTreeSet<usize>,
+    /// What is kept so far.
+    chosen: Choice,
+    edits: Vec<Edit>,
+    labels: BTreeMap<usize, String>,
+    resolved: Vec<Identity>,
+    /// Each other proposal's best lone alternative, in proposal order, still to combine.
+    picks: VecDeque<(usize, usize, Judged)>,
+    /// The pick a `Step` attempt is out for.
+    step: Option<(usize, usize, Judged)>,
+}
+
+impl<'a> Search<'a> {
+    /// A search over `proposals` (of one tier, in scope order), every candidate gated on top of
+    /// `base`, with edits against `sources`.
+    pub fn new(sources: &'a Sources, proposals: Vec<Proposal>, base: Stage) -> Search<'a> {
+        let count = proposals.len();
+        let mut search = Search {
+            sources,
+            proposals,
+            base,
+            pass: Pass::Probe,
+            next_id: 0,
+            pending: BTreeMap::new(),
+            ready: Vec::new(),
+            batch: Vec::new(),
+            alone: Vec::new(),
+            batch_result: None,
+            best: (0..count).map(|_| None).collect(),
+            rejections: vec![None; count],
+            worse: BTreeSet::new(),
+            chosen: Vec::new(),
+            edits: Vec::new(),
+            labels: BTreeMap::new(),
+            resolved: Vec::new(),
+            picks: VecDeque::new(),
+            step: None,
+        };
+        search.probe();
+        search.settle();
+        search
+    }
+
+    /// The attempts to gate now, side by side. Empty while earlier ones are out, and once the
+    /// search is done.
+    pub fn next_attempts(&mut self) -> Vec<Attempt> {
+        std::mem::take(&mut self.ready)
+    }
+
+    /// Whether every attempt is judged and nothing is left to try.
+    pub fn is_done(&self) -> bool {
+        self.pass == Pass::Done
+    }
+
+    /// What the gate said of `id`: its verdict, and the check it came from (whose suggestions
+    /// may extend the candidate). An unknown id changes nothing.
+    pub fn record(&mut self, id: AttemptId, verdict: Verdict, after: &ParsedCheck) {
+        let Some(mut pending) = self.pending.remove(&id) else {
+            return;
+        };
+        pending.gate_runs += 1;
+        let extension = match &verdict {
+            Verdict::Rejected(RejectReason::NewErrors { errors })
+                if pending.gate_runs <= FOLLOW_UP_DEPTH =>
+            {
+                candidate::follow_up(self.sources, &pending.patch, after, errors)
+            }
+            _ => None,
+        };
+        match extension {
+            Some((extended, labels)) => {
+                pending.follow_ups.extend(labels);
+                pending.edits = extended;
+                self.offer(pending);
+            }
+            None => {
+                let judged = Judged {
+                    verdict,
+                    patch: pending.patch,
+                    edits: pending.edits,
+                    follow_ups: pending.follow_ups,
+                };
+                self.conclude(pending.purpose, &pending.choice, Some(judged));
+            }
+        }
+        self.settle();
+    }
+
+    /// What the search found. Call once it is done; before, it says what is kept so far.
+    pub fn finish(self) -> Findings {
+        debug_assert!(
+            self.is_done(),
+            "a search finishes once every attempt is judged"
+        );
+        let mut findings = Findings::default();
+        for (p, proposal) in self.proposals.iter().enumerate() {
+            match self.labels.get(&p) {
+                Some(how) if self.chosen.iter().any(|(q, _)| *q == p) => {
+                    findings.fixed.push((proposal.target.clone(), how.clone()));
+                }
+                _ => {
+                    let why = if self.worse.contains(&p) {
+                        UnfixedReason::WorseWithOthers
+                    } else {
+                        self.rejections[p]
+                            .as_ref()
+                            .map_or(UnfixedReason::Conflicted, |(_, why)| why.clone())
+                    };
+                    findings.rejected.push((proposal.target.clone(), why));
+                }
+            }
+        }
+        findings.stage = if self.chosen.is_empty() {
+            self.base.clone()
+        } else {
+            // The judged edits carry the base already.
+            Stage {
+                targets: self.targets_with_base(&self.chosen),
+                edits: self.edits,
+            }
+        };
+        findings.resolved = self.resolved;
+        findings
+    }
+
+    /// The first pass: the batch, and every alternative of proposals that have several.
+    fn probe(&mut self) {
+        let (singles, multis): (Vec<usize>, Vec<usize>) =
+            (0..self.proposals.len()).partition(|&p| self.proposals[p].alternatives.len() == 1);
+        // The batch: every single-alternative proposal that does not overlap an earlier one.
+        for p in singles {
+            let mut taken = self.edits_of(&self.batch);
+            taken.extend(self.base.edits.iter().cloned());
+            if edit::conflict(&taken, &self.proposals[p].alternatives[0].edits) {
+                self.alone.push(p);
+            } else {
+                self.batch.push((p, 0));
+            }
+        }
+        if self.batch.len() > 1 {
+            self.launch(Purpose::Batch, self.batch.clone());
+        } else {
+            let batch = std::mem::take(&mut self.batch);
+            self.alone.extend(batch.into_iter().map(|(p, _)| p));
+        }
+        for p in multis {
+            for a in 0..self.proposals[p].alternatives.len() {
+                self.launch(Purpose::Alone, vec![(p, a)]);
+            }
+        }
+    }
+
+    /// Moves on to the next pass whenever nothing is out, until something is or all is done.
+    fn settle(&mut self) {
+        while self.pending.is_empty() {
+            match self.pass {
+                Pass::Probe => {
+                    self.pass = Pass::Alone;
+                    for p in std::mem::take(&mut self.alone) {
+                        self.launch(Purpose::Alone, vec![(p, 0)]);
+                    }
+                }
+                Pass::Alone => self.combine(),
+                // A combination concludes by choosing the next pass itself.
+                Pass::Combine | Pass::OneByOne => match self.picks.pop_front() {
+                    Some(pick) => {
+                        self.pass = Pass::OneByOne;
+                        self.try_pick(pick);
+                    }
+                    None => self.pass = Pass::Done,
+                },
+                Pass::Done => return,
+            }
+        }
+    }
+
+    /// Takes in a judged attempt (`None`: its edits made no patch).
+    fn conclude(&mut self, purpose: Purpose, choice: &Choice, judged: Option<Judged>) {
+        match purpose {
+            Purpose::Batch => match judged {
+                Some(judged) if judged.verdict.is_accepted() => self.batch_result = Some(judged),
+                // The batch failed: judge its members one by one.
+                Some(_) => self.alone.extend(choice.iter().map(|&(p, _)| p)),
+                None => {}
+            },
+            Purpose::Alone => {
+                let Some(judged) = judged else { return };
+                let (p, a) = choice[0];
+                if judged.verdict.is_accepted() {
+                    // Ties go to the earlier alternative (rustc's before the rules'), not to the
+                    // gate run that happened to finish first: the same input gives the same fix.
+                    let better = self.best[p]
+                        .as_ref()
+                        .is_none_or(|(b_a, b)| (judged.rank(), a) < (b.rank(), *b_a));
+                    if better {
+                        self.best[p] = Some((a, judged));
+                    }
+                } else if self.rejections[p].as_ref().is_none_or(|(r_a, _)| *r_a < a) {
+                    // The later alternative's reason, whichever verdict arrived last.
+                    self.rejections[p] = Some((a, unfixed_by(&judged.verdict)));
+                }
+            }
+            Purpose::Combination => match judged {
+                Some(judged) if judged.passed_as_is() => {
+                    self.keep_all_picks(resolved_by(&judged.verdict));
+                }
+                // Add the picks one at a time, keeping those that still pass with the rest.
+                _ => self.pass = Pass::OneByOne,
+            },
+            Purpose::Step => {
+                let Some(pick) = self.step.take() else { return };
+                match judged {
+                    Some(judged) if judged.passed_as_is() => {
+                        self.resolved = resolved_by(&judged.verdict);
+                        self.chosen = choice.clone();
+                        self.edits = judged.edits;
+                        let (p, a, picked) = pick;
+                        let label = self.proposals[p].alternatives[a].label.as_str();
+                        self.labels
+                            .insert(p, with_follow_ups(label, &picked.follow_ups));
+                    }
+                    _ => {
+                        self.worse.insert(pick.0);
+                    }
+                }
+            }
+        }
+    }
+
+    /// An attempt at `choice` alone, on top of the base.
+    fn launch(&mut self, purpose: Purpose, choice: Choice) {
+        let label = self.label_of(&choice);
+        let mut edits = self.base.edits.clone();
+        edits.extend(self.edits_of(&choice));
+        let targets = self.targets_with_base(&choice);
+        self.offer(self.pending(purpose, choice, label, edits, targets));
+    }
+
+    fn pending(
+        &self,
+        purpose: Purpose,
+        choice: Choice,
+        label: String,
+        edits: Vec<Edit>,
+        targets: Vec<Identity>,
+    ) -> Pending {
+        Pending {
+            purpose,
+            choice,
+            label,
+            edits,
+            patch: Patch::default(),
+            targets,
+            gate_runs: 0,
+            follow_ups: Vec::new(),
+        }
+    }
+
+    /// Hands `pending` out to the gate, or, when its edits make no patch (they overlap, or change
+    /// nothing), concludes it unjudged.
+    fn offer(&mut self, mut pending: Pending) {
+        let patch = match Patch::from_edits(self.sources, &pending.edits) {
+            Ok(patch) if !patch.is_empty() => patch,
+            _ => return self.conclude(pending.purpose, &pending.choice.clone(), None),
+        };
+        let id = AttemptId(self.next_id);
+        self.next_id += 1;
+        self.ready.push(Attempt {
+            id,
+            label: pending.label.clone(),
+            patch: patch.clone(),
+            targets: pending.targets.clone(),
+        });
+        pending.patch = patch;
+        self.pending.insert(id, pending);
+    }
+
+    fn edits_of(&self, choice: &Choice) -> Vec<Edit> {
+        choice
+            .iter()
+            .flat_map(|&(p, a)| self.proposals[p].alternatives[a].edits.iter().cloned())
+            .collect()
+    }
+
+    /// The base's targets, then those of `choice`.
+    fn targets_with_base(&self, choice: &Choice) -> Vec<Identity> {
+        let mut targets = self.base.targets.clone();
+        targets.extend(
+            choice
+                .iter()
+                .map(|&(p, _)| self.proposals[p].target.clone()),
+        );
+        targets
+    }
+
+    fn label_of(&self, choice: &Choice) -> String {
+        match choice.as_slice() {
+            [(p, a)] => self.proposals[*p].alternatives[*a].label.clone(),
+            _ => format!("{} fixes together", choice.len()),
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! What a search exchanges: the attempts it hands a driver, the stage it builds on, and what it
+//! found.
+
+use crate::diagnostic::Identity;
+use crate::edit::Edit;
+use crate::patch::Patch;
+use crate::reason::UnfixedReason;
+
+/// Names one attempt of one search.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct AttemptId(pub(super) usize);
+
+/// A candidate for the gate: a patch on the round's base, and the targets it must fix.
+#[derive(Clone, Debug)]
+pub struct Attempt {
+    pub id: AttemptId,
+    /// What the candidate does, for reports.
+    pub label: String,
+    pub patch: Patch,
+    pub targets: Vec<Identity>,
+}
+
+/// Fixes a search builds on: every candidate of the search is gated with them applied.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stage {
+    pub edits: Vec<Edit>,
+    pub targets: Vec<Identity>,
+}
+
+/// What a search found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Findings {
+    /// Targets fixed, with how.
+    pub fixed: Vec<(Identity, String)>,
+    /// Targets not fixed, with why.
+    pub rejected: Vec<(Identity, UnfixedReason)>,
+    /// The final fixes, the stage's base included.
+    pub stage: Stage,
+    /// What the gate saw resolved by the final edits.
+    pub resolved: Vec<Identity>,
+}
