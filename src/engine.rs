@@ -11,6 +11,9 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
+mod merge;
+
+use self::merge::{MergeOrder, order_for_merge};
 use crate::apply;
 use crate::cargo::{Cargo, CargoError, Member, Workspace};
 use crate::checkpoint::{self, Checkpoint, ResumeError, ResumeFrom};
@@ -623,7 +626,10 @@ async fn rounds(
             let progress = Progress::of(rounds_run, rounds_saved, &fixes);
             return Ok(interrupted(session, signal, errors, &progress, started));
         }
-        let (accepted, superseded) = order_for_merge(&reports);
+        let MergeOrder {
+            merged: accepted,
+            superseded,
+        } = order_for_merge(&reports);
         if accepted.is_empty() {
             session.emit(Event::RoundFinished {
                 round: number,
@@ -1070,35 +1076,6 @@ async fn dispatch(session: &Session, round: &Arc<Round>, scopes: Vec<Scope>) -> 
     // Deterministic order for merging: the plan's.
     reports.sort_by_key(|report| order.iter().position(|id| *id == report.scope));
     reports
-}
-
-/// The accepted patches in merge order: those that resolved the most errors first (plan order
-/// among equals), without those whose targets an earlier patch resolved already (the second
-/// list). A fix of a root cause (an import) thus wins over a fix of its symptom (a type
-/// parameter invented for the name the import would have brought).
-fn order_for_merge(reports: &[WorkerReport]) -> (Vec<&WorkerReport>, Vec<&WorkerReport>) {
-    let mut candidates: Vec<&WorkerReport> = reports.iter().filter(|r| r.patch.is_some()).collect();
-    candidates.sort_by_key(|report| std::cmp::Reverse(report.resolved.len()));
-    let mut resolved: BTreeMap<&Identity, usize> = BTreeMap::new();
-    let (mut merged, mut superseded) = (Vec::new(), Vec::new());
-    for report in candidates {
-        let mut needed: BTreeMap<&Identity, usize> = BTreeMap::new();
-        for fix in &report.fixed {
-            *needed.entry(&fix.target).or_default() += 1;
-        }
-        let already = needed
-            .iter()
-            .all(|(identity, count)| resolved.get(identity).copied().unwrap_or(0) >= *count);
-        if already && !needed.is_empty() {
-            superseded.push(report);
-            continue;
-        }
-        for identity in &report.resolved {
-            *resolved.entry(identity).or_default() += 1;
-        }
-        merged.push(report);
-    }
-    (merged, superseded)
 }
 
 /// The merged result of a round.
