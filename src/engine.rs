@@ -12,13 +12,15 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 mod merge;
+mod state;
 
 use self::merge::{MergeOrder, order_for_merge};
+use self::state::{Delivery, Ending, RoundOutcome, RunState};
 use crate::apply;
 use crate::cargo::{Cargo, CargoError, Member, Workspace};
 use crate::checkpoint::{self, Checkpoint, ResumeError, ResumeFrom};
 use crate::config::{FixConfig, ResumeRequest};
-use crate::diagnostic::{Diagnostic, Identity, Location, code_label};
+use crate::diagnostic::Identity;
 use crate::event::{Event, FailureKind, ScopeOutline, WorkerFailure, WorkerReport, WorkerStatus};
 use crate::gate::{Gate, GateCheck, GateError};
 use crate::git::{self, GitError, Oid, Repo};
@@ -28,13 +30,13 @@ use crate::parse::ParsedCheck;
 use crate::patch::{Patch, Sources};
 use crate::plan::{self, Scope};
 use crate::pool::{PoolError, PoolSpec, WorktreePool};
-use crate::reason::{StopReason, UnfixedReason};
+use crate::reason::StopReason;
 use crate::run_dirs::RunDirs;
 use crate::run_id::RunId;
 use crate::run_lock::{self, Claim, RunLock};
 use crate::specialist::{self, Specialist};
 use crate::stop::{Stop, StopSignal};
-use crate::summary::{Outcome, RunSummary, SavedProgress, ScopeFix, Unfixed};
+use crate::summary::{RunSummary, ScopeFix};
 use crate::sweep::{self, Swept};
 use crate::verdict;
 use crate::worker::{self, Embedded, Round, Strategy};
@@ -134,7 +136,6 @@ struct Session {
     run: RunId,
     /// The snapshot of the user's sources this run started from.
     snapshot: Oid,
-    gate_runs: usize,
 }
 
 /// Where the rounds begin: a fresh run at the snapshot, or a stopped run's progress.
@@ -164,10 +165,11 @@ impl Session {
         }
     }
 
-    async fn check(&mut self, commit: Oid) -> Result<GateCheck, RunError> {
+    /// Checks `commit` in a leased worktree, counting the gate run in `gate_runs`.
+    async fn check(&self, commit: Oid, gate_runs: &mut usize) -> Result<GateCheck, RunError> {
         let lease = self.pool.acquire().await;
         let check = self.gate.check(lease, commit, None, &self.cancel).await?;
-        self.gate_runs += 1;
+        *gate_runs += 1;
         if check.parsed.error_count() == 0 && check.parsed.build_succeeded != Some(true) {
             return Err(RunError::CheckFailed(check.stderr_tail));
         }
@@ -212,23 +214,13 @@ fn stopped_in_set_up(
         return Err(error);
     };
     tracing::info!("the set-up failed once {signal:?} had asked the run to stop: {error}");
-    Ok(RunSummary {
-        outcome: Outcome::Interrupted { signal },
-        errors_before: None,
-        errors_after: None,
-        rounds: 0,
-        gate_runs: 0,
-        duration_ms: started.elapsed().as_millis() as u64,
-        fixes: Vec::new(),
-        unfixed: Vec::new(),
-        files_changed: Vec::new(),
-        skipped: Vec::new(),
-        patch: None,
-        saved: None,
-        dry_run,
+    let duration_ms = started.elapsed().as_millis() as u64;
+    Ok(state::interrupted_before_check(
+        signal,
         record,
-        cleanup: Vec::new(),
-    })
+        dry_run,
+        duration_ms,
+    ))
 }
 
 /// What `repair` finds and makes before the run proper: the workspace, its repository (or a
@@ -485,7 +477,6 @@ async fn set_up(
         record_dir,
         run,
         snapshot,
-        gate_runs: 0,
     };
     Ok((session, start, seeding))
 }
@@ -525,24 +516,81 @@ async fn rounds(
     seeding: Instant,
     started: Instant,
 ) -> Result<RunSummary, RunError> {
-    let snapshot = session.snapshot;
-    let mut current = match session.check(start.base).await {
+    let mut state = match first_check(session, start, seeding).await? {
+        Ok(state) => state,
+        Err(signal) => {
+            let duration_ms = started.elapsed().as_millis() as u64;
+            let record = Some(session.record_dir.clone());
+            let dry_run = session.config.dry_run;
+            return Ok(state::interrupted_before_check(
+                signal,
+                record,
+                dry_run,
+                duration_ms,
+            ));
+        }
+    };
+    let max_rounds = session.config.max_rounds.get();
+    for number in state.rounds + 1..=max_rounds {
+        if state.current.error_count() == 0 || session.stop.requested().is_some() {
+            break;
+        }
+        let outcome = match run_round(session, &mut state, number).await {
+            Ok(outcome) => outcome,
+            Err(error) => RoundOutcome::Stopped(session.stopped_by(&error).ok_or(error)?),
+        };
+        state.ended(outcome);
+        match outcome {
+            RoundOutcome::Merged => {
+                if number == max_rounds && state.current.error_count() > 0 {
+                    state.stop = StopReason::MaxRounds;
+                }
+            }
+            RoundOutcome::Stopped(signal) => {
+                return Ok(state.interrupted(signal, ending(session, started)));
+            }
+            _ => break,
+        }
+    }
+    if let Some(signal) = session.stop.requested() {
+        return Ok(state.interrupted(signal, ending(session, started)));
+    }
+    let delivery = deliver(session, state.base).await?;
+    // The run ended by itself and its result is written: nothing is left to resume.
+    let record = session.record_dir.clone();
+    blocking(move || checkpoint::remove(&record)).await?;
+    Ok(state.summarize(delivery, ending(session, started)))
+}
+
+/// The facts of the run a summary made now needs.
+fn ending(session: &Session, started: Instant) -> Ending {
+    Ending {
+        run: session.run.to_string(),
+        record: session.record_dir.clone(),
+        dry_run: session.config.dry_run,
+        duration_ms: started.elapsed().as_millis() as u64,
+    }
+}
+
+/// The first check, of where the rounds start, and what follows it before the first round: the
+/// rest of the pool seeded, and a resumed run's checkpoint saved as its own. `None`: a signal
+/// stopped the check.
+async fn first_check(
+    session: &mut Session,
+    start: Start,
+    seeding: Instant,
+) -> Result<Result<RunState, StopSignal>, RunError> {
+    let mut gate_runs = 0;
+    let current = match session.check(start.base, &mut gate_runs).await {
         Ok(check) => check.parsed,
         Err(error) => {
             return match session.stopped_by(&error) {
-                Some(signal) => Ok(interrupted(
-                    session,
-                    signal,
-                    None,
-                    &Progress::none(),
-                    started,
-                )),
+                Some(signal) => Ok(Err(signal)),
                 None => Err(error),
             };
         }
     };
     let errors_now = current.error_count();
-    let errors_before = start.errors_before.unwrap_or(errors_now);
     session.emit(Event::Checked {
         round: start.rounds,
         errors: errors_now,
@@ -557,161 +605,122 @@ async fn rounds(
         count: session.pool.size(),
         duration_ms: seeding.elapsed().as_millis() as u64,
     });
-
-    let mut base = start.base;
-    let mut fixes: Vec<ScopeFix> = start.fixes;
-    let mut reasons: BTreeMap<Identity, UnfixedReason> = BTreeMap::new();
-    let mut rounds_run = start.rounds;
-    // The last round whose fixes are in this run's checkpoint, if it saved one.
-    let mut rounds_saved = None;
-    let mut stop_reason = StopReason::NoFixPassed;
+    let (base, rounds, errors_before) = (start.base, start.rounds, start.errors_before);
+    let mut state = RunState::new(base, current, rounds, errors_before, start.fixes, gate_runs);
     if let Some(resumed) = start.resumes {
         // A resumed run is resumable again from where it began; once its own checkpoint is
         // saved, the stopped run's is retired (and its lock, held till then, released).
-        if save_checkpoint(session, base, rounds_run, errors_before, &fixes).await? {
-            rounds_saved = Some(rounds_run);
+        if save_checkpoint(session, &state).await? {
+            state.saved = Some(state.rounds);
             blocking(move || resumed.retire()).await?;
         }
     }
-    for number in start.rounds + 1..=session.config.max_rounds.get() {
-        if current.error_count() == 0 || session.stop.requested().is_some() {
-            break;
-        }
-        let plan = plan::plan(&current.diagnostics, SPLIT_SCOPES_ABOVE);
-        for outside in &plan.outside {
-            reasons.insert(outside.identity(), outside_reason(outside));
-        }
-        if plan.scopes.is_empty() {
-            stop_reason = StopReason::NothingInWorkspace;
-            break;
-        }
-        rounds_run = number;
-        let errors_at_start = current.error_count();
-        session.emit(Event::RoundStarted {
-            round: number,
-            errors: errors_at_start,
-            scopes: plan.scopes.iter().map(outline).collect(),
-        });
-        // Every Rust source of the base: the files rustc's diagnostics and suggestions point at,
-        // and what the rules search for definitions.
-        let sources = {
-            let repo = session.repo.clone();
-            Sources::new(blocking(move || git::read_rust_files(&repo, base)).await??)
-        };
-        let round = Arc::new(Round {
-            number,
-            base,
-            before: current.diagnostics.clone(),
-            unchecked: session.gate.unchecked_packages(&current),
-            sources,
-            index: OnceLock::new(),
-            gate: Arc::clone(&session.gate),
-            pool: session.pool.clone(),
-            strategies: Arc::new([Strategy::Embedded(Embedded::new(Arc::clone(
-                &session.specialists,
-            )))]),
-            events: session.events.clone(),
-            cancel: session.cancel.clone(),
-            gate_runs: Mutex::default(),
-        });
-        let reports = dispatch(session, &round, plan.scopes).await;
-        session.gate_runs += reports.iter().map(|report| report.gate_runs).sum::<usize>();
-        for report in &reports {
-            for (identity, reason) in &report.unfixed {
-                reasons.insert(identity.clone(), reason.clone());
-            }
-        }
-        if let Some(signal) = session.stop.requested() {
-            let errors = Some(errors_before);
-            let progress = Progress::of(rounds_run, rounds_saved, &fixes);
-            return Ok(interrupted(session, signal, errors, &progress, started));
-        }
-        let MergeOrder {
-            merged: accepted,
-            superseded,
-        } = order_for_merge(&reports);
-        if accepted.is_empty() {
-            session.emit(Event::RoundFinished {
-                round: number,
-                errors_before: errors_at_start,
-                errors_after: errors_at_start,
-            });
-            break;
-        }
-        let merge = match merge_round(session, base, &current, &accepted).await {
-            Ok(merge) => merge,
-            Err(error) => {
-                return match session.stopped_by(&error) {
-                    Some(signal) => {
-                        let errors = Some(errors_before);
-                        let progress = Progress::of(rounds_run, rounds_saved, &fixes);
-                        Ok(interrupted(session, signal, errors, &progress, started))
-                    }
-                    None => Err(error),
-                };
-            }
-        };
-        session.emit(Event::Merged {
-            round: number,
-            merged: merge
-                .kept
-                .iter()
-                .map(|&i| accepted[i].scope.clone())
-                .collect(),
-            deferred: merge
-                .deferred
-                .iter()
-                .map(|&i| accepted[i].scope.clone())
-                .collect(),
-            superseded: superseded
-                .iter()
-                .map(|report| report.scope.clone())
-                .collect(),
-            backed_out: merge
-                .backed_out
-                .iter()
-                .map(|&i| accepted[i].scope.clone())
-                .collect(),
-            errors: merge.after.error_count(),
-        });
+    Ok(Ok(state))
+}
+
+/// Round `number`: plan, dispatch, merge, checkpoint.
+async fn run_round(
+    session: &mut Session,
+    state: &mut RunState,
+    number: usize,
+) -> Result<RoundOutcome, RunError> {
+    let plan = plan::plan(&state.current.diagnostics, SPLIT_SCOPES_ABOVE);
+    state.set_outside(&plan.outside);
+    if plan.scopes.is_empty() {
+        return Ok(RoundOutcome::NothingInWorkspace);
+    }
+    state.rounds = number;
+    let errors_at_start = state.current.error_count();
+    session.emit(Event::RoundStarted {
+        round: number,
+        errors: errors_at_start,
+        scopes: plan.scopes.iter().map(outline).collect(),
+    });
+    let round = new_round(session, state, number).await?;
+    let reports = dispatch(session, &round, plan.scopes).await;
+    state.record_reports(&reports);
+    if let Some(signal) = session.stop.requested() {
+        return Ok(RoundOutcome::Stopped(signal));
+    }
+    let MergeOrder {
+        merged: accepted,
+        superseded,
+    } = order_for_merge(&reports);
+    if accepted.is_empty() {
         session.emit(Event::RoundFinished {
             round: number,
             errors_before: errors_at_start,
-            errors_after: merge.after.error_count(),
+            errors_after: errors_at_start,
         });
-        if merge.kept.is_empty() {
-            stop_reason = StopReason::WorseWhenMerged;
-            break;
-        }
-        for &i in &merge.kept {
-            let report = accepted[i];
-            let mut how: Vec<String> = report.fixed.iter().map(|fix| fix.how.clone()).collect();
-            how.sort();
-            how.dedup();
-            fixes.push(ScopeFix {
-                round: number,
-                scope: report.scope.clone(),
-                fixed: report.fixed.len(),
-                how,
-            });
-        }
-        base = merge.commit;
-        current = merge.after;
-        if save_checkpoint(session, base, number, errors_before, &fixes).await? {
-            rounds_saved = Some(number);
-        }
-        if number == session.config.max_rounds.get() && current.error_count() > 0 {
-            stop_reason = StopReason::MaxRounds;
-        }
+        return Ok(RoundOutcome::NoFixPassed);
     }
+    let merge = merge_round(session, state, &accepted).await?;
+    let scopes = |indexes: &[usize]| -> Vec<String> {
+        indexes.iter().map(|&i| accepted[i].scope.clone()).collect()
+    };
+    session.emit(Event::Merged {
+        round: number,
+        merged: scopes(&merge.kept),
+        deferred: scopes(&merge.deferred),
+        superseded: superseded
+            .iter()
+            .map(|report| report.scope.clone())
+            .collect(),
+        backed_out: scopes(&merge.backed_out),
+        errors: merge.after.error_count(),
+    });
+    session.emit(Event::RoundFinished {
+        round: number,
+        errors_before: errors_at_start,
+        errors_after: merge.after.error_count(),
+    });
+    if merge.kept.is_empty() {
+        return Ok(RoundOutcome::WorseWhenMerged);
+    }
+    let kept: Vec<&WorkerReport> = merge.kept.iter().map(|&i| accepted[i]).collect();
+    state.merged(number, &kept, merge.commit, merge.after);
+    if save_checkpoint(session, state).await? {
+        state.saved = Some(number);
+    }
+    Ok(RoundOutcome::Merged)
+}
 
-    if let Some(signal) = session.stop.requested() {
-        let errors = Some(errors_before);
-        let progress = Progress::of(rounds_run, rounds_saved, &fixes);
-        return Ok(interrupted(session, signal, errors, &progress, started));
-    }
-    let changes = {
+/// The round every worker of round `number` shares: its base's Rust sources (the files rustc's
+/// diagnostics and suggestions point at, and what the rules search for definitions), the gate,
+/// the strategies.
+async fn new_round(
+    session: &Session,
+    state: &RunState,
+    number: usize,
+) -> Result<Arc<Round>, RunError> {
+    let base = state.base;
+    let sources = {
         let repo = session.repo.clone();
+        Sources::new(blocking(move || git::read_rust_files(&repo, base)).await??)
+    };
+    Ok(Arc::new(Round {
+        number,
+        base,
+        before: state.current.diagnostics.clone(),
+        unchecked: session.gate.unchecked_packages(&state.current),
+        sources,
+        index: OnceLock::new(),
+        gate: Arc::clone(&session.gate),
+        pool: session.pool.clone(),
+        strategies: Arc::new([Strategy::Embedded(Embedded::new(Arc::clone(
+            &session.specialists,
+        )))]),
+        events: session.events.clone(),
+        cancel: session.cancel.clone(),
+        gate_runs: Mutex::default(),
+    }))
+}
+
+/// Delivers the fix from the snapshot to `base`: its patch saved in the record, then with
+/// `--dry-run` the diff as an event, else the one apply to the user's tree.
+async fn deliver(session: &Session, base: Oid) -> Result<Delivery, RunError> {
+    let changes = {
+        let (repo, snapshot) = (session.repo.clone(), session.snapshot);
         blocking(move || git::changed_files(&repo, snapshot, base)).await??
     };
     let diff = unified_diff(&changes);
@@ -738,101 +747,11 @@ async fn rounds(
         });
         (applied.written, applied.skipped)
     };
-
-    let unfixed = current
-        .errors()
-        .map(|diagnostic| Unfixed {
-            code: code_label(diagnostic.code.as_ref()).to_owned(),
-            message: diagnostic.message.clone(),
-            position: diagnostic.position(),
-            reason: reasons
-                .get(&diagnostic.identity())
-                .cloned()
-                .unwrap_or(UnfixedReason::NotReached { stop: stop_reason }),
-        })
-        .collect();
-    let errors_after = current.error_count();
-    // The run ended by itself and its result is written: nothing is left to resume.
-    let record = session.record_dir.clone();
-    blocking(move || checkpoint::remove(&record)).await?;
-    Ok(RunSummary {
-        outcome: Outcome::of_finished_run(errors_after, &skipped),
-        errors_before: Some(errors_before),
-        errors_after: Some(errors_after),
-        rounds: rounds_run,
-        gate_runs: session.gate_runs,
-        duration_ms: started.elapsed().as_millis() as u64,
-        fixes,
-        unfixed,
+    Ok(Delivery {
         files_changed,
         skipped,
         patch,
-        saved: None,
-        dry_run: session.config.dry_run,
-        record: Some(session.record_dir.clone()),
-        cleanup: Vec::new(),
     })
-}
-
-/// The summary of a run stopped by `signal`: nothing was applied, so the errors after are those
-/// before (`None` when the first check never counted them).
-fn interrupted(
-    session: &Session,
-    signal: StopSignal,
-    errors_before: Option<usize>,
-    progress: &Progress,
-    started: Instant,
-) -> RunSummary {
-    let saved = progress.saved.map(|rounds| SavedProgress {
-        run: session.run.to_string(),
-        rounds,
-        fixed: progress.fixed,
-        patch: session.record_dir.join(checkpoint::PATCH_NAME),
-    });
-    RunSummary {
-        outcome: Outcome::Interrupted { signal },
-        errors_before,
-        errors_after: errors_before,
-        rounds: progress.rounds,
-        gate_runs: session.gate_runs,
-        duration_ms: started.elapsed().as_millis() as u64,
-        fixes: Vec::new(),
-        unfixed: Vec::new(),
-        files_changed: Vec::new(),
-        skipped: Vec::new(),
-        patch: None,
-        saved,
-        dry_run: session.config.dry_run,
-        record: Some(session.record_dir.clone()),
-        cleanup: Vec::new(),
-    }
-}
-
-/// How far a run got before a signal stopped it.
-struct Progress {
-    /// Rounds started.
-    rounds: usize,
-    /// The last round whose fixes are in the run's checkpoint, if it saved one.
-    saved: Option<usize>,
-    fixed: usize,
-}
-
-impl Progress {
-    fn none() -> Progress {
-        Progress {
-            rounds: 0,
-            saved: None,
-            fixed: 0,
-        }
-    }
-
-    fn of(rounds: usize, saved: Option<usize>, fixes: &[ScopeFix]) -> Progress {
-        Progress {
-            rounds,
-            saved,
-            fixed: fixes.iter().map(|fix| fix.fixed).sum(),
-        }
-    }
 }
 
 /// What `--resume` requires to be the same: the selection as `cargo check` arguments, and the gate.
@@ -845,13 +764,8 @@ fn resume_selection(config: &FixConfig) -> Vec<String> {
 /// Saves what the merged rounds achieved (the snapshot to `base`) in the run's record, for
 /// `--resume`, and says whether it was saved. A checkpoint that cannot be saved (a full disk) is
 /// not worth stopping a run for: it is logged, and the run claims no saved progress.
-async fn save_checkpoint(
-    session: &Session,
-    base: Oid,
-    rounds: usize,
-    errors_before: usize,
-    fixes: &[ScopeFix],
-) -> Result<bool, RunError> {
+async fn save_checkpoint(session: &Session, state: &RunState) -> Result<bool, RunError> {
+    let base = state.base;
     let (repo, snapshot, record) = (
         session.repo.clone(),
         session.snapshot,
@@ -863,9 +777,9 @@ async fn save_checkpoint(
         check_args: resume_selection(&session.config),
         snapshot_tree: String::new(),
         progress_tree: String::new(),
-        rounds,
-        errors_before,
-        fixes: fixes.to_vec(),
+        rounds: state.rounds,
+        errors_before: state.errors_before,
+        fixes: state.fixes.clone(),
         patch: Patch::default(),
     };
     blocking(move || {
@@ -964,13 +878,6 @@ impl Resumed {
     /// Removes the stopped run's checkpoint (blocking), then releases its lock.
     fn retire(self) {
         checkpoint::remove(&self.record);
-    }
-}
-
-fn outside_reason(diagnostic: &Diagnostic) -> UnfixedReason {
-    match &diagnostic.location {
-        Location::External(path) => UnfixedReason::Outside { path: path.clone() },
-        _ => UnfixedReason::NoLocation,
     }
 }
 
@@ -1090,11 +997,17 @@ struct Merge {
 /// Merges the accepted patches, gates the result, and backs out patches one by one if the merged
 /// whole is worse than its parts promised.
 async fn merge_round(
-    session: &mut Session,
-    base: Oid,
-    current: &ParsedCheck,
+    session: &Session,
+    state: &mut RunState,
     accepted: &[&WorkerReport],
 ) -> Result<Merge, RunError> {
+    let RunState {
+        base,
+        current,
+        gate_runs,
+        ..
+    } = state;
+    let (base, current): (Oid, &ParsedCheck) = (*base, current);
     let patches: Vec<BTreeMap<PathBuf, String>> = accepted
         .iter()
         .map(|report| {
@@ -1135,7 +1048,7 @@ async fn merge_round(
     let integration = integrate(all).await?;
     let merged: Vec<usize> = integration.merged.clone();
     let deferred = integration.conflicted.clone();
-    let check = session.check(integration.commit).await?;
+    let check = session.check(integration.commit, gate_runs).await?;
     if judge(&targets_of(&merged), &check) {
         return Ok(Merge {
             commit: integration.commit,
@@ -1158,7 +1071,7 @@ async fn merge_round(
             backed_out.push(candidate);
             continue;
         }
-        let check = session.check(integration.commit).await?;
+        let check = session.check(integration.commit, gate_runs).await?;
         if judge(&targets_of(&attempt), &check) {
             kept = attempt;
             result = (integration.commit, check.parsed);
