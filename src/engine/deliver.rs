@@ -1,0 +1,62 @@
+//! The delivery of the fix: its diff saved in the record, shown with `--dry-run`, else applied
+//! once to the user's tree.
+
+use super::error::{RunError, blocking};
+use super::session::Session;
+use super::state::Delivery;
+use crate::apply;
+use crate::event::Event;
+use crate::git::{self, Oid};
+use crate::patch::Patch;
+
+/// Delivers the fix from the snapshot to `base`: its patch saved in the record, then with
+/// `--dry-run` the diff as an event, else the one apply to the user's tree.
+pub(super) async fn deliver(session: &Session, base: Oid) -> Result<Delivery, RunError> {
+    let changes = {
+        let (repo, snapshot) = (session.repo.clone(), session.snapshot);
+        blocking(move || git::changed_files(&repo, snapshot, base)).await??
+    };
+    let diff = unified_diff(&changes);
+    let patch = session.record_dir.join("final.patch");
+    let patch = std::fs::create_dir_all(&session.record_dir)
+        .and_then(|()| std::fs::write(&patch, &diff))
+        .is_ok()
+        .then_some(patch);
+    let (files_changed, skipped) = if session.config.dry_run {
+        session.emit(Event::Diff { patch: diff });
+        let files = changes.iter().map(|change| change.path.clone()).collect();
+        (files, Vec::new())
+    } else if changes.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        let (workdir, save_dir) = (
+            session.repo.workdir.clone(),
+            session.record_dir.join("not-written"),
+        );
+        let applied = blocking(move || apply::apply_changes(&workdir, &changes, &save_dir)).await?;
+        session.emit(Event::Applied {
+            written: applied.written.clone(),
+            skipped: applied.skipped.clone(),
+        });
+        (applied.written, applied.skipped)
+    };
+    Ok(Delivery {
+        files_changed,
+        skipped,
+        patch,
+    })
+}
+
+fn unified_diff(changes: &[git::ChangedFile]) -> String {
+    patch_of(changes).unified_diff()
+}
+
+pub(super) fn patch_of(changes: &[git::ChangedFile]) -> Patch {
+    Patch::from_contents(changes.iter().map(|change| {
+        (
+            change.path.clone(),
+            change.before.as_deref(),
+            change.after.as_deref(),
+        )
+    }))
+}

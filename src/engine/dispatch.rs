@@ -1,0 +1,130 @@
+//! The dispatch of a round's scopes to workers, bounded apart from gate runs, each scope
+//! reported whatever happens to its worker.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use tokio::task::JoinError;
+use tokio::time::error::Elapsed;
+
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use super::session::Session;
+use crate::event::{Event, WorkerFailure, WorkerReport, WorkerStatus};
+use crate::gate::GateError;
+use crate::plan::Scope;
+use crate::worker::{self, Round};
+
+/// Workers that may run at once, per `-j` job. Workers and gate runs are bounded apart: a gate
+/// run holds a worktree's lease (the pool has `jobs` of them) only while cargo runs, so a worker
+/// that is proposing, or waiting for a lease, holds none, and a strategy that waits on something
+/// else than the gate (a model) may be given more workers than jobs. For the embedded strategy,
+/// which only waits for the gate, one per job: a worker's timeout runs while it waits for a
+/// lease, so more workers than leases would time out workers that never got a gate run.
+const WORKERS_PER_JOB: usize = 1;
+
+/// Runs one worker per scope, at most `WORKERS_PER_JOB × jobs` at once (its own semaphore), in plan order; gate runs
+/// stay bounded by the pool's `jobs` leases. Every scope gets a report, whatever happens to its
+/// worker.
+pub(super) async fn dispatch(
+    session: &Session,
+    round: &Arc<Round>,
+    scopes: Vec<Scope>,
+) -> Vec<WorkerReport> {
+    let workers = session.config.jobs.get().saturating_mul(WORKERS_PER_JOB);
+    let slots = Arc::new(Semaphore::new(workers));
+    let timeout = session.config.worker_timeout;
+    let mut tasks = JoinSet::new();
+    let mut scope_of = BTreeMap::new();
+    let order: Vec<String> = scopes.iter().map(|scope| scope.id.clone()).collect();
+    for scope in scopes {
+        let (round, slots) = (Arc::clone(round), Arc::clone(&slots));
+        let (id, code) = (scope.id.clone(), scope.code.clone());
+        let diagnostics = scope.diagnostics.len();
+        // When the worker began, for the report of one that does not complete.
+        let began: Arc<OnceLock<Instant>> = Arc::default();
+        let worker_began = Arc::clone(&began);
+        let handle = tasks.spawn(async move {
+            let _slot = slots.acquire_owned().await;
+            let _ = worker_began.set(Instant::now());
+            tokio::time::timeout(timeout, worker::run_worker(round, scope)).await
+        });
+        scope_of.insert(handle.id(), (id, code, diagnostics, began));
+    }
+    let mut reports = Vec::new();
+    while let Some(joined) = tasks.join_next_with_id().await {
+        let (id, outcome) = match joined {
+            Ok((id, outcome)) => (id, Ok(outcome)),
+            Err(error) => (error.id(), Err(error)),
+        };
+        let (scope, code, diagnostics, began) = scope_of.remove(&id).unwrap_or_default();
+        // What the worker spent, as the dispatcher saw it: it may have been cut off midway.
+        let gate_runs = round.gate_runs_of(&scope);
+        let duration_ms = began
+            .get()
+            .map_or(0, |began| began.elapsed().as_millis() as u64);
+        let unfinished = |status: WorkerStatus, failure: Option<WorkerFailure>| WorkerReport {
+            scope: scope.clone(),
+            code: code.clone(),
+            status,
+            diagnostics,
+            failure,
+            fixed: Vec::new(),
+            unfixed: Vec::new(),
+            patch: None,
+            resolved: Vec::new(),
+            gate_runs,
+            candidates: 0,
+            duration_ms,
+        };
+        let report = report_of(outcome, unfinished, timeout);
+        let event = match report.status {
+            WorkerStatus::Completed => Event::WorkerCompleted {
+                round: round.number,
+                report: report.clone(),
+            },
+            _ => Event::WorkerFailed {
+                round: round.number,
+                report: report.clone(),
+            },
+        };
+        session.emit(event);
+        reports.push(report);
+    }
+    // Deterministic order for merging: the plan's.
+    reports.sort_by_key(|report| order.iter().position(|id| *id == report.scope));
+    reports
+}
+
+/// How a worker's task ended: joined (or not), in time (or not), with its report (or an error).
+type Ended = Result<Result<Result<WorkerReport, GateError>, Elapsed>, JoinError>;
+
+/// A worker's report: its own, or for a worker that did not complete, `unfinished` with the
+/// status and failure that say why.
+fn report_of(
+    ended: Ended,
+    unfinished: impl Fn(WorkerStatus, Option<WorkerFailure>) -> WorkerReport,
+    timeout: Duration,
+) -> WorkerReport {
+    match ended {
+        Ok(Ok(Ok(report))) => report,
+        Ok(Ok(Err(error))) if error.is_cancelled() => unfinished(WorkerStatus::Stopped, None),
+        Ok(Ok(Err(error))) => {
+            let message = error.to_string();
+            unfinished(WorkerStatus::Failed, Some(WorkerFailure::Error { message }))
+        }
+        Ok(Err(_elapsed)) => {
+            let after_secs = timeout.as_secs();
+            unfinished(
+                WorkerStatus::TimedOut,
+                Some(WorkerFailure::TimedOut { after_secs }),
+            )
+        }
+        Err(error) if error.is_panic() => {
+            unfinished(WorkerStatus::Failed, Some(WorkerFailure::Panicked))
+        }
+        Err(_) => unfinished(WorkerStatus::Stopped, None),
+    }
+}

@@ -1,0 +1,17 @@
+//! The dispatcher: owns the run state, runs rounds of check → plan → fix → merge, and applies the
+//! result once at the end. Workers get owned scopes and send back reports; nothing here prints.
+
+mod deliver;
+mod dispatch;
+mod equip;
+mod error;
+mod merge;
+mod prepare;
+mod resume;
+mod round;
+mod session;
+mod setup;
+mod state;
+
+pub use self::error::RunError;
+pub use self::setup::repair;

@@ -1,0 +1,374 @@
+//! The rounds: the first check, then round after round (plan, dispatch, merge with back-out,
+//! checkpoint) while errors are left and fixes pass, then the delivery and the summary.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Instant;
+
+use super::deliver::deliver;
+use super::dispatch::dispatch;
+use super::error::{RunError, blocking};
+use super::merge::{MergeOrder, order_for_merge};
+use super::resume::{Start, save_checkpoint};
+use super::session::Session;
+use super::state::{self, Ending, RoundOutcome, RunState};
+use crate::checkpoint;
+use crate::diagnostic::Identity;
+use crate::event::{Event, ScopeOutline, WorkerReport};
+use crate::gate::GateCheck;
+use crate::git::{self, Integration, Oid};
+use crate::parse::ParsedCheck;
+use crate::patch::Sources;
+use crate::plan::{self, Scope};
+use crate::reason::StopReason;
+use crate::stop::StopSignal;
+use crate::summary::RunSummary;
+use crate::verdict;
+use crate::worker::{Embedded, Round, Strategy};
+
+/// A scope of more errors than this that spans several files is split by file.
+const SPLIT_SCOPES_ABOVE: usize = 40;
+
+/// The rounds, then the final apply. Returns the summary.
+pub(super) async fn rounds(
+    session: &mut Session,
+    start: Start,
+    seeding: Instant,
+    started: Instant,
+) -> Result<RunSummary, RunError> {
+    let mut state = match first_check(session, start, seeding).await? {
+        Ok(state) => state,
+        Err(signal) => {
+            let duration_ms = started.elapsed().as_millis() as u64;
+            let record = Some(session.record_dir.clone());
+            let dry_run = session.config.dry_run;
+            return Ok(state::interrupted_before_check(
+                signal,
+                record,
+                dry_run,
+                duration_ms,
+            ));
+        }
+    };
+    let max_rounds = session.config.max_rounds.get();
+    for number in state.rounds + 1..=max_rounds {
+        if state.current.error_count() == 0 || session.stop.requested().is_some() {
+            break;
+        }
+        let outcome = match run_round(session, &mut state, number).await {
+            Ok(outcome) => outcome,
+            Err(error) => RoundOutcome::Stopped(session.stopped_by(&error).ok_or(error)?),
+        };
+        state.ended(outcome);
+        match outcome {
+            RoundOutcome::Merged => {
+                if number == max_rounds && state.current.error_count() > 0 {
+                    state.stop = StopReason::MaxRounds;
+                }
+            }
+            RoundOutcome::Stopped(signal) => {
+                return Ok(state.interrupted(signal, ending(session, started)));
+            }
+            _ => break,
+        }
+    }
+    if let Some(signal) = session.stop.requested() {
+        return Ok(state.interrupted(signal, ending(session, started)));
+    }
+    let delivery = deliver(session, state.base).await?;
+    // The run ended by itself and its result is written: nothing is left to resume.
+    let record = session.record_dir.clone();
+    blocking(move || checkpoint::remove(&record)).await?;
+    Ok(state.summarize(delivery, ending(session, started)))
+}
+
+/// The facts of the run a summary made now needs.
+fn ending(session: &Session, started: Instant) -> Ending {
+    Ending {
+        run: session.run.to_string(),
+        record: session.record_dir.clone(),
+        dry_run: session.config.dry_run,
+        duration_ms: started.elapsed().as_millis() as u64,
+    }
+}
+
+/// The first check, of where the rounds start, and what follows it before the first round: the
+/// rest of the pool seeded, and a resumed run's checkpoint saved as its own. `None`: a signal
+/// stopped the check.
+async fn first_check(
+    session: &mut Session,
+    start: Start,
+    seeding: Instant,
+) -> Result<Result<RunState, StopSignal>, RunError> {
+    let mut gate_runs = 0;
+    let current = match session.check(start.base, &mut gate_runs).await {
+        Ok(check) => check.parsed,
+        Err(error) => {
+            return match session.stopped_by(&error) {
+                Some(signal) => Ok(Err(signal)),
+                None => Err(error),
+            };
+        }
+    };
+    let errors_now = current.error_count();
+    session.emit(Event::Checked {
+        round: start.rounds,
+        errors: errors_now,
+        warnings: current.diagnostics.len() - errors_now,
+        problems: current.problems.clone(),
+    });
+    if errors_now > 0 {
+        let pool = session.pool.clone();
+        blocking(move || pool.seed_rest()).await?;
+    }
+    session.emit(Event::WorktreesReady {
+        count: session.pool.size(),
+        duration_ms: seeding.elapsed().as_millis() as u64,
+    });
+    let (base, rounds, errors_before) = (start.base, start.rounds, start.errors_before);
+    let mut state = RunState::new(base, current, rounds, errors_before, start.fixes, gate_runs);
+    if let Some(resumed) = start.resumes {
+        // A resumed run is resumable again from where it began; once its own checkpoint is
+        // saved, the stopped run's is retired (and its lock, held till then, released).
+        if save_checkpoint(session, &state).await? {
+            state.saved = Some(state.rounds);
+            blocking(move || resumed.retire()).await?;
+        }
+    }
+    Ok(Ok(state))
+}
+
+/// Round `number`: plan, dispatch, merge, checkpoint.
+async fn run_round(
+    session: &mut Session,
+    state: &mut RunState,
+    number: usize,
+) -> Result<RoundOutcome, RunError> {
+    let plan = plan::plan(&state.current.diagnostics, SPLIT_SCOPES_ABOVE);
+    state.set_outside(&plan.outside);
+    if plan.scopes.is_empty() {
+        return Ok(RoundOutcome::NothingInWorkspace);
+    }
+    state.rounds = number;
+    let errors_at_start = state.current.error_count();
+    session.emit(Event::RoundStarted {
+        round: number,
+        errors: errors_at_start,
+        scopes: plan.scopes.iter().map(outline).collect(),
+    });
+    let round = new_round(session, state, number).await?;
+    let reports = dispatch(session, &round, plan.scopes).await;
+    state.record_reports(&reports);
+    if let Some(signal) = session.stop.requested() {
+        return Ok(RoundOutcome::Stopped(signal));
+    }
+    let MergeOrder {
+        merged: accepted,
+        superseded,
+    } = order_for_merge(&reports);
+    if accepted.is_empty() {
+        session.emit(Event::RoundFinished {
+            round: number,
+            errors_before: errors_at_start,
+            errors_after: errors_at_start,
+        });
+        return Ok(RoundOutcome::NoFixPassed);
+    }
+    let merge = merge_round(session, state, &accepted).await?;
+    let scopes = |indexes: &[usize]| -> Vec<String> {
+        indexes.iter().map(|&i| accepted[i].scope.clone()).collect()
+    };
+    session.emit(Event::Merged {
+        round: number,
+        merged: scopes(&merge.kept),
+        deferred: scopes(&merge.deferred),
+        superseded: superseded
+            .iter()
+            .map(|report| report.scope.clone())
+            .collect(),
+        backed_out: scopes(&merge.backed_out),
+        errors: merge.after.error_count(),
+    });
+    session.emit(Event::RoundFinished {
+        round: number,
+        errors_before: errors_at_start,
+        errors_after: merge.after.error_count(),
+    });
+    if merge.kept.is_empty() {
+        return Ok(RoundOutcome::WorseWhenMerged);
+    }
+    let kept: Vec<&WorkerReport> = merge.kept.iter().map(|&i| accepted[i]).collect();
+    state.merged(number, &kept, merge.commit, merge.after);
+    if save_checkpoint(session, state).await? {
+        state.saved = Some(number);
+    }
+    Ok(RoundOutcome::Merged)
+}
+
+/// The round every worker of round `number` shares: its base's Rust sources (the files rustc's
+/// diagnostics and suggestions point at, and what the rules search for definitions), the gate,
+/// the strategies.
+async fn new_round(
+    session: &Session,
+    state: &RunState,
+    number: usize,
+) -> Result<Arc<Round>, RunError> {
+    let base = state.base;
+    let sources = {
+        let repo = session.repo.clone();
+        Sources::new(blocking(move || git::read_rust_files(&repo, base)).await??)
+    };
+    Ok(Arc::new(Round {
+        number,
+        base,
+        before: state.current.diagnostics.clone(),
+        unchecked: session.gate.unchecked_packages(&state.current),
+        sources,
+        index: OnceLock::new(),
+        gate: Arc::clone(&session.gate),
+        pool: session.pool.clone(),
+        strategies: Arc::new([Strategy::Embedded(Embedded::new(Arc::clone(
+            &session.specialists,
+        )))]),
+        events: session.events.clone(),
+        cancel: session.cancel.clone(),
+        gate_runs: Mutex::default(),
+    }))
+}
+
+fn outline(scope: &Scope) -> ScopeOutline {
+    ScopeOutline {
+        id: scope.id.clone(),
+        phase: scope.phase,
+        diagnostics: scope.diagnostics.len(),
+        files: scope.files.len(),
+    }
+}
+
+/// The merged result of a round.
+struct Merge {
+    commit: Oid,
+    after: ParsedCheck,
+    kept: Vec<usize>,
+    deferred: Vec<usize>,
+    backed_out: Vec<usize>,
+}
+
+/// Merges the accepted patches, gates the result, and backs out patches one by one if the merged
+/// whole is worse than its parts promised.
+async fn merge_round(
+    session: &Session,
+    state: &mut RunState,
+    accepted: &[&WorkerReport],
+) -> Result<Merge, RunError> {
+    let RunState {
+        base,
+        current,
+        gate_runs,
+        ..
+    } = state;
+    let merging = Merging::new(session, *base, current, accepted);
+    let all: Vec<usize> = (0..accepted.len()).collect();
+    let integration = merging.integrate(&all).await?;
+    let check = session.check(integration.commit, gate_runs).await?;
+    if merging.accepts(&integration.merged, &check) {
+        return Ok(Merge {
+            commit: integration.commit,
+            after: check.parsed,
+            kept: integration.merged,
+            deferred: integration.conflicted,
+            backed_out: Vec::new(),
+        });
+    }
+    // Worse together than apart: rebuild from the base, keeping each patch only if it helps.
+    let mut merge = Merge {
+        commit: *base,
+        after: current.clone(),
+        kept: Vec::new(),
+        deferred: integration.conflicted,
+        backed_out: Vec::new(),
+    };
+    for candidate in integration.merged {
+        let mut attempt = merge.kept.clone();
+        attempt.push(candidate);
+        let integration = merging.integrate(&attempt).await?;
+        if integration.merged.len() != attempt.len() {
+            merge.backed_out.push(candidate);
+            continue;
+        }
+        let check = session.check(integration.commit, gate_runs).await?;
+        if merging.accepts(&attempt, &check) {
+            merge.kept = attempt;
+            (merge.commit, merge.after) = (integration.commit, check.parsed);
+        } else {
+            merge.backed_out.push(candidate);
+        }
+    }
+    Ok(merge)
+}
+
+/// A round's accepted patches, integrated on its base and judged against its check.
+struct Merging<'a> {
+    session: &'a Session,
+    base: Oid,
+    current: &'a ParsedCheck,
+    accepted: &'a [&'a WorkerReport],
+    /// Each accepted patch as the files it writes.
+    patches: Vec<BTreeMap<PathBuf, String>>,
+    /// The packages the round's check did not reach.
+    unchecked: BTreeSet<String>,
+}
+
+impl<'a> Merging<'a> {
+    fn new(
+        session: &'a Session,
+        base: Oid,
+        current: &'a ParsedCheck,
+        accepted: &'a [&'a WorkerReport],
+    ) -> Merging<'a> {
+        let patches = accepted
+            .iter()
+            .map(|report| {
+                report
+                    .patch
+                    .iter()
+                    .flat_map(|patch| patch.files.iter())
+                    .map(|(path, change)| (path.clone(), change.after.clone()))
+                    .collect()
+            })
+            .collect();
+        let unchecked = session.gate.unchecked_packages(current);
+        Merging {
+            session,
+            base,
+            current,
+            accepted,
+            patches,
+            unchecked,
+        }
+    }
+
+    /// The base with the patches at `indexes` merged three-way, those that conflict left out.
+    async fn integrate(&self, indexes: &[usize]) -> Result<Integration, RunError> {
+        let (repo, base) = (self.session.repo.clone(), self.base);
+        let chosen: Vec<_> = indexes.iter().map(|&i| self.patches[i].clone()).collect();
+        blocking(move || git::integrate(&repo, base, &chosen, "cargo-fix-swarm: merged fixes"))
+            .await?
+            .map_err(RunError::from)
+    }
+
+    /// Whether `after`, the check of the patches at `indexes` merged, passes the gate's verdict
+    /// on their targets.
+    fn accepts(&self, indexes: &[usize], after: &GateCheck) -> bool {
+        let targets: Vec<Identity> = indexes
+            .iter()
+            .flat_map(|&i| self.accepted[i].fixed.iter().map(|fix| fix.target.clone()))
+            .collect();
+        let gate = &self.session.gate;
+        let verdict = verdict::judge(&self.current.diagnostics, &targets, &after.parsed, |file| {
+            gate.is_in(file, &self.unchecked)
+        });
+        verdict::with_tests(verdict, after.tests.as_ref()).is_accepted()
+    }
+}

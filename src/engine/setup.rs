@@ -1,0 +1,201 @@
+//! A run from end to end: `prepare`, the set-up in the repository (dirty check, snapshot, where
+//! the rounds start, what they work with), the rounds, then closing the pool once every worktree
+//! is back.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::equip::{Equipment, equip};
+use super::error::{RunError, blocking};
+use super::prepare::{Setup, prepare};
+use super::resume::{Start, start};
+use super::round::rounds;
+use super::session::Session;
+use super::state;
+use crate::cargo::Cargo;
+use crate::config::FixConfig;
+use crate::event::Event;
+use crate::git::{self, Repo};
+use crate::pool::WorktreePool;
+use crate::specialist::{self, Specialist};
+use crate::stop::Stop;
+use crate::summary::RunSummary;
+
+/// Repairs the workspace the configuration names. Returns the summary of a run that went to its
+/// end (stopped by a signal included, even in its set-up); errors are those of the environment
+/// (exit code 2).
+pub async fn repair(
+    config: FixConfig,
+    cargo: Cargo,
+    events: UnboundedSender<Event>,
+    stop: Stop,
+) -> Result<RunSummary, RunError> {
+    let started = Instant::now();
+    let (repo, setup, lock) = match prepare(&config, &cargo, started).await {
+        Ok(prepared) => prepared,
+        Err(error) => return stopped_in_set_up(&stop, error, config.dry_run, None, started),
+    };
+    let scratch_git = repo.temporary.then(|| repo.git_dir.clone());
+    let result = run_in(config, cargo, repo, setup, events, stop).await;
+    if let Some(git_dir) = scratch_git {
+        let _ = std::fs::remove_dir_all(git_dir);
+    }
+    drop(lock);
+    result
+}
+
+/// A set-up that fails once a stop was requested is taken to fail because of it (a cargo the
+/// signal reached, work cut short): the run ends as stopped before its first check, and the error
+/// is only logged. Without a stop, the error stands.
+fn stopped_in_set_up(
+    stop: &Stop,
+    error: RunError,
+    dry_run: bool,
+    record: Option<PathBuf>,
+    started: Instant,
+) -> Result<RunSummary, RunError> {
+    let Some(signal) = stop.requested() else {
+        return Err(error);
+    };
+    tracing::info!("the set-up failed once {signal:?} had asked the run to stop: {error}");
+    let duration_ms = started.elapsed().as_millis() as u64;
+    Ok(state::interrupted_before_check(
+        signal,
+        record,
+        dry_run,
+        duration_ms,
+    ))
+}
+
+/// The run once prepared: its set-up in the repository, the rounds, and the pool closed.
+async fn run_in(
+    config: FixConfig,
+    cargo: Cargo,
+    repo: Repo,
+    setup: Setup,
+    events: UnboundedSender<Event>,
+    stop: Stop,
+) -> Result<RunSummary, RunError> {
+    let (started, record_dir, dry_run) =
+        (setup.started, setup.dirs.record(setup.run), config.dry_run);
+    let (mut session, start, seeding) =
+        match set_up(config, cargo, repo, setup, events, stop.clone()).await {
+            Ok(ready) => ready,
+            Err(error) => {
+                // The record exists once the run was announced, not before.
+                let record = record_dir.is_dir().then_some(record_dir);
+                return stopped_in_set_up(&stop, error, dry_run, record, started);
+            }
+        };
+    let outcome = rounds(&mut session, start, seeding, started).await;
+    let cleanup = close(&session.pool).await;
+    // The summary says what happened to the user's tree; a clean-up that failed afterwards
+    // changes nothing of that, so it is reported beside it, never in its place.
+    let mut summary = outcome?;
+    summary.cleanup.extend(cleanup);
+    Ok(summary)
+}
+
+/// The run's set-up in the repository, up to its rounds: the dirty check, the snapshot, where the
+/// rounds start, the layout, the pool and the gate. Returns the session, the start, and when the
+/// pool began to be made.
+async fn set_up(
+    config: FixConfig,
+    cargo: Cargo,
+    repo: Repo,
+    setup: Setup,
+    events: UnboundedSender<Event>,
+    stop: Stop,
+) -> Result<(Session, Start, Instant), RunError> {
+    let checkout = repo.workdir.clone();
+    // The target directory as the checkout sees it: by its canonical path, and by the path cargo
+    // named, which differs when it is reached through a link inside the checkout.
+    let mut exclude: Vec<PathBuf> = [&setup.target_dir, &setup.workspace.target_dir]
+        .into_iter()
+        .filter_map(|dir| dir.strip_prefix(&checkout).ok().map(Path::to_owned))
+        .collect();
+    exclude.dedup();
+
+    let uncommitted = {
+        let (repo, exclude) = (repo.clone(), exclude.clone());
+        blocking(move || git::uncommitted_files(&repo, &exclude)).await??
+    };
+    if !uncommitted.is_empty() && !config.allow_dirty && !repo.temporary {
+        return Err(RunError::Dirty { files: uncommitted });
+    }
+    let (run, dirs) = (setup.run, setup.dirs.clone());
+    let record_dir = dirs.record(run);
+    // Made here rather than only by the reporter that writes it, so that a set-up stopped from now
+    // on can name it for sure.
+    let _ = std::fs::create_dir_all(&record_dir);
+    let _ = events.send(Event::RunStarted {
+        run_id: run.to_string(),
+        workspace: setup.workspace.root.clone(),
+        record: record_dir.clone(),
+        jobs: config.jobs.get(),
+        max_rounds: config.max_rounds.get(),
+        dry_run: config.dry_run,
+    });
+    if !setup.swept.is_empty() {
+        let _ = events.send(Event::Swept {
+            runs: setup.swept.runs.clone(),
+            left: setup.swept.left.clone(),
+        });
+    }
+    let snapshot = {
+        let (repo, exclude) = (repo.clone(), exclude.clone());
+        blocking(move || git::snapshot(&repo, &exclude)).await??
+    };
+    let _ = events.send(Event::Snapshot {
+        commit: snapshot.to_string(),
+        dirty_files: uncommitted.len(),
+    });
+    let start = start(&config, &repo, &dirs, snapshot).await?;
+    let Equipment {
+        pool,
+        gate,
+        seeding,
+    } = equip(&config, cargo, &repo, &setup, &exclude, snapshot).await?;
+    let specialists: Arc<[Box<dyn Specialist>]> = specialist::embedded().into();
+    let session = Session {
+        config,
+        repo,
+        gate: Arc::new(gate),
+        pool,
+        specialists,
+        events,
+        cancel: stop.token(),
+        stop,
+        record_dir,
+        run,
+        snapshot,
+    };
+    Ok((session, start, seeding))
+}
+
+/// How long the end of a run waits for worktrees still held by work nobody waits for any more.
+const QUIESCE_WITHIN: Duration = Duration::from_secs(60);
+
+/// Removes the pool's worktrees once every one is back in the pool (or `QUIESCE_WITHIN` has
+/// passed); returns, and logs, what could not be removed.
+async fn close(pool: &WorktreePool) -> Vec<String> {
+    let out = pool.quiesce(QUIESCE_WITHIN).await;
+    if out > 0 {
+        tracing::warn!(
+            "{out} worktree(s) still in use after {}s: removing them anyway",
+            QUIESCE_WITHIN.as_secs()
+        );
+    }
+    let pool = pool.clone();
+    let problems = match blocking(move || pool.close()).await {
+        Ok(problems) => problems.iter().map(ToString::to_string).collect(),
+        Err(error) => vec![format!("removing the worktrees: {error}")],
+    };
+    for problem in &problems {
+        tracing::warn!("cleaning up: {problem}");
+    }
+    problems
+}
