@@ -15,7 +15,7 @@ use super::session::Session;
 use crate::event::{Event, WorkerFailure, WorkerReport, WorkerStatus};
 use crate::gate::GateError;
 use crate::plan::Scope;
-use crate::worker::{self, Round};
+use crate::worker::{self, Embedded, Round, Strategy};
 
 /// Workers that may run at once, per `-j` job. Workers and gate runs are bounded apart: a gate
 /// run holds a worktree's lease (the pool has `jobs` of them) only while cargo runs, so a worker
@@ -25,8 +25,8 @@ use crate::worker::{self, Round};
 /// lease, so more workers than leases would time out workers that never got a gate run.
 const WORKERS_PER_JOB: usize = 1;
 
-/// Runs one worker per scope, at most `WORKERS_PER_JOB × jobs` at once (its own semaphore), in plan order; gate runs
-/// stay bounded by the pool's `jobs` leases. Every scope gets a report, whatever happens to its
+/// Runs one worker per scope, at most `WORKERS_PER_JOB × jobs` at once (its own semaphore), in
+/// plan order; gate runs stay bounded by the pool's `jobs` leases. Every scope gets a report, whatever happens to its
 /// worker.
 pub(super) async fn dispatch(
     session: &Session,
@@ -39,8 +39,13 @@ pub(super) async fn dispatch(
     let mut tasks = JoinSet::new();
     let mut scope_of = BTreeMap::new();
     let order: Vec<String> = scopes.iter().map(|scope| scope.id.clone()).collect();
+    // The strategies every scope's worker runs, in order: the embedded one only, today.
+    let strategies: Arc<[Strategy]> = Arc::new([Strategy::Embedded(Embedded::new(Arc::clone(
+        &session.specialists,
+    )))]);
     for scope in scopes {
         let (round, slots) = (Arc::clone(round), Arc::clone(&slots));
+        let strategies = Arc::clone(&strategies);
         let (id, code) = (scope.id.clone(), scope.code.clone());
         let diagnostics = scope.diagnostics.len();
         // When the worker began, for the report of one that does not complete.
@@ -49,7 +54,7 @@ pub(super) async fn dispatch(
         let handle = tasks.spawn(async move {
             let _slot = slots.acquire_owned().await;
             let _ = worker_began.set(Instant::now());
-            tokio::time::timeout(timeout, worker::run_worker(round, scope)).await
+            tokio::time::timeout(timeout, worker::run_worker(round, strategies, scope)).await
         });
         scope_of.insert(handle.id(), (id, code, diagnostics, began));
     }

@@ -25,7 +25,7 @@ use crate::reason::StopReason;
 use crate::stop::StopSignal;
 use crate::summary::RunSummary;
 use crate::verdict;
-use crate::worker::{Embedded, Round, Strategy};
+use crate::worker::Round;
 
 /// A scope of more errors than this that spans several files is split by file.
 const SPLIT_SCOPES_ABOVE: usize = 40;
@@ -228,9 +228,6 @@ async fn new_round(
         index: OnceLock::new(),
         gate: Arc::clone(&session.gate),
         pool: session.pool.clone(),
-        strategies: Arc::new([Strategy::Embedded(Embedded::new(Arc::clone(
-            &session.specialists,
-        )))]),
         events: session.events.clone(),
         cancel: session.cancel.clone(),
         gate_runs: Mutex::default(),

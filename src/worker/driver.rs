@@ -5,8 +5,8 @@ use tokio::task::JoinSet;
 use crate::candidate::Proposal;
 use crate::gate::GateError;
 
+use super::context::WorkerContext;
 use super::search::{Findings, Search, Stage};
-use super::strategy::WorkerContext;
 
 /// Searches `proposals` on top of `base` to the end: every attempt the search offers is gated at
 /// once (the pool's leases bound how many run), each verdict recorded as it arrives. Errors are

@@ -13,9 +13,9 @@ use crate::plan::Scope;
 use crate::reason::UnfixedReason;
 use crate::specialist::{Specialist, Tier};
 
+use super::context::{StrategyReport, WorkerContext, take};
 use super::driver;
 use super::search::Stage;
-use super::strategy::{StrategyReport, WorkerContext, take};
 
 /// The built-in specialists, each of its tier.
 #[derive(Debug)]

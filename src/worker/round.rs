@@ -18,8 +18,6 @@ use crate::patch::{Patch, Sources};
 use crate::pool::WorktreePool;
 use crate::verdict::{self, Verdict};
 
-use super::strategy::Strategy;
-
 /// What every worker of a round shares. Owned data only: workers hold no reference into the
 /// dispatcher's state.
 #[derive(Debug)]
@@ -36,8 +34,6 @@ pub struct Round {
     pub index: OnceLock<ItemIndex>,
     pub gate: Arc<Gate>,
     pub pool: WorktreePool,
-    /// The kinds of worker, in the order they take a scope: each only what the ones before left.
-    pub strategies: Arc<[Strategy]>,
     pub events: UnboundedSender<Event>,
     pub cancel: CancellationToken,
     /// Gate runs started, by scope. Counted here rather than in the worker, so that the
