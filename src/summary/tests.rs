@@ -1,0 +1,212 @@
+use super::*;
+
+#[test]
+fn the_summary_names_every_fix_and_every_leftover() {
+    let summary = RunSummary {
+        outcome: Outcome::ErrorsRemain,
+        errors_before: Some(5),
+        errors_after: Some(1),
+        rounds: 2,
+        gate_runs: 7,
+        duration_ms: 4200,
+        fixes: vec![ScopeFix {
+            round: 1,
+            scope: "E0425".to_owned(),
+            fixed: 4,
+            how: vec!["a local variable with a similar name exists".to_owned()],
+        }],
+        unfixed: vec![Unfixed {
+            code: "E0063".to_owned(),
+            message: "missing field `y` in initializer of `Point`".to_owned(),
+            position: "src/lib.rs:9:5".to_owned(),
+            reason: UnfixedReason::NoProposal,
+        }],
+        files_changed: vec![PathBuf::from("src/lib.rs")],
+        skipped: Vec::new(),
+        patch: None,
+        saved: None,
+        dry_run: false,
+        record: None,
+        cleanup: Vec::new(),
+    };
+    insta::assert_snapshot!(summary.render());
+}
+
+fn skipped(path: &str, reason: SkipReason) -> SkippedFile {
+    SkippedFile {
+        path: PathBuf::from(path),
+        reason,
+        saved_patch: Some(PathBuf::from(format!("/record/not-written/{path}.patch"))),
+    }
+}
+
+fn interrupted(errors: Option<usize>, rounds: usize, gate_runs: usize) -> RunSummary {
+    RunSummary {
+        outcome: Outcome::Interrupted {
+            signal: StopSignal::Terminate,
+        },
+        errors_before: errors,
+        errors_after: errors,
+        rounds,
+        gate_runs,
+        duration_ms: 2345,
+        fixes: Vec::new(),
+        unfixed: Vec::new(),
+        files_changed: Vec::new(),
+        skipped: Vec::new(),
+        patch: None,
+        saved: None,
+        dry_run: false,
+        record: None,
+        cleanup: Vec::new(),
+    }
+}
+
+#[test]
+fn a_file_not_written_makes_the_run_not_green_whatever_the_errors() {
+    let changed = [skipped("src/lib.rs", SkipReason::ChangedDuringRun)];
+    assert_eq!(Outcome::of_finished_run(0, &[]), Outcome::Green);
+    assert_eq!(Outcome::of_finished_run(2, &[]), Outcome::ErrorsRemain);
+    assert_eq!(Outcome::of_finished_run(0, &changed), Outcome::NotWritten);
+    assert_eq!(Outcome::of_finished_run(2, &changed), Outcome::NotWritten);
+}
+
+#[test]
+fn the_summary_says_what_was_not_written_why_and_where_its_patch_is() {
+    let summary = RunSummary {
+        outcome: Outcome::NotWritten,
+        errors_before: Some(42),
+        errors_after: Some(0),
+        rounds: 1,
+        gate_runs: 3,
+        duration_ms: 1500,
+        fixes: Vec::new(),
+        unfixed: Vec::new(),
+        files_changed: vec![PathBuf::from("src/a.rs")],
+        skipped: vec![
+            skipped("src/b.rs", SkipReason::ChangedDuringRun),
+            skipped("src/c.rs", SkipReason::ReadOnly),
+            skipped(
+                "src/d.rs",
+                SkipReason::Unreadable {
+                    error: "Permission denied (os error 13)".to_owned(),
+                },
+            ),
+            skipped(
+                "src/e.rs",
+                SkipReason::WriteFailed {
+                    error: "No such file or directory (os error 2)".to_owned(),
+                },
+            ),
+            SkippedFile {
+                saved_patch: None,
+                ..skipped(
+                    "src/f.rs",
+                    SkipReason::HeldBack {
+                        because_of: vec![PathBuf::from("src/e.rs")],
+                    },
+                )
+            },
+        ],
+        patch: Some(PathBuf::from("/record/final.patch")),
+        saved: None,
+        dry_run: false,
+        record: Some(PathBuf::from("/record")),
+        cleanup: Vec::new(),
+    };
+    insta::assert_snapshot!(summary.render());
+}
+
+#[test]
+fn a_fix_not_written_whole_says_why_for_each_file_and_what_was_held_back_because_of_them() {
+    let held_back = SkipReason::HeldBack {
+        because_of: vec![PathBuf::from("src/point.rs"), PathBuf::from("src/shape.rs")],
+    };
+    let summary = RunSummary {
+        outcome: Outcome::NotWritten,
+        errors_before: Some(2),
+        errors_after: Some(0),
+        rounds: 2,
+        gate_runs: 10,
+        duration_ms: 2400,
+        fixes: Vec::new(),
+        unfixed: Vec::new(),
+        files_changed: Vec::new(),
+        skipped: vec![
+            skipped("src/point.rs", SkipReason::ReadOnly),
+            skipped("src/shape.rs", SkipReason::ChangedDuringRun),
+            skipped("src/uses.rs", held_back),
+        ],
+        patch: Some(PathBuf::from("/record/final.patch")),
+        saved: None,
+        dry_run: false,
+        record: Some(PathBuf::from("/record")),
+        cleanup: Vec::new(),
+    };
+    insta::assert_snapshot!(summary.render());
+}
+
+#[test]
+fn a_run_stopped_before_the_first_check_counted_no_error() {
+    assert_eq!(
+        interrupted(None, 0, 0).render(),
+        "cargo fix-swarm: interrupted by SIGTERM before the first check: nothing was applied \
+         (0 rounds, 0 gate runs, 2.3s)\n"
+    );
+}
+
+#[test]
+fn a_run_stopped_later_names_the_signal_and_the_errors_it_counted() {
+    assert_eq!(
+        interrupted(Some(3), 1, 4).render(),
+        "cargo fix-swarm: interrupted by SIGTERM: nothing was applied \
+         (3 → 3 errors, 1 round, 4 gate runs, 2.3s)\n"
+    );
+}
+
+#[test]
+fn a_stopped_run_says_what_it_saved_and_how_to_go_on() {
+    let summary = RunSummary {
+        saved: Some(SavedProgress {
+            run: "7-1700000000".to_owned(),
+            rounds: 2,
+            fixed: 5,
+            patch: PathBuf::from("/record/progress.patch"),
+        }),
+        ..interrupted(Some(9), 3, 12)
+    };
+    assert_eq!(
+        summary.render(),
+        "cargo fix-swarm: interrupted by SIGTERM: nothing was applied \
+         (9 → 9 errors, 3 rounds, 12 gate runs, 2.3s)\n\n\
+         saved: the fixes of 2 rounds (5 errors) that passed the gate: /record/progress.patch\n  \
+         go on from the next round with `cargo fix-swarm --resume 7-1700000000`\n"
+    );
+}
+
+#[test]
+fn what_a_run_could_not_clean_up_is_listed_after_its_outcome() {
+    let summary = RunSummary {
+        cleanup: vec!["removing /t/fix-swarm/work/7-1: Permission denied (os error 13)".into()],
+        ..interrupted(Some(3), 1, 4)
+    };
+    assert_eq!(
+        summary.render(),
+        "cargo fix-swarm: interrupted by SIGTERM: nothing was applied \
+         (3 → 3 errors, 1 round, 4 gate runs, 2.3s)\n\n\
+         clean-up: this run could not remove all it made; the next run on this target \
+         directory removes the rest first:\n  \
+         removing /t/fix-swarm/work/7-1: Permission denied (os error 13)\n"
+    );
+}
+
+#[test]
+fn the_json_summary_says_which_signal_and_that_nothing_was_counted() {
+    let json = serde_json::to_value(interrupted(None, 0, 0)).unwrap();
+    assert_eq!(
+        json["outcome"],
+        serde_json::json!({"interrupted": {"signal": "SIGTERM"}})
+    );
+    assert_eq!(json["errors_before"], serde_json::Value::Null);
+    assert_eq!(json["errors_after"], serde_json::Value::Null);
+}
