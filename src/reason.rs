@@ -71,6 +71,29 @@ mod tests {
             "rejected"
         );
         assert_eq!(tag(UnfixedReason::Conflicted), "conflicted");
+        let rejected = [
+            RejectReason::BuildFailed {
+                detail: "d".to_owned(),
+            },
+            RejectReason::TargetsRemain {
+                remaining: Vec::new(),
+            },
+            RejectReason::NewErrors { errors: Vec::new() },
+            RejectReason::TestsFailed { failed: Vec::new() },
+        ]
+        .map(|last| {
+            serde_json::to_value(UnfixedReason::Rejected { last }).unwrap()["last"]["reason"]
+                .clone()
+        });
+        assert_eq!(
+            rejected,
+            [
+                json!("build-failed"),
+                json!("targets-remain"),
+                json!("new-errors"),
+                json!("tests-failed")
+            ]
+        );
         assert_eq!(tag(UnfixedReason::WorseWithOthers), "worse-with-others");
         assert_eq!(
             tag(UnfixedReason::Outside {
