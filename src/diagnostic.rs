@@ -118,6 +118,19 @@ impl Diagnostic {
         }
     }
 
+    /// An error of `code` on 1-based `line` of `src/lib.rs`, for unit tests that need only lines.
+    #[cfg(test)]
+    pub(crate) fn error_on_line(code: &str, message: &str, line: usize) -> Diagnostic {
+        let span = Span {
+            file: PathBuf::from("src/lib.rs"),
+            byte_start: line * 10,
+            byte_end: line * 10 + 3,
+            line,
+            column: 5,
+        };
+        Diagnostic::for_test(Some(code), message, span)
+    }
+
     pub fn is_error(&self) -> bool {
         self.level == Level::Error
     }

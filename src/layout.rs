@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::ffi::OsString;
 use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
 
 /// How many links one path may pass through before it counts as a loop, as on Linux.
 const MAX_LINK_HOPS: usize = 40;
@@ -35,6 +36,8 @@ pub struct Layout {
     /// Files and directories the build reads but the snapshot does not version (git submodules'
     /// working trees, ignored inputs): copied into every worktree, never edited.
     inputs: BTreeSet<PathBuf>,
+    /// `retargets`, worked out once: every checkout of every worktree asks for them.
+    retargets: OnceLock<Vec<(PathBuf, PathBuf)>>,
 }
 
 impl Layout {
@@ -48,12 +51,15 @@ impl Layout {
             links,
             files,
             inputs: BTreeSet::new(),
+            retargets: OnceLock::new(),
         }
     }
 
     /// Adds paths (files or directories) that the build reads from the user's tree as they are.
     pub fn with_inputs(mut self, inputs: impl IntoIterator<Item = PathBuf>) -> Layout {
         self.inputs.extend(inputs);
+        // Inputs change what resolves inside the checkout.
+        self.retargets = OnceLock::new();
         self
     }
 
@@ -160,20 +166,22 @@ impl Layout {
     /// user's tree, with the target each must get there: an absolute link into the
     /// checkout is made relative (it must reach the worktree's copy, never the user's file), a
     /// relative link that leaves the checkout is made absolute (the worktree sits elsewhere).
-    pub fn retargets(&self) -> Vec<(PathBuf, PathBuf)> {
-        let mut out = Vec::new();
-        for (link, stored) in &self.links {
-            let parent = link.parent().unwrap_or(Path::new(""));
-            let stays_inside = stored.is_relative() && !climbs_out(parent, stored);
-            let wanted = match self.resolve(link) {
-                Resolved::Inside(_) if stays_inside => continue,
-                Resolved::Inside(target) => relative_path(parent, &target),
-                Resolved::Outside(_) if stored.is_absolute() => continue,
-                Resolved::Outside(target) => target,
-            };
-            out.push((link.clone(), wanted));
-        }
-        out
+    pub fn retargets(&self) -> &[(PathBuf, PathBuf)] {
+        self.retargets.get_or_init(|| {
+            let mut out = Vec::new();
+            for (link, stored) in &self.links {
+                let parent = link.parent().unwrap_or(Path::new(""));
+                let stays_inside = stored.is_relative() && !climbs_out(parent, stored);
+                let wanted = match self.resolve(link) {
+                    Resolved::Inside(_) if stays_inside => continue,
+                    Resolved::Inside(target) => relative_path(parent, &target),
+                    Resolved::Outside(_) if stored.is_absolute() => continue,
+                    Resolved::Outside(target) => target,
+                };
+                out.push((link.clone(), wanted));
+            }
+            out
+        })
     }
 }
 

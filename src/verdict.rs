@@ -197,17 +197,9 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::diagnostic::Span;
 
     fn error(code: &str, message: &str, line: usize) -> Diagnostic {
-        let span = Span {
-            file: PathBuf::from("src/lib.rs"),
-            byte_start: line * 10,
-            byte_end: line * 10 + 3,
-            line,
-            column: 5,
-        };
-        Diagnostic::for_test(Some(code), message, span)
+        Diagnostic::error_on_line(code, message, line)
     }
 
     fn check(diagnostics: Vec<Diagnostic>) -> ParsedCheck {

@@ -225,12 +225,13 @@ fn a_written_file_keeps_its_permissions() {
     assert_eq!((read(&dir, "script.sh"), mode), ("new".into(), 0o751));
 }
 
-#[test]
-fn a_write_that_fails_before_the_renames_writes_nothing() {
+/// Applies a change to each of `a.rs`, `b.rs` and `c.rs` through a writer whose step for `b.rs`
+/// fails: its staging, or with `at_commit` its rename.
+fn three_files_with_b_failing(at_commit: bool) -> (tempfile::TempDir, Applied) {
     let dir = tree(&[("a.rs", "old a"), ("b.rs", "old b"), ("c.rs", "old c")]);
     let mut writer = FailingFor {
         path: PathBuf::from("b.rs"),
-        at_commit: false,
+        at_commit,
     };
     let applied = apply_with(
         &mut writer,
@@ -242,6 +243,12 @@ fn a_write_that_fails_before_the_renames_writes_nothing() {
         ],
         &dir.path().join("saved"),
     );
+    (dir, applied)
+}
+
+#[test]
+fn a_write_that_fails_before_the_renames_writes_nothing() {
+    let (dir, applied) = three_files_with_b_failing(false);
     assert_eq!(applied.written, Vec::<PathBuf>::new());
     let held_back = held_back_because_of(&["b.rs"]);
     let failed = SkipReason::WriteFailed {
@@ -322,21 +329,7 @@ fn a_file_saved_between_staging_and_its_rename_is_skipped_and_the_lists_say_so()
 
 #[test]
 fn a_rename_that_fails_part_way_reports_what_was_written_and_what_was_not() {
-    let dir = tree(&[("a.rs", "old a"), ("b.rs", "old b"), ("c.rs", "old c")]);
-    let mut writer = FailingFor {
-        path: PathBuf::from("b.rs"),
-        at_commit: true,
-    };
-    let applied = apply_with(
-        &mut writer,
-        dir.path(),
-        &[
-            change("a.rs", "old a", "new a"),
-            change("b.rs", "old b", "new b"),
-            change("c.rs", "old c", "new c"),
-        ],
-        &dir.path().join("saved"),
-    );
+    let (dir, applied) = three_files_with_b_failing(true);
     assert_eq!(applied.written, [PathBuf::from("a.rs")]);
     assert_eq!(
         paths(&applied.skipped),

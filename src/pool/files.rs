@@ -23,8 +23,8 @@ pub(super) fn refuse_links(root: &Path, relative: &Path) -> Result<(), PoolError
 /// checkout puts back the stored targets, so this follows every checkout.
 pub(super) fn retarget_links(worktree: &Path, layout: &Layout) -> Result<(), PoolError> {
     for (link, target) in layout.retargets() {
-        let path = worktree.join(&link);
-        if std::fs::read_link(&path).is_ok_and(|current| current == target) {
+        let path = worktree.join(link);
+        if std::fs::read_link(&path).is_ok_and(|current| &current == target) {
             continue;
         }
         let io = |source| PoolError::Io {
@@ -39,7 +39,7 @@ pub(super) fn retarget_links(worktree: &Path, layout: &Layout) -> Result<(), Poo
             Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(io(error)),
             _ => {}
         }
-        make_link(&target, &path).map_err(io)?;
+        make_link(target, &path).map_err(io)?;
     }
     Ok(())
 }
