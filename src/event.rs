@@ -71,7 +71,6 @@ pub struct WorkerReport {
     pub resolved: Vec<Identity>,
     pub gate_runs: usize,
     pub candidates: usize,
-    pub duration_ms: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -82,6 +81,28 @@ pub struct ScopeOutline {
     pub files: usize,
 }
 
+/// What a worker has got to, short of its report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Progress {
+    /// Its specialists proposed `candidates` fixes, for `addressed` of the scope's `diagnostics`.
+    Proposed {
+        candidates: usize,
+        addressed: usize,
+        diagnostics: usize,
+    },
+}
+
+/// An event as the stream carries it: stamped by the `EventSink` with the milliseconds since the
+/// run began (in JSON, one more field of the event's object).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Stamped {
+    pub elapsed_ms: u64,
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+/// What happened in a run, in the order it happened. Events carry no time: the sink stamps them.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "kebab-case")]
 pub enum Event {
@@ -107,7 +128,6 @@ pub enum Event {
     /// The pool is made and the first check done.
     WorktreesReady {
         count: usize,
-        duration_ms: u64,
     },
     Checked {
         round: usize,
@@ -128,14 +148,13 @@ pub enum Event {
     WorkerProgress {
         round: usize,
         scope: String,
-        message: String,
+        progress: Progress,
     },
     GateFinished {
         round: usize,
         scope: String,
         candidate: String,
         verdict: Verdict,
-        duration_ms: u64,
     },
     /// The worker can do nothing for its scope, for this reason.
     WorkerBlocked {

@@ -12,6 +12,7 @@ pub mod edit;
 pub mod engine;
 pub mod error_code;
 pub mod event;
+pub mod event_sink;
 pub mod exit_code;
 pub mod gate;
 pub mod git;

@@ -4,13 +4,12 @@
 use std::ffi::OsString;
 use std::io::Write as _;
 
-use tokio::sync::mpsc;
-
 use crate::cargo::Cargo;
 use crate::cli::{self, Command};
 use crate::config::{FixConfig, MessageFormat, OutputConfig};
 use crate::engine;
 use crate::event::Event;
+use crate::event_sink::EventSink;
 use crate::exit_code;
 use crate::report::{self, HumanReporter, JsonReporter, RecordWriter, Reporter};
 use crate::stop::{Stop, StopSignal};
@@ -110,11 +109,11 @@ async fn fix(config: FixConfig, output: OutputConfig) -> i32 {
         }
         MessageFormat::Json => reporters.push(Box::new(JsonReporter)),
     }
-    let (events, received) = mpsc::unbounded_channel();
+    let (events, received) = EventSink::channel();
     let reporting = tokio::spawn(report::drain(received, reporters));
     let result = engine::repair(config, Cargo::from_env(), events.clone(), stop).await;
     // Every run ends its stream with one final event, whether it finished or failed.
-    let _ = events.send(match &result {
+    events.emit(match &result {
         Ok(summary) => Event::RunFinished {
             summary: summary.clone(),
         },

@@ -7,7 +7,14 @@ use serde_json::Value;
 use crate::util::{BROKEN_LIB, Scenario};
 
 /// Keys whose values change from run to run.
-const VARYING: [&str; 5] = ["duration_ms", "run_id", "commit", "saved_patch", "record"];
+const VARYING: [&str; 6] = [
+    "elapsed_ms",
+    "duration_ms",
+    "run_id",
+    "commit",
+    "saved_patch",
+    "record",
+];
 
 /// Blanks what varies: the keys above, and the project's temporary directory in any string.
 fn blank(value: &mut Value, project: &str) {

@@ -6,7 +6,6 @@ use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::fixture::{self, Fixture};
@@ -15,6 +14,7 @@ use crate::cargo::Cargo;
 use crate::cli::{BenchArgs, default_jobs};
 use crate::config::{CargoSelection, FixConfig, GateKind};
 use crate::diagnostic::code_label;
+use crate::event_sink::EventSink;
 use crate::parse::{self, SourceRoot};
 use crate::stop::Stop;
 use crate::{engine, exit_code, git};
@@ -223,7 +223,7 @@ async fn run_swarm(
         resume: None,
         worker_timeout: Duration::from_secs(600),
     };
-    let (events, mut received) = mpsc::unbounded_channel();
+    let (events, mut received) = EventSink::channel();
     let discard = tokio::spawn(async move { while received.recv().await.is_some() {} });
     let started = Instant::now();
     let outcome = engine::repair(config, cargo.clone(), events, stop.clone()).await;

@@ -2,8 +2,8 @@
 //! reported whatever happens to its worker.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::task::JoinError;
 use tokio::time::error::Elapsed;
@@ -48,15 +48,11 @@ pub(super) async fn dispatch(
         let strategies = Arc::clone(&strategies);
         let (id, code) = (scope.id.clone(), scope.code.clone());
         let diagnostics = scope.diagnostics.len();
-        // When the worker began, for the report of one that does not complete.
-        let began: Arc<OnceLock<Instant>> = Arc::default();
-        let worker_began = Arc::clone(&began);
         let handle = tasks.spawn(async move {
             let _slot = slots.acquire_owned().await;
-            let _ = worker_began.set(Instant::now());
             tokio::time::timeout(timeout, worker::run_worker(round, strategies, scope)).await
         });
-        scope_of.insert(handle.id(), (id, code, diagnostics, began));
+        scope_of.insert(handle.id(), (id, code, diagnostics));
     }
     let mut reports = Vec::new();
     while let Some(joined) = tasks.join_next_with_id().await {
@@ -64,12 +60,9 @@ pub(super) async fn dispatch(
             Ok((id, outcome)) => (id, Ok(outcome)),
             Err(error) => (error.id(), Err(error)),
         };
-        let (scope, code, diagnostics, began) = scope_of.remove(&id).unwrap_or_default();
+        let (scope, code, diagnostics) = scope_of.remove(&id).unwrap_or_default();
         // What the worker spent, as the dispatcher saw it: it may have been cut off midway.
         let gate_runs = round.gate_runs_of(&scope);
-        let duration_ms = began
-            .get()
-            .map_or(0, |began| began.elapsed().as_millis() as u64);
         let unfinished = |status: WorkerStatus, failure: Option<WorkerFailure>| WorkerReport {
             scope: scope.clone(),
             code: code.clone(),
@@ -82,7 +75,6 @@ pub(super) async fn dispatch(
             resolved: Vec::new(),
             gate_runs,
             candidates: 0,
-            duration_ms,
         };
         let report = report_of(outcome, unfinished, timeout);
         let event = match report.status {

@@ -3,7 +3,6 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Instant;
 
 use super::error::{RunError, blocking};
 use super::prepare::{Setup, canonical};
@@ -21,8 +20,6 @@ use crate::run_dirs::RunDirs;
 pub(super) struct Equipment {
     pub(super) pool: WorktreePool,
     pub(super) gate: Gate,
-    /// When the pool began to be made.
-    pub(super) seeding: Instant,
 }
 
 /// Reads the layout of the snapshot and makes the mirror, the pool at the snapshot and the gate.
@@ -46,7 +43,6 @@ pub(super) async fn equip(
             Path::new(triple).join("debug"),
         ));
     }
-    let seeding = Instant::now();
     let spec = PoolSpec {
         repo: repo.clone(),
         work_dir: setup.dirs.work(setup.run),
@@ -59,11 +55,7 @@ pub(super) async fn equip(
     };
     let pool = blocking(move || WorktreePool::create(spec, snapshot)).await??;
     let gate = gate(config, cargo, &setup.workspace, &checkout).with_layout(layout);
-    Ok(Equipment {
-        pool,
-        gate,
-        seeding,
-    })
+    Ok(Equipment { pool, gate })
 }
 
 /// The snapshot's layout, with the ignored inputs the user's last build read.

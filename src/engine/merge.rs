@@ -90,7 +90,6 @@ mod tests {
             resolved: resolved.iter().map(|message| identity(message)).collect(),
             gate_runs: 1,
             candidates: 1,
-            duration_ms: 0,
         }
     }
 

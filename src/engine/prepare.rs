@@ -2,7 +2,6 @@
 //! a scratch one), the run's lock, and the sweep of what dead runs left.
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use super::error::{RunError, blocking};
 use crate::cargo::{Cargo, Workspace};
@@ -18,7 +17,6 @@ use crate::sweep::{self, Swept};
 pub(super) async fn prepare(
     config: &FixConfig,
     cargo: &Cargo,
-    started: Instant,
 ) -> Result<(Repo, Setup, RunLock), RunError> {
     let workspace = {
         let (cargo, cwd, manifest) = (
@@ -59,7 +57,6 @@ pub(super) async fn prepare(
         dirs,
         run,
         swept,
-        started,
     };
     Ok((repo, setup, lock))
 }
@@ -72,7 +69,6 @@ pub(super) struct Setup {
     pub(super) dirs: RunDirs,
     pub(super) run: RunId,
     pub(super) swept: Swept,
-    pub(super) started: Instant,
 }
 
 /// `path` with its links resolved, or as it is when it cannot be.

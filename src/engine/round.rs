@@ -4,7 +4,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Instant;
 
 use super::deliver::deliver;
 use super::dispatch::dispatch;
@@ -16,6 +15,7 @@ use super::state::{self, Ending, RoundOutcome, RunState};
 use crate::checkpoint;
 use crate::diagnostic::Identity;
 use crate::event::{Event, ScopeOutline, WorkerReport};
+use crate::event_sink::duration_ms;
 use crate::gate::GateCheck;
 use crate::git::{self, Integration, Oid};
 use crate::parse::ParsedCheck;
@@ -31,16 +31,11 @@ use crate::worker::Round;
 const SPLIT_SCOPES_ABOVE: usize = 40;
 
 /// The rounds, then the final apply. Returns the summary.
-pub(super) async fn rounds(
-    session: &mut Session,
-    start: Start,
-    seeding: Instant,
-    started: Instant,
-) -> Result<RunSummary, RunError> {
-    let mut state = match first_check(session, start, seeding).await? {
+pub(super) async fn rounds(session: &mut Session, start: Start) -> Result<RunSummary, RunError> {
+    let mut state = match first_check(session, start).await? {
         Ok(state) => state,
         Err(signal) => {
-            let duration_ms = started.elapsed().as_millis() as u64;
+            let duration_ms = duration_ms(session.events.elapsed());
             let record = Some(session.record_dir.clone());
             let dry_run = session.config.dry_run;
             return Ok(state::interrupted_before_check(
@@ -68,28 +63,28 @@ pub(super) async fn rounds(
                 }
             }
             RoundOutcome::Stopped(signal) => {
-                return Ok(state.interrupted(signal, ending(session, started)));
+                return Ok(state.interrupted(signal, ending(session)));
             }
             _ => break,
         }
     }
     if let Some(signal) = session.stop.requested() {
-        return Ok(state.interrupted(signal, ending(session, started)));
+        return Ok(state.interrupted(signal, ending(session)));
     }
     let delivery = deliver(session, state.base).await?;
     // The run ended by itself and its result is written: nothing is left to resume.
     let record = session.record_dir.clone();
     blocking(move || checkpoint::remove(&record)).await?;
-    Ok(state.summarize(delivery, ending(session, started)))
+    Ok(state.summarize(delivery, ending(session)))
 }
 
 /// The facts of the run a summary made now needs.
-fn ending(session: &Session, started: Instant) -> Ending {
+fn ending(session: &Session) -> Ending {
     Ending {
         run: session.run.to_string(),
         record: session.record_dir.clone(),
         dry_run: session.config.dry_run,
-        duration_ms: started.elapsed().as_millis() as u64,
+        duration_ms: duration_ms(session.events.elapsed()),
     }
 }
 
@@ -99,7 +94,6 @@ fn ending(session: &Session, started: Instant) -> Ending {
 async fn first_check(
     session: &mut Session,
     start: Start,
-    seeding: Instant,
 ) -> Result<Result<RunState, StopSignal>, RunError> {
     let mut gate_runs = 0;
     let current = match session.check(start.base, &mut gate_runs).await {
@@ -124,7 +118,6 @@ async fn first_check(
     }
     session.emit(Event::WorktreesReady {
         count: session.pool.size(),
-        duration_ms: seeding.elapsed().as_millis() as u64,
     });
     let (base, rounds, errors_before) = (start.base, start.rounds, start.errors_before);
     let mut state = RunState::new(base, current, rounds, errors_before, start.fixes, gate_runs);

@@ -3,13 +3,13 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 use super::error::RunError;
 use crate::cargo::CargoError;
 use crate::config::FixConfig;
 use crate::event::Event;
+use crate::event_sink::EventSink;
 use crate::gate::{Gate, GateCheck};
 use crate::git::{Oid, Repo};
 use crate::pool::WorktreePool;
@@ -24,7 +24,7 @@ pub(super) struct Session {
     pub(super) gate: Arc<Gate>,
     pub(super) pool: WorktreePool,
     pub(super) specialists: Arc<[Box<dyn Specialist>]>,
-    pub(super) events: UnboundedSender<Event>,
+    pub(super) events: EventSink,
     pub(super) stop: Stop,
     /// `stop`'s token, for cargo and the workers.
     pub(super) cancel: CancellationToken,
@@ -36,7 +36,7 @@ pub(super) struct Session {
 
 impl Session {
     pub(super) fn emit(&self, event: Event) {
-        let _ = self.events.send(event);
+        self.events.emit(event);
     }
 
     /// The signal that stopped the run, when `error` is only the consequence of that stop.

@@ -4,9 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
-
-use tokio::sync::mpsc::UnboundedSender;
+use std::time::Duration;
 
 use super::equip::{Equipment, equip};
 use super::error::{RunError, blocking};
@@ -18,6 +16,7 @@ use super::state;
 use crate::cargo::Cargo;
 use crate::config::FixConfig;
 use crate::event::Event;
+use crate::event_sink::{EventSink, duration_ms};
 use crate::git::{self, Repo};
 use crate::pool::WorktreePool;
 use crate::specialist::{self, Specialist};
@@ -30,13 +29,12 @@ use crate::summary::RunSummary;
 pub async fn repair(
     config: FixConfig,
     cargo: Cargo,
-    events: UnboundedSender<Event>,
+    events: EventSink,
     stop: Stop,
 ) -> Result<RunSummary, RunError> {
-    let started = Instant::now();
-    let (repo, setup, lock) = match prepare(&config, &cargo, started).await {
+    let (repo, setup, lock) = match prepare(&config, &cargo).await {
         Ok(prepared) => prepared,
-        Err(error) => return stopped_in_set_up(&stop, error, config.dry_run, None, started),
+        Err(error) => return stopped_in_set_up(&stop, error, config.dry_run, None, &events),
     };
     let scratch_git = repo.temporary.then(|| repo.git_dir.clone());
     let result = run_in(config, cargo, repo, setup, events, stop).await;
@@ -55,13 +53,13 @@ fn stopped_in_set_up(
     error: RunError,
     dry_run: bool,
     record: Option<PathBuf>,
-    started: Instant,
+    events: &EventSink,
 ) -> Result<RunSummary, RunError> {
     let Some(signal) = stop.requested() else {
         return Err(error);
     };
     tracing::info!("the set-up failed once {signal:?} had asked the run to stop: {error}");
-    let duration_ms = started.elapsed().as_millis() as u64;
+    let duration_ms = duration_ms(events.elapsed());
     Ok(state::interrupted_before_check(
         signal,
         record,
@@ -76,21 +74,20 @@ async fn run_in(
     cargo: Cargo,
     repo: Repo,
     setup: Setup,
-    events: UnboundedSender<Event>,
+    events: EventSink,
     stop: Stop,
 ) -> Result<RunSummary, RunError> {
-    let (started, record_dir, dry_run) =
-        (setup.started, setup.dirs.record(setup.run), config.dry_run);
-    let (mut session, start, seeding) =
-        match set_up(config, cargo, repo, setup, events, stop.clone()).await {
+    let (record_dir, dry_run) = (setup.dirs.record(setup.run), config.dry_run);
+    let (mut session, start) =
+        match set_up(config, cargo, repo, setup, events.clone(), stop.clone()).await {
             Ok(ready) => ready,
             Err(error) => {
                 // The record exists once the run was announced, not before.
                 let record = record_dir.is_dir().then_some(record_dir);
-                return stopped_in_set_up(&stop, error, dry_run, record, started);
+                return stopped_in_set_up(&stop, error, dry_run, record, &events);
             }
         };
-    let outcome = rounds(&mut session, start, seeding, started).await;
+    let outcome = rounds(&mut session, start).await;
     let cleanup = close(&session.pool).await;
     // The summary says what happened to the user's tree; a clean-up that failed afterwards
     // changes nothing of that, so it is reported beside it, never in its place.
@@ -100,16 +97,15 @@ async fn run_in(
 }
 
 /// The run's set-up in the repository, up to its rounds: the dirty check, the snapshot, where the
-/// rounds start, the layout, the pool and the gate. Returns the session, the start, and when the
-/// pool began to be made.
+/// rounds start, the layout, the pool and the gate. Returns the session and the start.
 async fn set_up(
     config: FixConfig,
     cargo: Cargo,
     repo: Repo,
     setup: Setup,
-    events: UnboundedSender<Event>,
+    events: EventSink,
     stop: Stop,
-) -> Result<(Session, Start, Instant), RunError> {
+) -> Result<(Session, Start), RunError> {
     let checkout = repo.workdir.clone();
     // The target directory as the checkout sees it: by its canonical path, and by the path cargo
     // named, which differs when it is reached through a link inside the checkout.
@@ -131,7 +127,7 @@ async fn set_up(
     // Made here rather than only by the reporter that writes it, so that a set-up stopped from now
     // on can name it for sure.
     let _ = std::fs::create_dir_all(&record_dir);
-    let _ = events.send(Event::RunStarted {
+    events.emit(Event::RunStarted {
         run_id: run.to_string(),
         workspace: setup.workspace.root.clone(),
         record: record_dir.clone(),
@@ -140,7 +136,7 @@ async fn set_up(
         dry_run: config.dry_run,
     });
     if !setup.swept.is_empty() {
-        let _ = events.send(Event::Swept {
+        events.emit(Event::Swept {
             runs: setup.swept.runs.clone(),
             left: setup.swept.left.clone(),
         });
@@ -149,16 +145,12 @@ async fn set_up(
         let (repo, exclude) = (repo.clone(), exclude.clone());
         blocking(move || git::snapshot(&repo, &exclude)).await??
     };
-    let _ = events.send(Event::Snapshot {
+    events.emit(Event::Snapshot {
         commit: snapshot.to_string(),
         dirty_files: uncommitted.len(),
     });
     let start = start(&config, &repo, &dirs, snapshot).await?;
-    let Equipment {
-        pool,
-        gate,
-        seeding,
-    } = equip(&config, cargo, &repo, &setup, &exclude, snapshot).await?;
+    let Equipment { pool, gate } = equip(&config, cargo, &repo, &setup, &exclude, snapshot).await?;
     let specialists: Arc<[Box<dyn Specialist>]> = specialist::embedded().into();
     let session = Session {
         config,
@@ -173,7 +165,7 @@ async fn set_up(
         run,
         snapshot,
     };
-    Ok((session, start, seeding))
+    Ok((session, start))
 }
 
 /// How long the end of a run waits for worktrees still held by work nobody waits for any more.

@@ -9,14 +9,21 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Reporter;
 use crate::config::Verbosity;
-use crate::event::{Event, WorkerFailure, WorkerReport, WorkerStatus};
+use crate::event::{
+    Event, Progress, ScopeOutline, Stamped, WorkerFailure, WorkerReport, WorkerStatus,
+};
+use crate::parse::ParseProblem;
+use crate::run_id::RunId;
 use crate::summary::why_unfixed;
+use crate::sweep::Leftover;
 use crate::verdict::Verdict;
 
 #[derive(Debug)]
 pub struct HumanReporter {
     verbosity: Verbosity,
     live: Option<Live>,
+    /// When each running worker started, in the run's milliseconds.
+    began: BTreeMap<String, u64>,
 }
 
 /// The terminal's live display.
@@ -75,7 +82,11 @@ impl HumanReporter {
                 round: 0,
             }
         });
-        HumanReporter { verbosity, live }
+        HumanReporter {
+            verbosity,
+            live,
+            began: BTreeMap::new(),
+        }
     }
 
     /// A line of progress: above the bars on a terminal, else on stderr.
@@ -93,7 +104,100 @@ impl HumanReporter {
         }
     }
 
-    fn finish_worker(&mut self, report: &WorkerReport) {
+    fn swept(&self, runs: &[RunId], left: &[Leftover]) {
+        if !runs.is_empty() {
+            let names: Vec<String> = runs.iter().map(ToString::to_string).collect();
+            self.line(&format!(
+                "{:>12} the leftovers of {} run{} that did not end cleanly: {}",
+                "Swept",
+                runs.len(),
+                plural(runs.len()),
+                names.join(", ")
+            ));
+        }
+        for leftover in left {
+            self.line(&format!(
+                "{:>12} could not remove {}: {}",
+                "Warning",
+                leftover.what.display(),
+                leftover.error
+            ));
+        }
+    }
+
+    fn checked(&self, errors: usize, problems: &[ParseProblem]) {
+        self.line(&format!(
+            "{:>12} {errors} error{}",
+            "Checked",
+            plural(errors)
+        ));
+        for problem in problems {
+            self.line(&format!(
+                "{:>12} line {}: {}",
+                "Unreadable", problem.line, problem.message
+            ));
+        }
+    }
+
+    fn round_started(&mut self, round: usize, errors: usize, scopes: &[ScopeOutline]) {
+        let outline: Vec<String> = scopes
+            .iter()
+            .map(|s| format!("{} ({})", s.id, s.diagnostics))
+            .collect();
+        self.line(&format!(
+            "{:>12} {round}: {errors} error{} in {} scope{}: {}",
+            "Round",
+            plural(errors),
+            scopes.len(),
+            plural(scopes.len()),
+            outline.join(", ")
+        ));
+        if let Some(live) = &mut self.live {
+            live.overall.set_length(scopes.len() as u64);
+            live.overall.set_position(0);
+            live.round = round;
+            live.states.clear();
+            for scope in scopes {
+                live.set_state(&scope.id, WorkerStatus::Pending);
+            }
+        }
+    }
+
+    fn worker_started(&mut self, scope: &str, diagnostics: usize, at: u64) {
+        self.began.insert(scope.to_owned(), at);
+        if let Some(live) = &mut self.live {
+            let bar = live.multi.add(ProgressBar::new_spinner());
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {prefix:>10} {msg}")
+                    .expect("valid template"),
+            );
+            bar.set_prefix(scope.to_owned());
+            bar.set_message(format!("{diagnostics} error{}", plural(diagnostics)));
+            bar.enable_steady_tick(Duration::from_millis(120));
+            live.workers.insert(scope.to_owned(), bar);
+            live.set_state(scope, WorkerStatus::Running);
+        }
+    }
+
+    /// What a worker is doing: on its bar, and with `-v` as a line stamped with the run's time.
+    fn worker_says(&self, scope: &str, what: &str, at: u64) {
+        if let Some(bar) = self.live.as_ref().and_then(|live| live.workers.get(scope)) {
+            bar.set_message(what.chars().take(70).collect::<String>());
+        }
+        if self.verbosity == Verbosity::Verbose {
+            self.line(&format!("{:>12} {scope}: {what} [{}]", "", seconds(at)));
+        }
+    }
+
+    fn gate_finished(&self, scope: &str, candidate: &str, verdict: &Verdict, at: u64) {
+        self.worker_says(
+            scope,
+            &format!("gate: `{candidate}` {}", verdict_words(verdict)),
+            at,
+        );
+    }
+
+    fn finish_worker(&mut self, report: &WorkerReport, at: u64) {
         if let Some(live) = &mut self.live {
             if let Some(bar) = live.workers.remove(&report.scope) {
                 bar.finish_and_clear();
@@ -102,14 +206,19 @@ impl HumanReporter {
             live.overall.inc(1);
             live.set_state(&report.scope, report.status);
         }
+        // A worker that never started (stopped while it waited for its turn) took no time.
+        let took = self
+            .began
+            .remove(&report.scope)
+            .map(|began| format!(", {}", seconds(at.saturating_sub(began))))
+            .unwrap_or_default();
         self.line(&format!(
-            "{:>12} {}: {} ({} gate run{}, {:.1}s)",
+            "{:>12} {}: {} ({} gate run{}{took})",
             format!("{:?}", report.status).to_lowercase(),
             report.scope,
             outcome(report),
             report.gate_runs,
-            if report.gate_runs == 1 { "" } else { "s" },
-            report.duration_ms as f64 / 1000.0
+            plural(report.gate_runs),
         ));
     }
 }
@@ -139,135 +248,38 @@ fn outcome(report: &WorkerReport) -> String {
 }
 
 impl Reporter for HumanReporter {
-    fn report(&mut self, event: &Event) {
-        match event {
+    fn report(&mut self, stamped: &Stamped) {
+        let at = stamped.elapsed_ms;
+        match &stamped.event {
             Event::RunStarted {
                 workspace, jobs, ..
-            } => {
-                self.line(&format!(
-                    "{:>12} {} ({jobs} worker{})",
-                    "Repairing",
-                    workspace.display(),
-                    if *jobs == 1 { "" } else { "s" }
-                ));
-            }
-            Event::Swept { runs, left } => {
-                if !runs.is_empty() {
-                    self.line(&format!(
-                        "{:>12} the leftovers of {} run{} that did not end cleanly: {}",
-                        "Swept",
-                        runs.len(),
-                        if runs.len() == 1 { "" } else { "s" },
-                        runs.iter()
-                            .map(ToString::to_string)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ));
-                }
-                for leftover in left {
-                    self.line(&format!(
-                        "{:>12} could not remove {}: {}",
-                        "Warning",
-                        leftover.what.display(),
-                        leftover.error
-                    ));
-                }
-            }
+            } => self.line(&format!(
+                "{:>12} {} ({jobs} worker{})",
+                "Repairing",
+                workspace.display(),
+                plural(*jobs)
+            )),
+            Event::Swept { runs, left } => self.swept(runs, left),
             Event::Checked {
                 errors, problems, ..
-            } => {
-                self.line(&format!(
-                    "{:>12} {errors} error{}",
-                    "Checked",
-                    if *errors == 1 { "" } else { "s" }
-                ));
-                for problem in problems {
-                    self.line(&format!(
-                        "{:>12} line {}: {}",
-                        "Unreadable", problem.line, problem.message
-                    ));
-                }
-            }
+            } => self.checked(*errors, problems),
             Event::RoundStarted {
                 round,
                 errors,
                 scopes,
-            } => {
-                self.line(&format!(
-                    "{:>12} {round}: {errors} error{} in {} scope{}: {}",
-                    "Round",
-                    if *errors == 1 { "" } else { "s" },
-                    scopes.len(),
-                    if scopes.len() == 1 { "" } else { "s" },
-                    scopes
-                        .iter()
-                        .map(|s| format!("{} ({})", s.id, s.diagnostics))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-                if let Some(live) = &mut self.live {
-                    live.overall.set_length(scopes.len() as u64);
-                    live.overall.set_position(0);
-                    live.round = *round;
-                    live.states.clear();
-                    for scope in scopes {
-                        live.set_state(&scope.id, WorkerStatus::Pending);
-                    }
-                }
-            }
+            } => self.round_started(*round, *errors, scopes),
             Event::WorkerStarted {
                 scope, diagnostics, ..
-            } => {
-                if let Some(live) = &mut self.live {
-                    let bar = live.multi.add(ProgressBar::new_spinner());
-                    bar.set_style(
-                        ProgressStyle::with_template("{spinner} {prefix:>10} {msg}")
-                            .expect("valid template"),
-                    );
-                    bar.set_prefix(scope.clone());
-                    bar.set_message(format!(
-                        "{diagnostics} error{}",
-                        if *diagnostics == 1 { "" } else { "s" }
-                    ));
-                    bar.enable_steady_tick(Duration::from_millis(120));
-                    live.workers.insert(scope.clone(), bar);
-                    live.set_state(scope, WorkerStatus::Running);
-                }
-            }
-            Event::WorkerProgress { scope, message, .. } => {
-                if let Some(bar) = self.live.as_ref().and_then(|live| live.workers.get(scope)) {
-                    bar.set_message(message.clone());
-                }
-                if self.verbosity == Verbosity::Verbose {
-                    self.line(&format!("{:>12} {scope}: {message}", ""));
-                }
-            }
+            } => self.worker_started(scope, *diagnostics, at),
+            Event::WorkerProgress {
+                scope, progress, ..
+            } => self.worker_says(scope, &progress_words(progress), at),
             Event::GateFinished {
                 scope,
                 candidate,
                 verdict,
-                duration_ms,
                 ..
-            } => {
-                let outcome = match verdict {
-                    Verdict::Accepted {
-                        remaining_errors, ..
-                    } => format!("passed, {remaining_errors} errors left"),
-                    Verdict::Rejected(reason) => format!("rejected: {reason}"),
-                };
-                if let Some(bar) = self.live.as_ref().and_then(|live| live.workers.get(scope)) {
-                    bar.set_message(format!(
-                        "gate: {candidate}: {}",
-                        outcome.chars().take(60).collect::<String>()
-                    ));
-                }
-                if self.verbosity == Verbosity::Verbose {
-                    self.line(&format!(
-                        "{:>12} {scope}: `{candidate}` {outcome} ({duration_ms} ms)",
-                        "Gate"
-                    ));
-                }
-            }
+            } => self.gate_finished(scope, candidate, verdict, at),
             Event::WorkerBlocked { scope, reason, .. } => {
                 if self.verbosity == Verbosity::Verbose {
                     let why = why_unfixed(reason);
@@ -275,7 +287,7 @@ impl Reporter for HumanReporter {
                 }
             }
             Event::WorkerCompleted { report, .. } | Event::WorkerFailed { report, .. } => {
-                self.finish_worker(report);
+                self.finish_worker(report, at);
             }
             Event::Merged {
                 merged,
@@ -284,45 +296,14 @@ impl Reporter for HumanReporter {
                 backed_out,
                 errors,
                 ..
-            } => {
-                let mut text = format!(
-                    "{:>12} {} scope{}",
-                    "Merged",
-                    merged.len(),
-                    if merged.len() == 1 { "" } else { "s" }
-                );
-                if !deferred.is_empty() {
-                    text.push_str(&format!(", deferred (conflict): {}", deferred.join(", ")));
-                }
-                if !superseded.is_empty() {
-                    text.push_str(&format!(", superseded: {}", superseded.join(", ")));
-                }
-                if !backed_out.is_empty() {
-                    text.push_str(&format!(", backed out: {}", backed_out.join(", ")));
-                }
-                text.push_str(&format!(
-                    "; {errors} error{} left",
-                    if *errors == 1 { "" } else { "s" }
-                ));
-                self.line(&text);
-            }
+            } => self.line(&merged_words(
+                merged, deferred, superseded, backed_out, *errors,
+            )),
             Event::Diff { patch } => {
                 let _ = write!(std::io::stdout(), "{patch}");
             }
             Event::Applied { written, skipped } => {
-                let mut text = format!(
-                    "{:>12} {} file{}",
-                    "Wrote",
-                    written.len(),
-                    if written.len() == 1 { "" } else { "s" }
-                );
-                if !skipped.is_empty() {
-                    text.push_str(&format!(
-                        "; {} not written (see the summary)",
-                        skipped.len()
-                    ));
-                }
-                self.line(&text);
+                self.line(&applied_words(written.len(), skipped.len()));
             }
             Event::RunFinished { summary } => {
                 self.clear_live();
@@ -333,5 +314,122 @@ impl Reporter for HumanReporter {
             Event::Snapshot { .. } | Event::WorktreesReady { .. } | Event::RoundFinished { .. } => {
             }
         }
+    }
+}
+
+/// `"s"` when `count` is not one.
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
+
+/// A worker's progress, in words.
+fn progress_words(progress: &Progress) -> String {
+    match progress {
+        Progress::Proposed {
+            candidates,
+            addressed,
+            diagnostics,
+        } => format!(
+            "{candidates} candidate fix{} for {addressed} of {diagnostics} errors",
+            if *candidates == 1 { "" } else { "es" }
+        ),
+    }
+}
+
+/// What a gate run decided, in words.
+fn verdict_words(verdict: &Verdict) -> String {
+    match verdict {
+        Verdict::Accepted {
+            remaining_errors, ..
+        } => format!("passed, {remaining_errors} errors left"),
+        Verdict::Rejected(reason) => format!("rejected: {reason}"),
+    }
+}
+
+fn merged_words(
+    merged: &[String],
+    deferred: &[String],
+    superseded: &[String],
+    backed_out: &[String],
+    errors: usize,
+) -> String {
+    let mut text = format!(
+        "{:>12} {} scope{}",
+        "Merged",
+        merged.len(),
+        plural(merged.len())
+    );
+    for (what, scopes) in [
+        ("deferred (conflict)", deferred),
+        ("superseded", superseded),
+        ("backed out", backed_out),
+    ] {
+        if !scopes.is_empty() {
+            text.push_str(&format!(", {what}: {}", scopes.join(", ")));
+        }
+    }
+    text.push_str(&format!("; {errors} error{} left", plural(errors)));
+    text
+}
+
+fn applied_words(written: usize, skipped: usize) -> String {
+    let mut text = format!("{:>12} {written} file{}", "Wrote", plural(written));
+    if skipped > 0 {
+        text.push_str(&format!("; {skipped} not written (see the summary)"));
+    }
+    text
+}
+
+/// Seconds with one decimal, from milliseconds.
+fn seconds(ms: u64) -> String {
+    format!("{:.1}s", ms as f64 / 1000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verdict::RejectReason;
+
+    #[test]
+    fn lines_say_what_happened() {
+        let scopes = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            merged_words(&scopes(&["E0308"]), &[], &scopes(&["E0425"]), &[], 1),
+            "      Merged 1 scope, superseded: E0425; 1 error left"
+        );
+        assert_eq!(
+            merged_words(
+                &scopes(&["a", "b"]),
+                &scopes(&["c"]),
+                &[],
+                &scopes(&["d"]),
+                0
+            ),
+            "      Merged 2 scopes, deferred (conflict): c, backed out: d; 0 errors left"
+        );
+        assert_eq!(applied_words(1, 0), "       Wrote 1 file");
+        assert_eq!(
+            applied_words(3, 2),
+            "       Wrote 3 files; 2 not written (see the summary)"
+        );
+        let proposed = |candidates| Progress::Proposed {
+            candidates,
+            addressed: 2,
+            diagnostics: 3,
+        };
+        assert_eq!(
+            progress_words(&proposed(1)),
+            "1 candidate fix for 2 of 3 errors"
+        );
+        assert_eq!(
+            progress_words(&proposed(4)),
+            "4 candidate fixes for 2 of 3 errors"
+        );
+        assert_eq!(seconds(1250), "1.2s");
+        let failed = vec!["tests::entry".to_owned()];
+        assert!(
+            verdict_words(&Verdict::Rejected(RejectReason::TestsFailed { failed }))
+                .starts_with("rejected: ")
+        );
     }
 }

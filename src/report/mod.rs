@@ -10,17 +10,17 @@ pub use record::RecordWriter;
 
 use tokio::sync::mpsc::UnboundedReceiver;
 
-use crate::event::Event;
+use crate::event::Stamped;
 
 pub trait Reporter: Send {
-    fn report(&mut self, event: &Event);
+    fn report(&mut self, stamped: &Stamped);
 }
 
 /// Feeds every event to every reporter until the engine drops its sender.
-pub async fn drain(mut events: UnboundedReceiver<Event>, mut reporters: Vec<Box<dyn Reporter>>) {
-    while let Some(event) = events.recv().await {
+pub async fn drain(mut events: UnboundedReceiver<Stamped>, mut reporters: Vec<Box<dyn Reporter>>) {
+    while let Some(stamped) = events.recv().await {
         for reporter in &mut reporters {
-            reporter.report(&event);
+            reporter.report(&stamped);
         }
     }
 }

@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write as _};
 
 use super::Reporter;
-use crate::event::Event;
+use crate::event::{Event, Stamped};
 
 #[derive(Debug, Default)]
 pub struct RecordWriter {
@@ -13,7 +13,8 @@ pub struct RecordWriter {
 }
 
 impl Reporter for RecordWriter {
-    fn report(&mut self, event: &Event) {
+    fn report(&mut self, stamped: &Stamped) {
+        let event = &stamped.event;
         if let Event::RunStarted { record, .. } = event {
             self.events = std::fs::create_dir_all(record)
                 .and_then(|()| File::create(record.join("events.jsonl")))
@@ -23,7 +24,7 @@ impl Reporter for RecordWriter {
         let Some(file) = &mut self.events else {
             return;
         };
-        if let Ok(line) = serde_json::to_string(event) {
+        if let Ok(line) = serde_json::to_string(stamped) {
             let _ = writeln!(file, "{line}");
         }
         if let Event::RunFinished { summary } = event {

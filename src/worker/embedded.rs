@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::candidate::{self, Proposal, Refusal};
 use crate::diagnostic::Identity;
-use crate::event::Event;
+use crate::event::{Event, Progress};
 use crate::gate::GateError;
 use crate::plan::Scope;
 use crate::reason::UnfixedReason;
@@ -146,12 +146,11 @@ fn announce(
         context.emit(Event::WorkerProgress {
             round,
             scope: scope.id.clone(),
-            message: format!(
-                "{candidates} candidate fix{} for {} of {} errors",
-                if candidates == 1 { "" } else { "es" },
-                addressed.len(),
-                scope.diagnostics.len()
-            ),
+            progress: Progress::Proposed {
+                candidates,
+                addressed: addressed.len(),
+                diagnostics: scope.diagnostics.len(),
+            },
         });
     }
     candidates

@@ -2,14 +2,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
-use std::time::Instant;
 
-use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 use crate::cargo::CargoError;
 use crate::diagnostic::{Diagnostic, Identity};
 use crate::event::Event;
+use crate::event_sink::EventSink;
 use crate::gate::{Gate, GateError};
 use crate::git::Oid;
 use crate::index::ItemIndex;
@@ -34,7 +33,7 @@ pub struct Round {
     pub index: OnceLock<ItemIndex>,
     pub gate: Arc<Gate>,
     pub pool: WorktreePool,
-    pub events: UnboundedSender<Event>,
+    pub events: EventSink,
     pub cancel: CancellationToken,
     /// Gate runs started, by scope. Counted here rather than in the worker, so that the
     /// dispatcher knows what a worker cut off by its timeout (or stopped) spent.
@@ -43,8 +42,7 @@ pub struct Round {
 
 impl Round {
     pub fn emit(&self, event: Event) {
-        // A closed channel only means nobody listens any more.
-        let _ = self.events.send(event);
+        self.events.emit(event);
     }
 
     /// The gate runs the worker of `scope` started, finished or not.
@@ -70,7 +68,6 @@ impl Round {
         if self.cancel.is_cancelled() {
             return Err(GateError::Cargo(CargoError::Cancelled));
         }
-        let started = Instant::now();
         let lease = self.pool.acquire().await;
         *self
             .gate_runs
@@ -101,7 +98,6 @@ impl Round {
             scope: scope.to_owned(),
             candidate: label.to_owned(),
             verdict: verdict.clone(),
-            duration_ms: started.elapsed().as_millis() as u64,
         });
         Ok((verdict, check.parsed))
     }

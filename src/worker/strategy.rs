@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Instant;
 
 use crate::candidate::Refusal;
 use crate::diagnostic::Identity;
@@ -48,7 +47,6 @@ pub async fn run_worker(
     strategies: Arc<[Strategy]>,
     scope: Scope,
 ) -> Result<WorkerReport, GateError> {
-    let started = Instant::now();
     round.emit(Event::WorkerStarted {
         round: round.number,
         scope: scope.id.clone(),
@@ -86,7 +84,6 @@ pub async fn run_worker(
         patch,
         resolved: found.resolved,
         candidates: found.candidates,
-        duration_ms: started.elapsed().as_millis() as u64,
     })
 }
 

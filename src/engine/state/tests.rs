@@ -35,7 +35,6 @@ fn report(scope: &str, fixed: &[&Diagnostic], how: &str) -> WorkerReport {
             .collect(),
         gate_runs: 3,
         candidates: 1,
-        duration_ms: 0,
     }
 }
 
