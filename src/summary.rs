@@ -102,11 +102,25 @@ pub struct SavedProgress {
 }
 
 impl RunSummary {
-    /// The summary as people read it at the end of a run.
+    /// The summary as people read it at the end of a run: the headline, then each part that has
+    /// something to say.
     pub fn render(&self) -> String {
-        let mut out = String::new();
-        let verb = if self.dry_run { "would fix" } else { "fixed" };
-        let headline = match (self.outcome, self.errors_before) {
+        let mut out = self.headline();
+        self.write_fixes(&mut out);
+        self.write_files_changed(&mut out);
+        self.write_skipped(&mut out);
+        self.write_unfixed(&mut out);
+        self.write_saved(&mut out);
+        self.write_cleanup(&mut out);
+        if let Some(record) = &self.record {
+            let _ = writeln!(out, "\nrecord: {}", record.display());
+        }
+        out
+    }
+
+    /// `cargo fix-swarm: the build is green (3 → 0 errors, 1 round, 5 gate runs, 2.6s)`.
+    fn headline(&self) -> String {
+        let state = match (self.outcome, self.errors_before) {
             (Outcome::Green, _) => "the build is green".to_owned(),
             (Outcome::ErrorsRemain, _) => "errors remain".to_owned(),
             (Outcome::NotWritten, _) if self.files_changed.is_empty() => {
@@ -134,85 +148,102 @@ impl RunSummary {
             (Some(before), Some(after_fix)) => format!("{before} → {after_fix} errors{after}, "),
             _ => String::new(),
         };
-        let _ = writeln!(
-            out,
-            "cargo fix-swarm: {headline} ({counts}{} round{}, {} gate run{}, {:.1}s)",
+        format!(
+            "cargo fix-swarm: {state} ({counts}{} round{}, {} gate run{}, {:.1}s)\n",
             self.rounds,
             plural(self.rounds),
             self.gate_runs,
             plural(self.gate_runs),
             self.duration_ms as f64 / 1000.0
-        );
-        if !self.fixes.is_empty() {
-            let _ = writeln!(out, "\n{verb}:");
-            for fix in &self.fixes {
-                let _ = writeln!(
-                    out,
-                    "  round {} {:<24} {:>3} error{}  via {}",
-                    fix.round,
-                    fix.scope,
-                    fix.fixed,
-                    plural(fix.fixed),
-                    fix.how.join("; ")
-                );
-            }
+        )
+    }
+
+    fn write_fixes(&self, out: &mut String) {
+        if self.fixes.is_empty() {
+            return;
         }
-        if !self.files_changed.is_empty() {
-            let action = if self.dry_run {
-                "would change"
-            } else {
-                "changed"
-            };
-            let _ = writeln!(out, "\n{action}:");
-            for file in &self.files_changed {
-                let _ = writeln!(out, "  {}", file.display());
-            }
-        }
-        if !self.skipped.is_empty() {
-            let heading = if self.files_changed.is_empty() {
-                "nothing was written to your tree (a fix is written whole or not at all)"
-            } else {
-                "not written to your tree"
-            };
-            let _ = writeln!(out, "\n{heading}:");
-            for skipped in &self.skipped {
-                let _ = writeln!(
-                    out,
-                    "  {}: {}",
-                    skipped.path.display(),
-                    why_not_written(&skipped.reason)
-                );
-                match &skipped.saved_patch {
-                    Some(patch) => {
-                        let _ = writeln!(out, "      patch: {}", patch.display());
-                    }
-                    None => {
-                        let _ = writeln!(out, "      its patch could not be saved");
-                    }
-                }
-            }
-            if let Some(patch) = &self.patch {
-                let _ = writeln!(out, "the whole fix as one patch: {}", patch.display());
-            }
+        let verb = if self.dry_run { "would fix" } else { "fixed" };
+        let _ = writeln!(out, "\n{verb}:");
+        for fix in &self.fixes {
             let _ = writeln!(
                 out,
-                "once checked against your tree, a patch applies with `git apply PATCH` at the \
-                 repository's root"
+                "  round {} {:<24} {:>3} error{}  via {}",
+                fix.round,
+                fix.scope,
+                fix.fixed,
+                plural(fix.fixed),
+                fix.how.join("; ")
             );
         }
-        if !self.unfixed.is_empty() {
-            let _ = writeln!(out, "\ncould not fix:");
-            for unfixed in &self.unfixed {
-                let _ = writeln!(
-                    out,
-                    "  {} [{}] {}\n      {}",
-                    unfixed.position,
-                    unfixed.code,
-                    unfixed.message,
-                    why_unfixed(&unfixed.reason)
-                );
-            }
+    }
+
+    fn write_files_changed(&self, out: &mut String) {
+        if self.files_changed.is_empty() {
+            return;
         }
+        let action = if self.dry_run {
+            "would change"
+        } else {
+            "changed"
+        };
+        let _ = writeln!(out, "\n{action}:");
+        for file in &self.files_changed {
+            let _ = writeln!(out, "  {}", file.display());
+        }
+    }
+
+    /// The files the apply did not write, why, and the patches to write them by hand.
+    fn write_skipped(&self, out: &mut String) {
+        if self.skipped.is_empty() {
+            return;
+        }
+        let heading = if self.files_changed.is_empty() {
+            "nothing was written to your tree (a fix is written whole or not at all)"
+        } else {
+            "not written to your tree"
+        };
+        let _ = writeln!(out, "\n{heading}:");
+        for skipped in &self.skipped {
+            let _ = writeln!(
+                out,
+                "  {}: {}",
+                skipped.path.display(),
+                why_not_written(&skipped.reason)
+            );
+            let _ = match &skipped.saved_patch {
+                Some(patch) => writeln!(out, "      patch: {}", patch.display()),
+                None => writeln!(out, "      its patch could not be saved"),
+            };
+        }
+        if let Some(patch) = &self.patch {
+            let _ = writeln!(out, "the whole fix as one patch: {}", patch.display());
+        }
+        let _ = writeln!(
+            out,
+            "once checked against your tree, a patch applies with `git apply PATCH` at the \
+             repository's root"
+        );
+    }
+
+    fn write_unfixed(&self, out: &mut String) {
+        if self.unfixed.is_empty() {
+            return;
+        }
+        let _ = writeln!(out, "\ncould not fix:");
+        for unfixed in &self.unfixed {
+            let _ = writeln!(
+                out,
+                "  {} [{}] {}\n      {}",
+                unfixed.position,
+                unfixed.code,
+                unfixed.message,
+                why_unfixed(&unfixed.reason)
+            );
+        }
+    }
+
+    /// What an interrupted run saved, and how to go on from it.
+    fn write_saved(&self, out: &mut String) {
         if let Some(saved) = &self.saved {
             let _ = writeln!(
                 out,
@@ -226,20 +257,20 @@ impl RunSummary {
                 saved.run
             );
         }
-        if !self.cleanup.is_empty() {
-            let _ = writeln!(
-                out,
-                "\nclean-up: this run could not remove all it made; the next run on this target \
-                 directory removes the rest first:"
-            );
-            for problem in &self.cleanup {
-                let _ = writeln!(out, "  {problem}");
-            }
+    }
+
+    fn write_cleanup(&self, out: &mut String) {
+        if self.cleanup.is_empty() {
+            return;
         }
-        if let Some(record) = &self.record {
-            let _ = writeln!(out, "\nrecord: {}", record.display());
+        let _ = writeln!(
+            out,
+            "\nclean-up: this run could not remove all it made; the next run on this target \
+             directory removes the rest first:"
+        );
+        for problem in &self.cleanup {
+            let _ = writeln!(out, "  {problem}");
         }
-        out
     }
 }
 

@@ -43,14 +43,32 @@ impl Swept {
     }
 }
 
+/// Each run found, in the dirs its files are in, with its worktrees and branches by name, each
+/// marked with whether its files lie where that run put them (and may go with it).
+type Found = BTreeMap<(RunDirs, RunId), Vec<(String, bool)>>;
+
 /// Sweeps the dead runs found in `dirs` and, when there is one, in the user's repository
 /// (`None` with `--allow-no-vcs`: a dead run's worktrees were registered in its scratch
 /// repository, which goes with it). `own` is this run, never swept.
 pub fn sweep(dirs: &RunDirs, repo: Option<&Repo>, own: RunId) -> Swept {
     let mut swept = Swept::default();
-    // Each run found, in the dirs its files are in, with its worktrees and branches by name, each
-    // marked with whether its files lie where that run put them (and may go with it).
-    let mut runs: BTreeMap<(RunDirs, RunId), Vec<(String, bool)>> = BTreeMap::new();
+    let mut runs = Found::new();
+    find_in_dirs(dirs, &mut runs, &mut swept);
+    if let Some(repo) = repo {
+        find_in_repo(dirs, repo, &mut runs, &mut swept);
+    }
+    for ((dirs, run), names) in runs {
+        if run != own {
+            sweep_run(&dirs, run, repo, names, &mut swept);
+        }
+    }
+    swept.runs.sort();
+    swept.runs.dedup();
+    swept
+}
+
+/// The runs that have a work directory, a scratch repository or a lock file in `dirs`.
+fn find_in_dirs(dirs: &RunDirs, runs: &mut Found, swept: &mut Swept) {
     for (dir, run_of) in [
         (dirs.works(), parse_run as fn(&str) -> Option<RunId>),
         (dirs.scratch_gits(), parse_run),
@@ -65,59 +83,67 @@ pub fn sweep(dirs: &RunDirs, repo: Option<&Repo>, own: RunId) -> Swept {
             Err(error) => swept.left(dir, error),
         }
     }
-    if let Some(repo) = repo {
-        match git::worktrees_named(repo, WORKTREE_PREFIX) {
-            Ok(worktrees) => {
-                for (name, path) in worktrees {
-                    let in_place = RunDirs::of_worktree(&path)
-                        .filter(|(dirs, run)| path.starts_with(dirs.work(*run).join(&name)));
-                    let (owner, ours) = match in_place {
-                        Some(owner) => (Some(owner), true),
-                        None => (
-                            RunDirs::run_of_worktree_name(&name).map(|run| (dirs.clone(), run)),
-                            false,
-                        ),
-                    };
-                    if let Some(owner) = owner {
-                        runs.entry(owner).or_default().push((name, ours));
-                    }
-                }
-            }
-            Err(error) => swept.left("worktrees", error),
-        }
-        match git::branches_named(repo, WORKTREE_PREFIX) {
-            Ok(branches) => {
-                for name in branches {
-                    if let Some(run) = RunDirs::run_of_worktree_name(&name) {
-                        runs.entry((dirs.clone(), run))
-                            .or_default()
-                            .push((name, true));
-                    }
-                }
-            }
-            Err(error) => swept.left("branches", error),
-        }
-    }
+}
 
-    for ((dirs, run), names) in runs {
-        if run == own {
-            continue;
-        }
-        let lock_path = dirs.lock(run);
-        let claimed = match RunLock::claim(&lock_path) {
-            Ok(Claim::Held) => continue,
-            Ok(Claim::Claimed(lock)) => Some(lock),
-            Ok(Claim::NoLock) if run_lock::may_be_running(run) => continue,
-            Ok(Claim::NoLock) => None,
-            Err(error) => {
-                swept.left(lock_path, error);
-                continue;
+/// The runs that have worktrees or branches in the user's repository. A worktree that lies where
+/// its run put it belongs to the dirs it lies in (another target directory's run, perhaps); one
+/// that was moved is only forgotten, never removed with what it holds now.
+fn find_in_repo(dirs: &RunDirs, repo: &Repo, runs: &mut Found, swept: &mut Swept) {
+    match git::worktrees_named(repo, WORKTREE_PREFIX) {
+        Ok(worktrees) => {
+            for (name, path) in worktrees {
+                let in_place = RunDirs::of_worktree(&path)
+                    .filter(|(dirs, run)| path.starts_with(dirs.work(*run).join(&name)));
+                let (owner, ours) = match in_place {
+                    Some(owner) => (Some(owner), true),
+                    None => (
+                        RunDirs::run_of_worktree_name(&name).map(|run| (dirs.clone(), run)),
+                        false,
+                    ),
+                };
+                if let Some(owner) = owner {
+                    runs.entry(owner).or_default().push((name, ours));
+                }
             }
-        };
+        }
+        Err(error) => swept.left("worktrees", error),
+    }
+    match git::branches_named(repo, WORKTREE_PREFIX) {
+        Ok(branches) => {
+            for name in branches {
+                if let Some(run) = RunDirs::run_of_worktree_name(&name) {
+                    runs.entry((dirs.clone(), run))
+                        .or_default()
+                        .push((name, true));
+                }
+            }
+        }
+        Err(error) => swept.left("branches", error),
+    }
+}
+
+/// Removes what `run` left, if its lock can be taken (or it has none and is not running): its
+/// worktrees and branches, its work directory and scratch repository, then its lock file.
+fn sweep_run(
+    dirs: &RunDirs,
+    run: RunId,
+    repo: Option<&Repo>,
+    names: Vec<(String, bool)>,
+    swept: &mut Swept,
+) {
+    let lock_path = dirs.lock(run);
+    let claimed = match RunLock::claim(&lock_path) {
+        Ok(Claim::Held) => return,
+        Ok(Claim::Claimed(lock)) => Some(lock),
+        Ok(Claim::NoLock) if run_lock::may_be_running(run) => return,
+        Ok(Claim::NoLock) => None,
+        Err(error) => {
+            swept.left(lock_path, error);
+            return;
+        }
+    };
+    if let Some(repo) = repo {
         for (name, ours) in names {
-            let Some(repo) = repo else {
-                continue;
-            };
             let removed = if ours {
                 git::remove_worktree(repo, &name)
             } else {
@@ -127,21 +153,16 @@ pub fn sweep(dirs: &RunDirs, repo: Option<&Repo>, own: RunId) -> Swept {
                 swept.left(name, error);
             }
         }
-        for dir in [dirs.work(run), dirs.scratch_git(run)] {
-            match std::fs::remove_dir_all(&dir) {
-                Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
-                    swept.left(dir, error);
-                }
-                _ => {}
-            }
-        }
-        swept.runs.push(run);
-        // The claimed lock goes last, with its file.
-        drop(claimed);
     }
-    swept.runs.sort();
-    swept.runs.dedup();
-    swept
+    for dir in [dirs.work(run), dirs.scratch_git(run)] {
+        match std::fs::remove_dir_all(&dir) {
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => swept.left(dir, error),
+            _ => {}
+        }
+    }
+    swept.runs.push(run);
+    // The claimed lock goes last, with its file.
+    drop(claimed);
 }
 
 fn parse_run(name: &str) -> Option<RunId> {
