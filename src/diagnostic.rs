@@ -30,6 +30,9 @@ pub enum Applicability {
     MachineApplicable,
     MaybeIncorrect,
     Unspecified,
+    /// rustc says the suggestion may hold placeholders; only those whose text holds none are
+    /// kept (`Box<ListNode>`, `State::Failed(_)`), and tried last.
+    HasPlaceholders,
 }
 
 /// A location in a source file. Paths are relative to the root of the git checkout, with `/`.

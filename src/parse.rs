@@ -241,8 +241,9 @@ fn has_suggestions(wire: &WireDiagnostic) -> bool {
     })
 }
 
-/// rustc's suggestions as alternatives, read with rustfix. Suggestions with placeholders are
-/// dropped: their text (`/* value */`, `todo!()`) is not code anyone meant.
+/// rustc's suggestions as alternatives, read with rustfix. A suggestion rustc marks as having
+/// placeholders is kept only when its text holds none: `/* value */`, `todo!()` or `...` is not
+/// code anyone meant, but many such suggestions are complete (`Box<ListNode>`, `: Vec<_>`).
 fn suggestions(wire: &WireDiagnostic, root: &SourceRoot) -> Vec<Suggestion> {
     use rustfix::diagnostics::Applicability as RustfixApplicability;
 
@@ -255,6 +256,10 @@ fn suggestions(wire: &WireDiagnostic, root: &SourceRoot) -> Vec<Suggestion> {
     for child in &mut rustc.children {
         child.spans.retain(|span| {
             span.suggestion_applicability != Some(RustfixApplicability::HasPlaceholders)
+                || span
+                    .suggested_replacement
+                    .as_deref()
+                    .is_some_and(|text| !has_placeholder(text))
         });
     }
     // rustfix makes one solution per child that has replacements, in child order.
@@ -277,6 +282,7 @@ fn suggestions(wire: &WireDiagnostic, root: &SourceRoot) -> Vec<Suggestion> {
                         Applicability::MachineApplicable
                     }
                     Some(RustfixApplicability::MaybeIncorrect) => Applicability::MaybeIncorrect,
+                    Some(RustfixApplicability::HasPlaceholders) => Applicability::HasPlaceholders,
                     _ => Applicability::Unspecified,
                 })
                 .max()
@@ -316,6 +322,16 @@ fn suggestions(wire: &WireDiagnostic, root: &SourceRoot) -> Vec<Suggestion> {
         }
     }
     out
+}
+
+/// Whether a suggested text holds something for a person to fill in: a comment where code goes
+/// (`/* i32 */`, `/* fields */`), `todo!()`/`unimplemented!()`, or an ellipsis (`...`, `…`).
+fn has_placeholder(text: &str) -> bool {
+    text.contains("/*")
+        || text.contains("todo!")
+        || text.contains("unimplemented!")
+        || text.contains('…')
+        || text.contains("...")
 }
 
 /// rustc lays out "one of these" alternatives as several replacements of one range within one
@@ -384,6 +400,23 @@ mod tests {
             root.locate("../../etc/passwd"),
             Err(PathBuf::from("/etc/passwd"))
         );
+    }
+
+    #[test]
+    fn placeholders_are_told_from_complete_code() {
+        for complete in [
+            "State::Failed(_)",
+            "Box<",
+            ": Vec<_>",
+            "#[inline]",
+            "0..=9",
+            "x..",
+        ] {
+            assert!(!has_placeholder(complete), "{complete}");
+        }
+        for placeholder in ["(value, /* i32 */)", "todo!()", "Point { ... }", "f(…)"] {
+            assert!(has_placeholder(placeholder), "{placeholder}");
+        }
     }
 
     #[test]

@@ -40,6 +40,7 @@ const RECORDINGS: &[Recording] = &[
     recording("verdict-revealed-after", "verdict-revealed", 1, 0, false),
     recording("many-errors", "many-errors", 528, 0, false),
     recording("external-span", "external-span", 3, 0, false),
+    recording("placeholders", "placeholders", 3, 0, false),
     recording(
         "workspace-two-members",
         "workspace-two-members",
@@ -250,6 +251,14 @@ fn every_recording_parses_to_the_counts_of_its_note() {
 #[test]
 fn parse_suggestions_mixed() {
     check_parse("suggestions-mixed");
+}
+
+/// Suggestions rustc marks `HasPlaceholders` are kept when their text is complete code
+/// (`State::Failed(_)`, `Box<`…`>`), tried last, and dropped when it holds a placeholder
+/// (`/* i32 */`).
+#[test]
+fn parse_placeholders() {
+    check_parse("placeholders");
 }
 
 #[test]
