@@ -7,6 +7,7 @@ pub mod cargo;
 pub mod checkpoint;
 pub mod cli;
 pub mod config;
+pub mod decision;
 pub mod diagnostic;
 pub mod edit;
 pub mod engine;

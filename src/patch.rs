@@ -7,6 +7,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::edit::{self, Edit, EditError};
 
+mod merge;
+
+pub use merge::{Merged, merge};
+
 /// The base text of the files a round may edit, keyed by path relative to the checkout root.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Sources {

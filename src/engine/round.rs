@@ -1,8 +1,7 @@
 //! The rounds: the first check, then round after round (plan, dispatch, merge with back-out,
 //! checkpoint) while errors are left and fixes pass, then the delivery and the summary.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use super::deliver::deliver;
@@ -17,9 +16,9 @@ use crate::diagnostic::Identity;
 use crate::event::{Event, ScopeOutline, WorkerReport};
 use crate::event_sink::duration_ms;
 use crate::gate::GateCheck;
-use crate::git::{self, Integration, Oid};
+use crate::git::{self, Oid};
 use crate::parse::ParsedCheck;
-use crate::patch::Sources;
+use crate::patch::{self, Patch, Sources};
 use crate::plan::{self, Scope};
 use crate::reason::StopReason;
 use crate::stop::StopSignal;
@@ -236,6 +235,15 @@ fn outline(scope: &Scope) -> ScopeOutline {
     }
 }
 
+/// Patches merged onto a round's base, committed.
+struct Integration {
+    commit: Oid,
+    /// Indexes (into the round's accepted patches) of those merged, in order.
+    merged: Vec<usize>,
+    /// Indexes of those that conflicted with an earlier one, left for the next round.
+    conflicted: Vec<usize>,
+}
+
 /// The merged result of a round.
 struct Merge {
     commit: Oid,
@@ -304,8 +312,6 @@ struct Merging<'a> {
     base: Oid,
     current: &'a ParsedCheck,
     accepted: &'a [&'a WorkerReport],
-    /// Each accepted patch as the files it writes.
-    patches: Vec<BTreeMap<PathBuf, String>>,
     /// The packages the round's check did not reach.
     unchecked: BTreeSet<String>,
 }
@@ -317,35 +323,37 @@ impl<'a> Merging<'a> {
         current: &'a ParsedCheck,
         accepted: &'a [&'a WorkerReport],
     ) -> Merging<'a> {
-        let patches = accepted
-            .iter()
-            .map(|report| {
-                report
-                    .patch
-                    .iter()
-                    .flat_map(|patch| patch.files.iter())
-                    .map(|(path, change)| (path.clone(), change.after.clone()))
-                    .collect()
-            })
-            .collect();
         let unchecked = session.gate.unchecked_packages(current);
         Merging {
             session,
             base,
             current,
             accepted,
-            patches,
             unchecked,
         }
     }
 
-    /// The base with the patches at `indexes` merged three-way, those that conflict left out.
+    /// The base with the patches at `indexes` merged edit by edit (`patch::merge`), those that
+    /// conflict left out, committed. Positions in the result are into `indexes`' patches.
     async fn integrate(&self, indexes: &[usize]) -> Result<Integration, RunError> {
+        let empty = Patch::default();
+        let chosen: Vec<&Patch> = indexes
+            .iter()
+            .map(|&i| self.accepted[i].patch.as_ref().unwrap_or(&empty))
+            .collect();
+        let merged = patch::merge(&chosen);
         let (repo, base) = (self.session.repo.clone(), self.base);
-        let chosen: Vec<_> = indexes.iter().map(|&i| self.patches[i].clone()).collect();
-        blocking(move || git::integrate(&repo, base, &chosen, "cargo-fix-swarm: merged fixes"))
-            .await?
-            .map_err(RunError::from)
+        let files = merged.files;
+        let commit = blocking(move || {
+            git::commit_files(&repo, base, &files, "cargo-fix-swarm: merged fixes")
+        })
+        .await??;
+        let position = |at: &usize| indexes[*at];
+        Ok(Integration {
+            commit,
+            merged: merged.merged.iter().map(position).collect(),
+            conflicted: merged.conflicted.iter().map(position).collect(),
+        })
     }
 
     /// Whether `after`, the check of the patches at `indexes` merged, passes the gate's verdict

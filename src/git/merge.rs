@@ -1,21 +1,11 @@
-//! Turning patches into commits, merging them three-way, and listing what a result changed.
+//! Turning new file contents into commits, and listing what a result changed.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use git2::{Index, IndexEntry, IndexTime, MergeOptions, Oid, Repository};
+use git2::{Index, IndexEntry, IndexTime, Oid, Repository};
 
 use super::{Context, GitError, Repo, signature};
-
-/// The result of merging several patches onto one base.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Integration {
-    pub commit: Oid,
-    /// Indexes (into the given patches) of those merged, in order.
-    pub merged: Vec<usize>,
-    /// Indexes of those that conflicted with an earlier one, left for the next round.
-    pub conflicted: Vec<usize>,
-}
 
 /// A file that differs between two commits.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -110,48 +100,6 @@ pub fn commit_files(
     let base_tree = tree_of(&repository, base)?;
     let tree = tree_with(&repository, &base_tree, files)?;
     commit_tree(&repository, tree, base, message)
-}
-
-/// Merges each patch (new file contents against `base`) three-way into the result of the ones
-/// before it, in the given order. A patch that conflicts is left out and named, not dropped.
-pub fn integrate(
-    repo: &Repo,
-    base: Oid,
-    patches: &[BTreeMap<PathBuf, String>],
-    message: &str,
-) -> Result<Integration, GitError> {
-    let repository = repo.open()?;
-    let base_tree = tree_of(&repository, base)?;
-    let mut integrated = base_tree.id();
-    let mut merged = Vec::new();
-    let mut conflicted = Vec::new();
-    let mut options = MergeOptions::new();
-    options.fail_on_conflict(false);
-    for (position, files) in patches.iter().enumerate() {
-        let theirs = repository
-            .find_tree(tree_with(&repository, &base_tree, files)?)
-            .context(|| "reading a patch tree".to_owned())?;
-        let ours = repository
-            .find_tree(integrated)
-            .context(|| "reading the integrated tree".to_owned())?;
-        let mut index = repository
-            .merge_trees(&base_tree, &ours, &theirs, Some(&options))
-            .context(|| "merging a patch".to_owned())?;
-        if index.has_conflicts() {
-            conflicted.push(position);
-            continue;
-        }
-        integrated = index
-            .write_tree_to(&repository)
-            .context(|| "writing the merged tree".to_owned())?;
-        merged.push(position);
-    }
-    let commit = commit_tree(&repository, integrated, base, message)?;
-    Ok(Integration {
-        commit,
-        merged,
-        conflicted,
-    })
 }
 
 /// Files that differ between the trees of two commits, with both contents.

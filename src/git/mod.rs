@@ -7,10 +7,7 @@ mod worktree;
 use std::path::PathBuf;
 
 pub use git2::Oid;
-pub use merge::{
-    ChangedFile, Integration, changed_files, commit_files, integrate, paths_changed_since_tree,
-    tree_id,
-};
+pub use merge::{ChangedFile, changed_files, commit_files, paths_changed_since_tree, tree_id};
 pub use repository::{
     Repo, ignored_files, init_with_commit, read_layout, read_rust_files, snapshot,
     uncommitted_files,

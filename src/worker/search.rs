@@ -3,15 +3,19 @@
 //! the gate said.
 //!
 //! The policy: proposals with one alternative are first tried all together in one gate run (a
-//! batch that fails is split, each member then tried alone); proposals with several have each
-//! alternative tried on its own, side by side, and keep the best (ties go to the earlier
-//! alternative). A candidate whose only fault is new errors rustc offers fixes for is extended
+//! batch that fails is split, each member then tried alone). Proposals with several that ask one
+//! question (the same name replaced at every site of one error: a rename) are a group: each
+//! answer, likeliest first, is gated once for every site that can give it, until one passes; a
+//! site that stays broken leaves the group, and a group no answer passes for is split. Other
+//! proposals with several alternatives have each tried on its own, side by side, and keep the
+//! best (ties go to the earlier alternative; answers their file never uses rank first). A candidate whose only fault is new errors rustc offers fixes for is extended
 //! with those fixes and tried again. What passed alone is then combined and gated once more; if
 //! the combination fails, the picks are added one at a time, keeping those that still pass.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::candidate::{self, Proposal};
+use crate::decision::{self, Group};
 use crate::diagnostic::Identity;
 use crate::edit::{self, Edit};
 use crate::parse::ParsedCheck;
@@ -41,6 +45,8 @@ enum Purpose {
     Batch,
     /// One alternative on its own.
     Alone,
+    /// One answer of a group, at every member that can give it.
+    Decision(usize),
     /// Everything that passed alone, together.
     Combination,
     /// The fixes kept so far, plus the next pick.
@@ -59,6 +65,14 @@ struct Pending {
     /// Gate runs this candidate took so far, follow-ups included.
     gate_runs: usize,
     follow_ups: Vec<String>,
+}
+
+/// Fixes that passed their gate run: one proposal's alternative, or a group's answer at each of
+/// its members.
+#[derive(Debug)]
+struct Pick {
+    choice: Choice,
+    judged: Judged,
 }
 
 /// Where the search is. Each pass starts once every attempt of the one before is judged.
@@ -89,6 +103,12 @@ pub struct Search<'a> {
     batch: Choice,
     /// Single-alternative proposals to try on their own in the second pass.
     alone: Vec<usize>,
+    /// Proposals that ask one question, with the next answer to try for each.
+    groups: Vec<(Group, usize)>,
+    /// Members of groups no answer passed for: each alternative tried alone in the second pass.
+    split: Vec<usize>,
+    /// The answers that passed for groups.
+    decided: Vec<Pick>,
     batch_result: Option<Judged>,
     /// Per proposal, its best accepted alternative alone: (alternative, judged).
     best: Vec<Option<(usize, Judged)>>,
@@ -101,16 +121,20 @@ pub struct Search<'a> {
     edits: Vec<Edit>,
     labels: BTreeMap<usize, String>,
     resolved: Vec<Identity>,
-    /// Each other proposal's best lone alternative, in proposal order, still to combine.
-    picks: VecDeque<(usize, usize, Judged)>,
+    /// The decided groups and each other proposal's best lone alternative, in proposal order,
+    /// still to combine.
+    picks: VecDeque<Pick>,
     /// The pick a `Step` attempt is out for.
-    step: Option<(usize, usize, Judged)>,
+    step: Option<Pick>,
 }
 
 impl<'a> Search<'a> {
     /// A search over `proposals` (of one tier, in scope order), every candidate gated on top of
     /// `base`, with edits against `sources`.
-    pub fn new(sources: &'a Sources, proposals: Vec<Proposal>, base: Stage) -> Search<'a> {
+    pub fn new(sources: &'a Sources, mut proposals: Vec<Proposal>, base: Stage) -> Search<'a> {
+        for proposal in &mut proposals {
+            decision::rank_unused_answers_first(proposal, sources);
+        }
         let count = proposals.len();
         let mut search = Search {
             sources,
@@ -122,6 +146,9 @@ impl<'a> Search<'a> {
             ready: Vec::new(),
             batch: Vec::new(),
             alone: Vec::new(),
+            groups: Vec::new(),
+            split: Vec::new(),
+            decided: Vec::new(),
             batch_result: None,
             best: (0..count).map(|_| None).collect(),
             rejections: vec![None; count],
@@ -240,11 +267,85 @@ impl<'a> Search<'a> {
             let batch = std::mem::take(&mut self.batch);
             self.alone.extend(batch.into_iter().map(|(p, _)| p));
         }
+        self.groups = decision::groups(&self.proposals, self.sources)
+            .into_iter()
+            .map(|group| (group, 0))
+            .collect();
         for p in multis {
-            for a in 0..self.proposals[p].alternatives.len() {
-                self.launch(Purpose::Alone, vec![(p, a)]);
+            let grouped = self
+                .groups
+                .iter()
+                .any(|(group, _)| group.members.iter().any(|(q, _)| *q == p));
+            if !grouped {
+                self.launch_each_alternative(p);
             }
         }
+        for g in 0..self.groups.len() {
+            self.try_next_answer(g);
+        }
+    }
+
+    fn launch_each_alternative(&mut self, p: usize) {
+        for a in 0..self.proposals[p].alternatives.len() {
+            self.launch(Purpose::Alone, vec![(p, a)]);
+        }
+    }
+
+    /// Gates the group's next answer at every member that can give it; once no answer is left,
+    /// splits the group.
+    fn try_next_answer(&mut self, g: usize) {
+        let (group, next) = &mut self.groups[g];
+        let Some(answer) = group.answers.get(*next).cloned() else {
+            let members: Vec<usize> = group.members.drain(..).map(|(p, _)| p).collect();
+            self.split.extend(members);
+            return;
+        };
+        *next += 1;
+        let choice = group.choice(&answer);
+        if choice.is_empty() {
+            return self.try_next_answer(g);
+        }
+        self.launch(Purpose::Decision(g), choice);
+    }
+
+    /// Takes in the verdict on a group's answer: kept if it passed; else the members still broken
+    /// under it leave the group when others were fixed (and the answer is tried again without
+    /// them), or the next answer is tried.
+    fn decide(&mut self, g: usize, choice: &Choice, judged: Option<Judged>) {
+        let remaining = match judged {
+            Some(judged) if judged.verdict.is_accepted() => {
+                // Members that cannot give the answer are left to be tried on their own.
+                let members = std::mem::take(&mut self.groups[g].0.members);
+                self.split.extend(
+                    members
+                        .into_iter()
+                        .map(|(p, _)| p)
+                        .filter(|p| !choice.iter().any(|(q, _)| q == p)),
+                );
+                self.decided.push(Pick {
+                    choice: choice.clone(),
+                    judged,
+                });
+                return;
+            }
+            Some(Judged {
+                verdict: Verdict::Rejected(RejectReason::TargetsRemain { remaining }),
+                ..
+            }) => remaining,
+            _ => Vec::new(),
+        };
+        let stuck: Vec<usize> = choice
+            .iter()
+            .map(|&(p, _)| p)
+            .filter(|&p| remaining.contains(&self.proposals[p].target))
+            .collect();
+        if !stuck.is_empty() && stuck.len() < choice.len() {
+            let group = &mut self.groups[g];
+            group.0.members.retain(|(p, _)| !stuck.contains(p));
+            group.1 -= 1;
+            self.split.extend(stuck);
+        }
+        self.try_next_answer(g);
     }
 
     /// Moves on to the next pass whenever nothing is out, until something is or all is done.
@@ -255,6 +356,9 @@ impl<'a> Search<'a> {
                     self.pass = Pass::Alone;
                     for p in std::mem::take(&mut self.alone) {
                         self.launch(Purpose::Alone, vec![(p, 0)]);
+                    }
+                    for p in std::mem::take(&mut self.split) {
+                        self.launch_each_alternative(p);
                     }
                 }
                 Pass::Alone => self.combine(),
@@ -297,6 +401,7 @@ impl<'a> Search<'a> {
                     self.rejections[p] = Some((a, unfixed_by(&judged.verdict)));
                 }
             }
+            Purpose::Decision(g) => self.decide(g, choice, judged),
             Purpose::Combination => match judged {
                 Some(judged) if judged.passed_as_is() => {
                     self.keep_all_picks(resolved_by(&judged.verdict));
@@ -311,14 +416,9 @@ impl<'a> Search<'a> {
                         self.resolved = resolved_by(&judged.verdict);
                         self.chosen = choice.clone();
                         self.edits = judged.edits;
-                        let (p, a, picked) = pick;
-                        let label = self.proposals[p].alternatives[a].label.as_str();
-                        self.labels
-                            .insert(p, with_follow_ups(label, &picked.follow_ups));
+                        self.label_pick(&pick);
                     }
-                    _ => {
-                        self.worse.insert(pick.0);
-                    }
+                    _ => self.worse.extend(pick.choice.iter().map(|&(p, _)| p)),
                 }
             }
         }

@@ -4,11 +4,11 @@
 use crate::diagnostic::Identity;
 use crate::edit::Edit;
 
-use super::{Judged, Pass, Purpose, Search, resolved_by, with_follow_ups};
+use super::{Pass, Pick, Purpose, Search, resolved_by, with_follow_ups};
 
 impl Search<'_> {
-    /// Starts the combination: the batch if it passed, plus each other proposal's best lone
-    /// alternative, gated together.
+    /// Starts the combination: the batch if it passed, plus the decided groups and each other
+    /// proposal's best lone alternative, gated together.
     pub(super) fn combine(&mut self) {
         self.pass = Pass::Combine;
         if let Some(judged) = self.batch_result.take() {
@@ -22,21 +22,34 @@ impl Search<'_> {
             self.edits = judged.edits;
         }
         let chosen = &self.chosen;
-        self.picks = std::mem::take(&mut self.best)
+        let mut picks: Vec<Pick> = std::mem::take(&mut self.best)
             .into_iter()
             .enumerate()
             .filter(|(p, _)| !chosen.iter().any(|(q, _)| q == p))
-            .filter_map(|(p, pick)| pick.map(|(a, judged)| (p, a, judged)))
+            .filter_map(|(p, pick)| {
+                pick.map(|(a, judged)| Pick {
+                    choice: vec![(p, a)],
+                    judged,
+                })
+            })
             .collect();
+        picks.append(&mut self.decided);
+        // Plan order, whichever gate run finished first: the same input gives the same fix.
+        picks.sort_by_key(|pick| pick.choice.first().map(|&(p, _)| p));
+        self.picks = picks.into();
         if self.picks.is_empty() {
             self.pass = Pass::Done;
         } else if self.chosen.is_empty() && self.picks.len() == 1 {
             // One fix alone passed already: nothing to combine.
-            let resolved = resolved_by(&self.picks[0].2.verdict);
+            let resolved = resolved_by(&self.picks[0].judged.verdict);
             self.keep_all_picks(resolved);
         } else {
             let mut together = self.chosen.clone();
-            together.extend(self.picks.iter().map(|&(p, a, _)| (p, a)));
+            together.extend(
+                self.picks
+                    .iter()
+                    .flat_map(|pick| pick.choice.iter().copied()),
+            );
             let everything = self.everything();
             let label = format!("{} fixes together", together.len());
             let targets = self.targets_with_base(&together);
@@ -49,46 +62,50 @@ impl Search<'_> {
         let picked = self
             .picks
             .iter()
-            .flat_map(|(_, _, j)| j.edits.iter().cloned());
+            .flat_map(|pick| pick.judged.edits.iter().cloned());
         self.edits.iter().cloned().chain(picked).collect()
     }
 
     pub(super) fn keep_all_picks(&mut self, resolved: Vec<Identity>) {
         self.edits = self.everything();
         self.resolved = resolved;
-        for (p, a, judged) in std::mem::take(&mut self.picks) {
-            self.chosen.push((p, a));
-            let label = self.proposals[p].alternatives[a].label.as_str();
-            self.labels
-                .insert(p, with_follow_ups(label, &judged.follow_ups));
+        for pick in std::mem::take(&mut self.picks) {
+            self.chosen.extend(pick.choice.iter().copied());
+            self.label_pick(&pick);
         }
         self.pass = Pass::Done;
     }
 
+    /// Labels each proposal of `pick` with its alternative and the pick's follow-ups.
+    pub(super) fn label_pick(&mut self, pick: &Pick) {
+        for &(p, a) in &pick.choice {
+            let label = self.proposals[p].alternatives[a].label.as_str();
+            let label = with_follow_ups(label, &pick.judged.follow_ups);
+            self.labels.insert(p, label);
+        }
+    }
+
     /// Adds one pick to what is kept, if it still passes with it.
-    pub(super) fn try_pick(&mut self, pick: (usize, usize, Judged)) {
-        let (p, a, ref judged) = pick;
+    pub(super) fn try_pick(&mut self, pick: Pick) {
         if self.chosen.is_empty() {
-            let resolved = resolved_by(&judged.verdict);
+            let resolved = resolved_by(&pick.judged.verdict);
             self.keep_pick(pick, resolved);
             return;
         }
         let mut edits = self.edits.clone();
-        edits.extend(judged.edits.iter().cloned());
+        edits.extend(pick.judged.edits.iter().cloned());
         let mut attempt = self.chosen.clone();
-        attempt.push((p, a));
-        let label = self.proposals[p].alternatives[a].label.clone();
+        attempt.extend(pick.choice.iter().copied());
+        let label = self.label_of(&pick.choice);
         let targets = self.targets_with_base(&attempt);
         self.step = Some(pick);
         self.offer(self.pending(Purpose::Step, attempt, label, edits, targets));
     }
 
-    fn keep_pick(&mut self, (p, a, judged): (usize, usize, Judged), resolved: Vec<Identity>) {
+    fn keep_pick(&mut self, pick: Pick, resolved: Vec<Identity>) {
         self.resolved = resolved;
-        self.chosen.push((p, a));
-        self.edits.extend(judged.edits);
-        let label = self.proposals[p].alternatives[a].label.as_str();
-        self.labels
-            .insert(p, with_follow_ups(label, &judged.follow_ups));
+        self.chosen.extend(pick.choice.iter().copied());
+        self.label_pick(&pick);
+        self.edits.extend(pick.judged.edits);
     }
 }

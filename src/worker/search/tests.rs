@@ -348,3 +348,5 @@ fn sources_after(attempt: &Attempt) -> Sources {
             .collect(),
     )
 }
+
+mod groups;
