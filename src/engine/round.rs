@@ -127,7 +127,15 @@ async fn first_check(
         duration_ms: seeding.elapsed().as_millis() as u64,
     });
     let (base, rounds, errors_before) = (start.base, start.rounds, start.errors_before);
-    let mut state = RunState::new(base, current, rounds, errors_before, start.fixes, gate_runs);
+    let mut state = RunState::new(
+        base,
+        current,
+        rounds,
+        errors_before,
+        start.fixes,
+        start.tally,
+        gate_runs,
+    );
     if let Some(resumed) = start.resumes {
         // A resumed run is resumable again from where it began; once its own checkpoint is
         // saved, the stopped run's is retired (and its lock, held till then, released).
