@@ -158,10 +158,13 @@ pub fn compare(before: &[Diagnostic], targets: &[Identity], after: &[Diagnostic]
         targets_gone.insert(identity.clone(), gone.min(wanted));
         others_gone.insert(identity.clone(), gone.saturating_sub(wanted));
     }
+    // A target the check before did not count is still there if the check after does.
     comparison.remaining.extend(
         targeted
             .keys()
-            .filter(|identity| !before_errors.contains_key(*identity))
+            .filter(|identity| {
+                !before_errors.contains_key(*identity) && after_errors.contains_key(*identity)
+            })
             .cloned(),
     );
     let came: Vec<Identity> = after_errors
