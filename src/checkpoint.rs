@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::patch::Patch;
 use crate::run_id::RunId;
-use crate::summary::ScopeFix;
+use crate::summary::{ScopeFix, Tally};
 
 /// The checkpoint's file name in a run's record.
 pub const FILE_NAME: &str = "checkpoint.json";
@@ -35,6 +35,9 @@ pub struct Checkpoint {
     pub errors_before: usize,
     /// What the merged rounds fixed.
     pub fixes: Vec<ScopeFix>,
+    /// The errors the merged rounds resolved and revealed.
+    #[serde(default)]
+    pub tally: Tally,
     /// Every file the merged rounds changed, whole: the snapshot's text and the progress's.
     pub patch: Patch,
 }
@@ -220,6 +223,7 @@ mod tests {
             rounds: 1,
             errors_before: 3,
             fixes: Vec::new(),
+            tally: Tally::default(),
             patch: Patch::from_contents([(
                 PathBuf::from("src/lib.rs"),
                 Some(&b"countr\n"[..]),

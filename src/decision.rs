@@ -221,6 +221,8 @@ mod tests {
                 code: Some(ErrorCode::from_static("E0609")),
                 message: "no field `qty` on type `&Item`".to_owned(),
                 file: Some(PathBuf::from("src/report.rs")),
+                at: "qty".to_owned(),
+                causes: Vec::new(),
             },
             alternatives: names.iter().map(|name| rename(nth, name)).collect(),
         }

@@ -1,7 +1,8 @@
 //! Parses a `cargo check --message-format=json` stream into domain diagnostics. It never fails as a
 //! whole: lines it cannot read become problems that the report shows.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -11,7 +12,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{
-    Applicability, Diagnostic, LabeledSpan, Level, Location, Span, Suggestion,
+    Applicability, Diagnostic, LabeledSpan, Level, Location, Span, Suggestion, without_paths,
 };
 use crate::edit::Edit;
 use crate::error_code::ErrorCode;
@@ -73,8 +74,8 @@ pub struct ParseProblem {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ParsedCheck {
     /// Diagnostics (errors, warnings, and failure notes as `Level::Other`) in stream order, each
-    /// reported once even when several targets (the
-    /// library and its test harness) compiled the same file.
+    /// reported once even when several targets (the library and its test harness, a binary and
+    /// its) compiled the same file: see [`parse_stream`].
     pub diagnostics: Vec<Diagnostic>,
     pub problems: Vec<ParseProblem>,
     /// What cargo's `build-finished` message said, if the stream got that far.
@@ -102,6 +103,12 @@ enum Line {
     Problem(String),
 }
 
+/// Parses a whole stream. A diagnostic that several targets report is kept once: two are the
+/// same when they have the same level, code and primary span and their messages are equal once
+/// the paths in front of quoted type names are left out. rustc writes `&Square` in a library and
+/// `&geo_core::Square` in its test harness when the harness sees another `Square`: one error,
+/// worded for two targets. Of such wordings the shortest (then the first in byte order) is kept,
+/// so that which target finished first does not change the diagnostic, nor its identity.
 pub fn parse_stream(stream: &str, root: &SourceRoot) -> ParsedCheck {
     let raw: Vec<&str> = stream.lines().collect();
     let lines: Vec<(usize, Line)> = raw
@@ -111,18 +118,28 @@ pub fn parse_stream(stream: &str, root: &SourceRoot) -> ParsedCheck {
         .collect();
 
     let mut parsed = ParsedCheck::default();
-    let mut seen = HashSet::new();
+    let mut seen = HashMap::new();
     for (number, line) in lines {
         match line {
             Line::Diagnostic(diagnostic) => {
                 let key = (
                     diagnostic.level,
                     diagnostic.code.clone(),
-                    diagnostic.message.clone(),
+                    without_paths(&diagnostic.message),
                     diagnostic.primary.clone(),
                 );
-                if seen.insert(key) {
-                    parsed.diagnostics.push(*diagnostic);
+                match seen.entry(key) {
+                    Entry::Vacant(entry) => {
+                        entry.insert(parsed.diagnostics.len());
+                        parsed.diagnostics.push(*diagnostic);
+                    }
+                    Entry::Occupied(entry) => {
+                        let kept = &mut parsed.diagnostics[*entry.get()];
+                        let wording = |d: &Diagnostic| (d.message.len(), d.message.clone());
+                        if wording(&diagnostic) < wording(kept) {
+                            *kept = *diagnostic;
+                        }
+                    }
                 }
             }
             Line::Compiled(source) => {
@@ -205,6 +222,7 @@ fn convert(wire: &WireDiagnostic, root: &SourceRoot) -> Option<Diagnostic> {
         primary,
         location,
         label: primary_wire.and_then(|span| span.label.clone()),
+        primary_text: primary_wire.map_or(String::new(), quoted_text),
         secondary: wire
             .spans
             .iter()
@@ -219,6 +237,7 @@ fn convert(wire: &WireDiagnostic, root: &SourceRoot) -> Option<Diagnostic> {
                         column: span.column_start,
                     },
                     label: span.label.clone(),
+                    text: quoted_text(span),
                 })
             })
             .collect(),
@@ -230,6 +249,24 @@ fn convert(wire: &WireDiagnostic, root: &SourceRoot) -> Option<Diagnostic> {
         suggestions,
         rendered: wire.rendered.clone().unwrap_or_default(),
     })
+}
+
+/// The source text under a span, from the lines rustc quotes with it (highlights are 1-based
+/// character columns, end exclusive); lines joined with `\n`.
+fn quoted_text(span: &cargo_metadata::diagnostic::DiagnosticSpan) -> String {
+    span.text
+        .iter()
+        .map(|line| {
+            let start = line.highlight_start.saturating_sub(1);
+            let length = line.highlight_end.saturating_sub(line.highlight_start);
+            line.text
+                .chars()
+                .skip(start)
+                .take(length)
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn has_suggestions(wire: &WireDiagnostic) -> bool {

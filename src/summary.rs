@@ -66,6 +66,14 @@ pub struct RunSummary {
     pub errors_before: Option<usize>,
     /// In the tree as the run leaves it; `None` when `errors_before` is.
     pub errors_after: Option<usize>,
+    /// Errors the merged rounds resolved, and errors they revealed (hidden until then: in a
+    /// later phase, behind a fixed error, or in a package cargo could not check before):
+    /// `errors_after` = `errors_before` − fixed + revealed. `None` for a stopped run, which
+    /// applied nothing.
+    pub errors_fixed: Option<usize>,
+    pub errors_revealed: Option<usize>,
+    /// Set when the rounds stopped at `--max-rounds` with errors left.
+    pub round_limit: Option<RoundLimit>,
     pub rounds: usize,
     pub gate_runs: usize,
     pub duration_ms: u64,
@@ -86,6 +94,23 @@ pub struct RunSummary {
     /// directories), each as the error met; the next run on the same target directory removes it
     /// first. It says nothing about the user's tree: the outcome does.
     pub cleanup: Vec<String>,
+}
+
+/// Errors the merged rounds resolved and revealed, counted round by round.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tally {
+    pub fixed: usize,
+    pub revealed: usize,
+}
+
+/// The round limit that stopped a run with errors left, and a limit that would give the errors
+/// left their rounds: one more for each compiler phase they are in, since an error of an early
+/// phase often hides those of later ones until it is fixed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct RoundLimit {
+    /// The limit reached: the rounds that ran, a stopped run's included.
+    pub max_rounds: usize,
+    pub suggested: usize,
 }
 
 /// What a stopped run saved of its merged rounds, and how to go on with it.
@@ -110,6 +135,7 @@ impl RunSummary {
         self.write_files_changed(&mut out);
         self.write_skipped(&mut out);
         self.write_unfixed(&mut out);
+        self.write_round_limit(&mut out);
         self.write_saved(&mut out);
         self.write_cleanup(&mut out);
         if let Some(record) = &self.record {
@@ -145,6 +171,12 @@ impl RunSummary {
             _ => "",
         };
         let counts = match (self.errors_before, self.errors_after) {
+            // Errors newly revealed make "7 → 14" read as a fix that made things worse.
+            (Some(_), Some(after_fix)) if self.errors_revealed.is_some_and(|n| n > 0) => format!(
+                "{} fixed, {} newly revealed, {after_fix} left{after}, ",
+                self.errors_fixed.unwrap_or(0),
+                self.errors_revealed.unwrap_or(0)
+            ),
             (Some(before), Some(after_fix)) => format!("{before} → {after_fix} errors{after}, "),
             _ => String::new(),
         };
@@ -238,6 +270,21 @@ impl RunSummary {
                 unfixed.code,
                 unfixed.message,
                 why_unfixed(&unfixed.reason)
+            );
+        }
+    }
+
+    /// The limit that stopped the rounds, and one that would let them go on.
+    fn write_round_limit(&self, out: &mut String) {
+        if let Some(limit) = &self.round_limit {
+            let _ = writeln!(
+                out,
+                "\nround limit: {} round{} ran (`--max-rounds {}`) with errors left; \
+                 `--max-rounds {}` gives each compiler phase they are in a round",
+                limit.max_rounds,
+                plural(limit.max_rounds),
+                limit.max_rounds,
+                limit.suggested
             );
         }
     }

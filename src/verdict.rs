@@ -86,27 +86,145 @@ impl Verdict {
 
 type Counts = BTreeMap<Identity, usize>;
 
-fn count_errors<'a>(diagnostics: impl Iterator<Item = &'a Diagnostic>) -> Counts {
+fn count<'a>(identities: impl Iterator<Item = &'a Identity>) -> Counts {
     let mut counts = Counts::new();
-    for diagnostic in diagnostics.filter(|d| d.is_error()) {
-        *counts.entry(diagnostic.identity()).or_default() += 1;
+    for identity in identities {
+        *counts.entry(identity.clone()).or_default() += 1;
     }
     counts
 }
 
+fn count_errors<'a>(diagnostics: impl Iterator<Item = &'a Diagnostic>) -> Counts {
+    let identities: Vec<Identity> = diagnostics
+        .filter(|d| d.is_error())
+        .map(Diagnostic::identity)
+        .collect();
+    count(identities.iter())
+}
+
+/// Takes one of `counts` that `fits`, if any is left.
+fn take_one(counts: &mut Counts, fits: impl Fn(&Identity) -> bool) -> Option<Identity> {
+    let identity = counts
+        .iter()
+        .find(|(identity, left)| **left > 0 && fits(identity))
+        .map(|(identity, _)| identity.clone())?;
+    if let Some(left) = counts.get_mut(&identity) {
+        *left -= 1;
+    }
+    Some(identity)
+}
+
+fn repeated(counts: &Counts) -> Vec<Identity> {
+    counts
+        .iter()
+        .flat_map(|(identity, &times)| std::iter::repeat_n(identity.clone(), times))
+        .collect()
+}
+
+/// How the errors of a check after a change relate to those before it, by identity and count.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Comparison {
+    /// Targets still there: unchanged, or at another place in the same wording and file (an edit
+    /// that changed the target's own text without fixing it).
+    pub remaining: Vec<Identity>,
+    /// Errors before that are gone (once per occurrence gone).
+    pub resolved: Vec<Identity>,
+    /// Errors after at the place of a resolved target, for another cause: rustc reports one
+    /// error at a place, so they were hidden behind the target, and are revealed by its fix.
+    pub behind: Vec<Identity>,
+    /// Other errors after that were not there before.
+    pub appeared: Vec<Identity>,
+}
+
+/// Compares the errors `before` a change that targeted `targets` with those `after` it. An
+/// error gone and an error come in the same wording and file are one error that an edit inside
+/// its spans changed (its text or a cause's), neither resolved nor new; unless the error gone was
+/// a target, which is then still there. An error come at a resolved target's place is one that
+/// was behind it.
+pub fn compare(before: &[Diagnostic], targets: &[Identity], after: &[Diagnostic]) -> Comparison {
+    let before_errors = count_errors(before.iter());
+    let after_errors = count_errors(after.iter());
+    let targeted = count(targets.iter());
+    let mut comparison = Comparison::default();
+    // Targets gone, and other errors gone.
+    let (mut targets_gone, mut others_gone) = (Counts::new(), Counts::new());
+    for (identity, &had) in &before_errors {
+        let has = after_errors.get(identity).copied().unwrap_or(0);
+        let wanted = targeted.get(identity).copied().unwrap_or(0);
+        let gone = had.saturating_sub(has);
+        if wanted > 0 && has > had.saturating_sub(wanted) {
+            comparison.remaining.push(identity.clone());
+        }
+        targets_gone.insert(identity.clone(), gone.min(wanted));
+        others_gone.insert(identity.clone(), gone.saturating_sub(wanted));
+    }
+    // A target the check before did not count is still there if the check after does.
+    comparison.remaining.extend(
+        targeted
+            .keys()
+            .filter(|identity| {
+                !before_errors.contains_key(*identity) && after_errors.contains_key(*identity)
+            })
+            .cloned(),
+    );
+    let came: Vec<Identity> = after_errors
+        .iter()
+        .flat_map(|(identity, &has)| {
+            let had = before_errors.get(identity).copied().unwrap_or(0);
+            std::iter::repeat_n(identity.clone(), has.saturating_sub(had))
+        })
+        .collect();
+    let resolved_targets = targets_gone.clone();
+    let mut unexplained = Vec::new();
+    for identity in came {
+        // At most one error behind each resolved target.
+        if take_one(&mut targets_gone, |gone| gone.same_place(&identity)).is_some() {
+            comparison.behind.push(identity);
+        } else {
+            unexplained.push(identity);
+        }
+    }
+    let mut still_targets = Counts::new();
+    for identity in unexplained {
+        if take_one(&mut others_gone, |gone| gone.same_wording(&identity)).is_some() {
+            continue;
+        }
+        match take_one(&mut targets_gone, |gone| gone.same_wording(&identity)) {
+            Some(target) => *still_targets.entry(target).or_default() += 1,
+            None => comparison.appeared.push(identity),
+        }
+    }
+    for target in still_targets.keys() {
+        if !comparison.remaining.contains(target) {
+            comparison.remaining.push(target.clone());
+        }
+    }
+    // Resolved: the targets gone that stayed gone, and the other errors gone that no error
+    // come in their wording stands for.
+    let mut resolved = resolved_targets;
+    for (identity, still) in &still_targets {
+        if let Some(count) = resolved.get_mut(identity) {
+            *count = count.saturating_sub(*still);
+        }
+    }
+    comparison.resolved = repeated(&resolved);
+    comparison.resolved.extend(repeated(&others_gone));
+    comparison.resolved.sort();
+    comparison
+}
+
 /// Judges a candidate that targeted `targets` (identities of errors in `before`, repeated when it
-/// targets several equal ones). Diagnostics are compared by identity and counted, never by line:
-/// an edit shifts every line below it. `unchecked_before` names files that the `before` check
-/// never compiled (their package depends on one that failed): errors there are revealed by the
-/// fix, not caused by it.
+/// targets several equal ones), by [`compare`]: never by line, since an edit shifts every line
+/// below it. `unchecked_before` names files that the `before` check never compiled (their package
+/// depends on one that failed): errors there are revealed by the fix, not caused by it, as are
+/// errors of a later phase than every target's and errors behind a target.
 pub fn judge(
     before: &[Diagnostic],
     targets: &[Identity],
     after: &ParsedCheck,
     unchecked_before: impl Fn(&Path) -> bool,
 ) -> Verdict {
-    let after_errors = count_errors(after.diagnostics.iter());
-    if after_errors.is_empty() && after.build_succeeded != Some(true) {
+    if after.error_count() == 0 && after.build_succeeded != Some(true) {
         let detail = after
             .problems
             .first()
@@ -114,51 +232,32 @@ pub fn judge(
             .unwrap_or_else(|| "cargo reported no diagnostics and no successful build".to_owned());
         return Verdict::Rejected(RejectReason::BuildFailed { detail });
     }
-    let before_errors = count_errors(before.iter());
-    let mut targeted = Counts::new();
-    for target in targets {
-        *targeted.entry(target.clone()).or_default() += 1;
+    let comparison = compare(before, targets, &after.diagnostics);
+    if !comparison.remaining.is_empty() {
+        return Verdict::Rejected(RejectReason::TargetsRemain {
+            remaining: comparison.remaining,
+        });
     }
-
-    let remaining: Vec<Identity> = targeted
-        .iter()
-        .filter(|(identity, wanted)| {
-            let had = before_errors.get(*identity).copied().unwrap_or(0);
-            let has = after_errors.get(*identity).copied().unwrap_or(0);
-            has > had.saturating_sub(**wanted)
-        })
-        .map(|(identity, _)| identity.clone())
-        .collect();
-    if !remaining.is_empty() {
-        return Verdict::Rejected(RejectReason::TargetsRemain { remaining });
-    }
-
     let ceiling = targets
         .iter()
         .map(|target| Phase::of(target.code.as_ref()))
         .max()
         .unwrap_or(Phase::BorrowChecking);
-    let (new_errors, revealed): (Vec<Identity>, Vec<Identity>) = after_errors
-        .iter()
-        .filter(|(identity, count)| **count > before_errors.get(*identity).copied().unwrap_or(0))
-        .map(|(identity, _)| identity.clone())
-        .partition(|identity| {
+    let (mut new_errors, later): (Vec<Identity>, Vec<Identity>) =
+        comparison.appeared.into_iter().partition(|identity| {
             let unchecked = identity.file.as_deref().is_some_and(&unchecked_before);
             !unchecked && Phase::of(identity.code.as_ref()) <= ceiling
         });
     if !new_errors.is_empty() {
+        new_errors.dedup();
         return Verdict::Rejected(RejectReason::NewErrors { errors: new_errors });
     }
-    let resolved = before_errors
-        .iter()
-        .flat_map(|(identity, &had)| {
-            let has = after_errors.get(identity).copied().unwrap_or(0);
-            std::iter::repeat_n(identity.clone(), had.saturating_sub(has))
-        })
-        .collect();
+    let mut revealed = comparison.behind;
+    revealed.extend(later);
+    revealed.sort();
     Verdict::Accepted {
-        remaining_errors: after_errors.values().sum(),
-        resolved,
+        remaining_errors: after.error_count(),
+        resolved: comparison.resolved,
         revealed,
     }
 }
@@ -299,6 +398,82 @@ mod tests {
                 |_| false
             )
             .is_accepted()
+        );
+    }
+
+    /// An E0308 on line `line` whose primary span quotes `at`.
+    fn mismatch(at: &str, line: usize) -> Diagnostic {
+        let mut diagnostic = error("E0308", "mismatched types", line);
+        diagnostic.primary_text = at.to_owned();
+        diagnostic
+    }
+
+    #[test]
+    fn an_error_whose_text_an_edit_changed_is_neither_resolved_nor_new() {
+        // Fixing the inner mismatch rewrites the text of the outer one around it.
+        let inner = mismatch("x", 4);
+        let outer = mismatch("{ f(x) }", 3);
+        let after = check(vec![mismatch("{ f(x.into()) }", 3)]);
+        let before = [outer.clone(), inner.clone()];
+        assert_eq!(
+            judge(&before, &[inner.identity()], &after, |_| false),
+            Verdict::Accepted {
+                remaining_errors: 1,
+                resolved: vec![inner.identity()],
+                revealed: vec![]
+            }
+        );
+        // A target whose own text changed while its error stayed is still there.
+        let still = check(vec![outer.clone(), mismatch("x.into()", 4)]);
+        assert_eq!(
+            judge(&before, &[inner.identity()], &still, |_| false),
+            Verdict::Rejected(RejectReason::TargetsRemain {
+                remaining: vec![inner.identity()]
+            })
+        );
+    }
+
+    #[test]
+    fn a_cause_hidden_behind_a_target_is_revealed_not_new() {
+        let moved = |what: &str| {
+            let mut diagnostic = error("E0382", "borrow of moved value: `p`", 9);
+            diagnostic.primary_text = "&p".to_owned();
+            diagnostic.secondary.push(crate::diagnostic::LabeledSpan {
+                span: diagnostic.primary.clone().unwrap(),
+                label: Some("value moved here".to_owned()),
+                text: what.to_owned(),
+            });
+            diagnostic
+        };
+        let (tags, body) = (moved("p.tags"), moved("p.body"));
+        let after = check(vec![body.clone()]);
+        assert_eq!(
+            judge(
+                std::slice::from_ref(&tags),
+                &[tags.identity()],
+                &after,
+                |_| false
+            ),
+            Verdict::Accepted {
+                remaining_errors: 1,
+                resolved: vec![tags.identity()],
+                revealed: vec![body.identity()]
+            }
+        );
+        // At another place in the target's wording and file, it may be the target moved by the
+        // edit: the target counts as still there, as it did when wording alone identified it.
+        let mut elsewhere = body.clone();
+        elsewhere.primary_text = "&q".to_owned();
+        assert_eq!(
+            judge(
+                std::slice::from_ref(&tags),
+                &[tags.identity()],
+                &check(vec![elsewhere.clone()]),
+                |_| false
+            ),
+            Verdict::Rejected(RejectReason::TargetsRemain {
+                remaining: vec![tags.identity()]
+            })
         );
     }
 

@@ -136,6 +136,29 @@ fn json_messages_are_one_event_per_line_ending_with_the_summary() {
 }
 
 #[test]
+fn errors_a_fix_reveals_are_counted_apart_and_the_round_limit_names_a_limit() {
+    // The macro call's parse error hides the type error below until its comma is added.
+    let source = "pub fn primes() -> Vec<u32> {\n    vec![2, 3 5, 7]\n}\n\n\
+                  pub fn label() -> String {\n    \"label\"\n}\n";
+    let project = Scenario::package().file("src/lib.rs", source).create();
+    project
+        .fix_swarm()
+        .args(["--max-rounds", "1"])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("errors remain (1 fixed, 1 newly revealed, 1 left, 1 round,")
+                .and(predicate::str::contains(
+                    "round limit: 1 round ran (`--max-rounds 1`) with errors left; \
+                     `--max-rounds 2` gives each compiler phase they are in a round",
+                )),
+        );
+    // Written: the comma (the type error is left, with the rounds).
+    assert!(project.read("src/lib.rs").contains("vec![2, 3,"));
+    project.assert_no_trace();
+}
+
+#[test]
 fn what_cannot_be_fixed_is_named_with_its_location() {
     // E0063 has only a HasPlaceholders suggestion: it must be reported, never stubbed.
     let source =

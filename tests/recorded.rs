@@ -55,6 +55,9 @@ const RECORDINGS: &[Recording] = &[
         1,
         false,
     ),
+    recording("move-partial-before", "move-partial", 2, 0, false),
+    recording("move-partial-after", "move-partial", 2, 0, false),
+    recording("target-wording", "target-wording", 2, 0, false),
 ];
 
 const fn recording(
@@ -133,11 +136,14 @@ fn edit(file: &str, start: usize, end: usize, replacement: &str) -> Edit {
     }
 }
 
-fn identity(code_text: &str, message: &str, file: &str) -> Identity {
+/// The identity of an error without secondary spans whose primary span quotes `at`.
+fn identity(code_text: &str, message: &str, file: &str, at: &str) -> Identity {
     Identity {
         code: code(code_text),
         message: message.to_owned(),
         file: Some(PathBuf::from(file)),
+        at: at.to_owned(),
+        causes: Vec::new(),
     }
 }
 
@@ -366,6 +372,7 @@ fn a_syntax_error_has_no_code_and_its_primary_span_is_not_the_first() {
             }),
             location: Location::Workspace,
             label: None,
+            primary_text: String::new(),
             secondary: vec![LabeledSpan {
                 span: Span {
                     file: PathBuf::from("src/lib.rs"),
@@ -375,6 +382,7 @@ fn a_syntax_error_has_no_code_and_its_primary_span_is_not_the_first() {
                     column: 5,
                 },
                 label: Some("unexpected token".to_owned()),
+                text: "sum".to_owned(),
             }],
             notes: vec!["add `;` here".to_owned()],
             suggestions: vec![Suggestion {
@@ -930,6 +938,7 @@ fn totl() -> Identity {
         "E0425",
         "cannot find value `totl` in this scope",
         "src/lib.rs",
+        "totl",
     )
 }
 
@@ -963,7 +972,8 @@ fn a_fix_that_adds_an_error_of_its_phase_is_rejected() {
             errors: vec![identity(
                 "E0425",
                 "cannot find value `valuse` in this scope",
-                "src/lib.rs"
+                "src/lib.rs",
+                "valuse"
             )]
         })
     );
@@ -996,12 +1006,14 @@ fn a_fix_that_reveals_a_later_phase_error_is_accepted() {
             resolved: vec![identity(
                 "E0432",
                 "unresolved import `std::colections`",
-                "src/lib.rs"
+                "src/lib.rs",
+                "colections"
             )],
             revealed: vec![identity(
                 "E0599",
                 "no method named `length` found for struct `HashMap<K, V, S, A>` in the current scope",
-                "src/lib.rs"
+                "src/lib.rs",
+                "length"
             )]
         }
     );
@@ -1009,6 +1021,9 @@ fn a_fix_that_reveals_a_later_phase_error_is_accepted() {
 
 #[test]
 fn a_green_build_is_accepted_with_nothing_left() {
+    let mismatch = error_at(&parse("verdict-before"), "E0308", 12).identity();
+    assert_eq!(mismatch.at, "\"three\"");
+    assert_eq!(mismatch.causes, ["expected due to this: u32"]);
     for targets in [
         &[("E0425", 3), ("E0425", 8), ("E0308", 12)][..],
         &[("E0425", 3)][..],
@@ -1017,15 +1032,92 @@ fn a_green_build_is_accepted_with_nothing_left() {
             check_verdict("verdict-before", "verdict-green-after", targets),
             Verdict::Accepted {
                 remaining_errors: 0,
-                resolved: vec![
-                    identity("E0308", "mismatched types", "src/lib.rs"),
-                    totl(),
-                    totl(),
-                ],
+                resolved: vec![mismatch.clone(), totl(), totl(),],
                 revealed: vec![]
             }
         );
     }
+}
+
+#[test]
+fn two_borrows_alike_but_for_what_was_moved_are_two_errors() {
+    let before = parse("move-partial-before");
+    let tags = error_at(&before, "E0382", 27).identity();
+    let title = error_at(&before, "E0382", 33).identity();
+    assert_ne!(tags, title);
+    assert!(tags.same_place(&title), "both at `&post`");
+    assert_eq!(tags.at, "&post");
+    assert_eq!(tags.causes, ["value partially moved here: post.tags"]);
+    assert_eq!(title.causes, ["value partially moved here: post.title"]);
+}
+
+#[test]
+fn fixing_one_move_reveals_the_move_it_hid_at_the_same_place() {
+    let after = parse("move-partial-after");
+    let body = error_at(&after, "E0382", 27).identity();
+    assert_eq!(body.causes, ["value partially moved here: post.body"]);
+    let tags = error_at(&parse("move-partial-before"), "E0382", 27).identity();
+    assert_eq!(
+        check_verdict(
+            "move-partial-before",
+            "move-partial-after",
+            &[("E0382", 27)]
+        ),
+        Verdict::Accepted {
+            remaining_errors: 2,
+            resolved: vec![tags],
+            revealed: vec![body]
+        }
+    );
+    // The `post.title` move was not touched: a candidate aimed at it did not fix it.
+    let title = error_at(&after, "E0382", 33).identity();
+    assert_eq!(
+        check_verdict(
+            "move-partial-before",
+            "move-partial-after",
+            &[("E0382", 33)]
+        ),
+        Verdict::Rejected(RejectReason::TargetsRemain {
+            remaining: vec![title]
+        })
+    );
+}
+
+#[test]
+fn one_error_worded_for_two_targets_is_counted_once() {
+    let parsed = parse("target-wording");
+    let errors: Vec<(String, String)> = parsed
+        .errors()
+        .map(|d| (d.position(), d.message.clone()))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (
+                "geo/src/lib.rs:4:12".to_owned(),
+                "no field `sid` on type `&Square`".to_owned()
+            ),
+            (
+                "geo-cli/src/main.rs:4:18".to_owned(),
+                "no field `sides` on type `&Square`".to_owned()
+            ),
+        ]
+    );
+    // Either wording comes first, as the units finish: the same one is kept.
+    let reversed: String = stream("target-wording")
+        .lines()
+        .rev()
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let by_position = |parsed: ParsedCheck| {
+        let mut errors: Vec<Diagnostic> = parsed.errors().cloned().collect();
+        errors.sort_by_key(Diagnostic::position);
+        errors
+    };
+    assert_eq!(
+        by_position(parse_stream(&reversed, &root("target-wording"))),
+        by_position(parsed)
+    );
 }
 
 #[test]

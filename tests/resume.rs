@@ -101,7 +101,8 @@ fn a_run_stopped_after_a_round_saves_it_and_resume_goes_on_from_the_next() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains(
-            "the build is green (1 → 0 errors, 2 rounds",
+            // The stopped run's round counts: its fix, and the error it revealed.
+            "the build is green (2 fixed, 1 newly revealed, 0 left, 2 rounds",
         ));
     let fixed = project.read("src/lib.rs");
     assert!(fixed.contains("vec![90, 80,"), "{fixed}");
@@ -130,7 +131,9 @@ fn resume_goes_on_after_the_saved_patch_was_applied_by_hand() {
         .args(["--resume", "--allow-dirty"])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("the build is green (1 → 0 errors"));
+        .stdout(predicate::str::contains(
+            "the build is green (2 fixed, 1 newly revealed, 0 left",
+        ));
     assert!(project.read("src/lib.rs").contains("name.to_string()"));
     project.assert_no_trace();
 }

@@ -65,6 +65,8 @@ mod tests {
             code: None,
             message: message.to_owned(),
             file: Some(PathBuf::from("src/lib.rs")),
+            at: String::new(),
+            causes: Vec::new(),
         }
     }
 

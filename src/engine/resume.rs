@@ -14,7 +14,7 @@ use crate::patch::Patch;
 use crate::run_dirs::RunDirs;
 use crate::run_id::RunId;
 use crate::run_lock::{self, Claim, RunLock};
-use crate::summary::ScopeFix;
+use crate::summary::{ScopeFix, Tally};
 
 /// Where the rounds begin: a fresh run at the snapshot, or a stopped run's progress.
 #[derive(Debug)]
@@ -25,6 +25,7 @@ pub(super) struct Start {
     /// The errors the stopped run's first check counted.
     pub(super) errors_before: Option<usize>,
     pub(super) fixes: Vec<ScopeFix>,
+    pub(super) tally: Tally,
     /// The stopped run this one resumes: its checkpoint is retired once this run has saved its
     /// own.
     pub(super) resumes: Option<Resumed>,
@@ -44,6 +45,7 @@ pub(super) async fn start(
             rounds: 0,
             errors_before: None,
             fixes: Vec::new(),
+            tally: Tally::default(),
             resumes: None,
         });
     };
@@ -78,6 +80,7 @@ pub(super) async fn save_checkpoint(session: &Session, state: &RunState) -> Resu
         rounds: state.rounds,
         errors_before: state.errors_before,
         fixes: state.fixes.clone(),
+        tally: state.tally,
         patch: Patch::default(),
     };
     blocking(move || {
@@ -147,6 +150,7 @@ fn resume(
         rounds: saved.rounds,
         errors_before: Some(saved.errors_before),
         fixes: saved.fixes,
+        tally: saved.tally,
         resumes: Some(Resumed {
             record,
             _lock: lock,

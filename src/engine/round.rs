@@ -119,7 +119,15 @@ async fn first_check(
         count: session.pool.size(),
     });
     let (base, rounds, errors_before) = (start.base, start.rounds, start.errors_before);
-    let mut state = RunState::new(base, current, rounds, errors_before, start.fixes, gate_runs);
+    let mut state = RunState::new(
+        base,
+        current,
+        rounds,
+        errors_before,
+        start.fixes,
+        start.tally,
+        gate_runs,
+    );
     if let Some(resumed) = start.resumes {
         // A resumed run is resumable again from where it began; once its own checkpoint is
         // saved, the stopped run's is retired (and its lock, held till then, released).

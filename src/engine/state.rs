@@ -1,7 +1,7 @@
 //! `RunState`, what the dispatcher knows of a run between its rounds, and the summaries it makes:
 //! plain data, no I/O.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use crate::checkpoint;
@@ -9,10 +9,12 @@ use crate::diagnostic::{Diagnostic, Identity, Location, code_label};
 use crate::event::WorkerReport;
 use crate::git::Oid;
 use crate::parse::ParsedCheck;
+use crate::phase::Phase;
 use crate::reason::{StopReason, UnfixedReason};
 use crate::skipped_file::SkippedFile;
 use crate::stop::StopSignal;
-use crate::summary::{Outcome, RunSummary, SavedProgress, ScopeFix, Unfixed};
+use crate::summary::{Outcome, RoundLimit, RunSummary, SavedProgress, ScopeFix, Tally, Unfixed};
+use crate::verdict;
 
 /// How one round ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,6 +46,8 @@ pub(super) struct RunState {
     pub(super) saved: Option<usize>,
     pub(super) gate_runs: usize,
     pub(super) fixes: Vec<ScopeFix>,
+    /// The errors the merged rounds resolved and revealed, a stopped run's included.
+    pub(super) tally: Tally,
     /// Why each diagnostic was left, as the last worker (or the plan) said.
     pub(super) reasons: BTreeMap<Identity, UnfixedReason>,
     /// Why the rounds stopped, for the errors no round reached.
@@ -77,6 +81,7 @@ impl RunState {
         rounds: usize,
         errors_before: Option<usize>,
         fixes: Vec<ScopeFix>,
+        tally: Tally,
         gate_runs: usize,
     ) -> RunState {
         let errors_before = errors_before.unwrap_or(current.error_count());
@@ -88,6 +93,7 @@ impl RunState {
             saved: None,
             gate_runs,
             fixes,
+            tally,
             reasons: BTreeMap::new(),
             stop: StopReason::NoFixPassed,
         }
@@ -114,7 +120,8 @@ impl RunState {
         }
     }
 
-    /// Moves on to the merge of round `number`: `kept`'s fixes, at `commit`, checked as `after`.
+    /// Moves on to the merge of round `number`: `kept`'s fixes, at `commit`, checked as `after`;
+    /// counts what they resolved and revealed, as the gate compares checks.
     pub(super) fn merged(
         &mut self,
         number: usize,
@@ -122,6 +129,13 @@ impl RunState {
         commit: Oid,
         after: ParsedCheck,
     ) {
+        let targets: Vec<Identity> = kept
+            .iter()
+            .flat_map(|report| report.fixed.iter().map(|fix| fix.target.clone()))
+            .collect();
+        let comparison = verdict::compare(&self.current.diagnostics, &targets, &after.diagnostics);
+        self.tally.fixed += comparison.resolved.len();
+        self.tally.revealed += comparison.behind.len() + comparison.appeared.len();
         for report in kept {
             let mut how: Vec<String> = report.fixed.iter().map(|fix| fix.how.clone()).collect();
             how.sort();
@@ -164,10 +178,20 @@ impl RunState {
             })
             .collect();
         let errors_after = self.current.error_count();
+        let round_limit = (self.stop == StopReason::MaxRounds && errors_after > 0).then(|| {
+            let phases: BTreeSet<Phase> = self.current.errors().map(Diagnostic::phase).collect();
+            RoundLimit {
+                max_rounds: self.rounds,
+                suggested: self.rounds + phases.len(),
+            }
+        });
         RunSummary {
             outcome: Outcome::of_finished_run(errors_after, &delivery.skipped),
             errors_before: Some(self.errors_before),
             errors_after: Some(errors_after),
+            errors_fixed: Some(self.tally.fixed),
+            errors_revealed: Some(self.tally.revealed),
+            round_limit,
             rounds: self.rounds,
             gate_runs: self.gate_runs,
             duration_ms: ending.duration_ms,
@@ -219,6 +243,9 @@ pub(super) fn interrupted_before_check(
         outcome: Outcome::Interrupted { signal },
         errors_before: None,
         errors_after: None,
+        errors_fixed: None,
+        errors_revealed: None,
+        round_limit: None,
         rounds: 0,
         gate_runs: 0,
         duration_ms,

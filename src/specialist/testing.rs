@@ -42,6 +42,7 @@ pub fn with_secondary(mut diagnostic: Diagnostic, span: Span, label: &str) -> Di
     diagnostic.secondary.push(LabeledSpan {
         span,
         label: Some(label.to_owned()),
+        text: String::new(),
     });
     diagnostic
 }

@@ -60,7 +60,15 @@ fn after_two_rounds() -> RunState {
         field.clone(),
         left.clone(),
     ]);
-    let mut state = RunState::new(Oid::ZERO_SHA1, first, 0, None, Vec::new(), 1);
+    let mut state = RunState::new(
+        Oid::ZERO_SHA1,
+        first,
+        0,
+        None,
+        Vec::new(),
+        Tally::default(),
+        1,
+    );
     state.rounds = 1;
     let reports = [report("E0425", &[&typo, &typo2], "rename")];
     state.record_reports(&reports);
@@ -101,6 +109,11 @@ fn the_summary_counts_what_the_rounds_did() {
         .collect();
     assert_eq!(fixes, [(1, "E0425", 2), (2, "E0560", 1)]);
     assert_eq!(summary.fixes[0].how, ["rename"]);
+    assert_eq!(
+        (summary.errors_fixed, summary.errors_revealed),
+        (Some(3), Some(0))
+    );
+    assert_eq!(summary.round_limit, None);
     let unfixed: Vec<(&str, &UnfixedReason)> = summary
         .unfixed
         .iter()
@@ -134,6 +147,79 @@ fn a_green_state_whose_files_were_written_is_green() {
     let summary = state.summarize(delivery, ending());
     assert_eq!(summary.outcome, Outcome::Green);
     assert!(summary.unfixed.is_empty());
+}
+
+/// An error in `file` of `code` whose primary span quotes `at`.
+fn error_in(file: &str, code: &str, at: &str) -> Diagnostic {
+    let mut diagnostic = error(code, &format!("error at `{at}`"), 2);
+    diagnostic.primary.as_mut().unwrap().file = PathBuf::from(file);
+    diagnostic.primary_text = at.to_owned();
+    diagnostic
+}
+
+#[test]
+fn errors_a_round_reveals_are_counted_apart_from_those_it_fixed_and_the_limit_suggests_more() {
+    // core's two errors fixed; app, which depends on core, is checked at last: three errors there,
+    // of two phases.
+    let method = error_in("core/src/lib.rs", "E0599", "hypto");
+    let field = error_in("core/src/lib.rs", "E0609", "vertice");
+    let mut state = RunState::new(
+        Oid::ZERO_SHA1,
+        check(vec![method.clone(), field.clone()]),
+        0,
+        None,
+        Vec::new(),
+        Tally::default(),
+        1,
+    );
+    state.rounds = 1;
+    let reports = [
+        report("E0599", &[&method], "rename"),
+        report("E0609", &[&field], "rename"),
+    ];
+    state.record_reports(&reports);
+    let revealed = vec![
+        error_in("app/src/main.rs", "E0432", "Polgon"),
+        error_in("app/src/main.rs", "E0308", "origin"),
+        error_in("app/src/main.rs", "E0308", "corner"),
+    ];
+    state.merged(
+        1,
+        &reports.iter().collect::<Vec<_>>(),
+        Oid::ZERO_SHA1,
+        check(revealed),
+    );
+    state.stop = StopReason::MaxRounds;
+    let summary = state.summarize(Delivery::default(), ending());
+    assert_eq!(
+        (summary.errors_before, summary.errors_after),
+        (Some(2), Some(3))
+    );
+    assert_eq!(
+        (summary.errors_fixed, summary.errors_revealed),
+        (Some(2), Some(3))
+    );
+    assert_eq!(
+        summary.round_limit,
+        Some(RoundLimit {
+            max_rounds: 1,
+            suggested: 3
+        })
+    );
+    let rendered = summary.render();
+    assert!(
+        rendered.starts_with(
+            "cargo fix-swarm: errors remain (2 fixed, 3 newly revealed, 3 left, 1 round,"
+        ),
+        "{rendered}"
+    );
+    assert!(
+        rendered.contains(
+            "round limit: 1 round ran (`--max-rounds 1`) with errors left; `--max-rounds 3` gives \
+             each compiler phase they are in a round"
+        ),
+        "{rendered}"
+    );
 }
 
 #[test]

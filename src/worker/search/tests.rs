@@ -18,6 +18,8 @@ fn error(name: &str) -> Identity {
         code: crate::error_code::ErrorCode::parse("E0425"),
         message: format!("cannot find value `{name}`"),
         file: Some(PathBuf::from("src/lib.rs")),
+        at: String::new(),
+        causes: Vec::new(),
     }
 }
 

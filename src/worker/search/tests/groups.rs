@@ -18,6 +18,8 @@ fn site(n: usize) -> Identity {
         code: crate::error_code::ErrorCode::parse("E0609"),
         message: format!("no field `qty` at site {n}"),
         file: Some(PathBuf::from("src/lib.rs")),
+        at: "qty".to_owned(),
+        causes: Vec::new(),
     }
 }
 
