@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Serialize;
 
-use crate::diagnostic::{Applicability, Identity};
+use crate::diagnostic::{Applicability, Identity, Span};
 use crate::edit::{self, Edit};
 use crate::parse::ParsedCheck;
 use crate::patch::{Patch, Sources};
@@ -24,6 +24,9 @@ pub struct Alternative {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Proposal {
     pub target: Identity,
+    /// Where the diagnostic is (its primary span): two diagnostics can share an identity (the
+    /// same renamed field used twice in one file), and each needs its own fix.
+    pub site: Option<Span>,
     pub alternatives: Vec<Alternative>,
 }
 

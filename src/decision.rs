@@ -224,6 +224,7 @@ mod tests {
                 at: "qty".to_owned(),
                 causes: Vec::new(),
             },
+            site: None,
             alternatives: names.iter().map(|name| rename(nth, name)).collect(),
         }
     }

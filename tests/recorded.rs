@@ -854,6 +854,7 @@ fn machine_applicable_suggestions_are_ranked_first() {
         proposals,
         [Proposal {
             target: mixed.identity(),
+            site: mixed.primary.clone(),
             alternatives: vec![
                 alternative(&machine),
                 alternative(&mixed.suggestions[0]),

@@ -56,6 +56,7 @@ impl<R: Rule> Specialist for R {
                 let alternatives = distinct(self.alternatives(diagnostic, context));
                 (!alternatives.is_empty()).then(|| Proposal {
                     target: diagnostic.identity(),
+                    site: diagnostic.primary.clone(),
                     alternatives,
                 })
             })

@@ -39,6 +39,7 @@ impl Specialist for RustcSuggestions {
                 alternatives.dedup_by(|a, b| a.edits == b.edits);
                 (!alternatives.is_empty()).then(|| Proposal {
                     target: diagnostic.identity(),
+                    site: diagnostic.primary.clone(),
                     alternatives,
                 })
             })

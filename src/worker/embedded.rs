@@ -94,7 +94,10 @@ impl Embedded {
                 Tier::Rule => &mut rules,
             };
             for proposal in specialist.propose(scope, &read) {
-                match tier.iter_mut().find(|p| p.target == proposal.target) {
+                match tier
+                    .iter_mut()
+                    .find(|p| p.target == proposal.target && p.site == proposal.site)
+                {
                     Some(existing) => existing.alternatives.extend(proposal.alternatives),
                     None => tier.push(proposal),
                 }

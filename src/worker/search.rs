@@ -334,11 +334,19 @@ impl<'a> Search<'a> {
             }) => remaining,
             _ => Vec::new(),
         };
-        let stuck: Vec<usize> = choice
-            .iter()
-            .map(|&(p, _)| p)
-            .filter(|&p| remaining.contains(&self.proposals[p].target))
-            .collect();
+        // As many members as errors remain of each identity; sites that share an identity cannot
+        // be told apart by the verdict, so the later ones leave first.
+        let mut remaining = remaining;
+        let mut stuck: Vec<usize> = Vec::new();
+        for &(p, _) in choice.iter().rev() {
+            if let Some(at) = remaining
+                .iter()
+                .position(|r| *r == self.proposals[p].target)
+            {
+                remaining.swap_remove(at);
+                stuck.push(p);
+            }
+        }
         if !stuck.is_empty() && stuck.len() < choice.len() {
             let group = &mut self.groups[g];
             group.0.members.retain(|(p, _)| !stuck.contains(p));

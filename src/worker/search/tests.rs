@@ -41,6 +41,7 @@ fn alternative(from: &str, to: &str) -> Alternative {
 fn proposal(target: &str, alternatives: Vec<Alternative>) -> Proposal {
     Proposal {
         target: error(target),
+        site: None,
         alternatives,
     }
 }

@@ -28,6 +28,7 @@ fn site_proposal(n: usize, names: &[&str]) -> Proposal {
     let start = TEXT.match_indices("qty").nth(n).expect("a site").0;
     Proposal {
         target: site(n),
+        site: None,
         alternatives: names
             .iter()
             .map(|name| Alternative {
