@@ -12,8 +12,8 @@ pub use merge::{
     tree_id,
 };
 pub use repository::{
-    Repo, ignored_files, init_with_commit, read_layout, read_rust_files, snapshot,
-    uncommitted_files,
+    Repo, commit_all, earlier_text, ignored_files, init_with_commit, read_layout, read_rust_files,
+    snapshot, uncommitted_files,
 };
 pub use worktree::{
     add_worktree, branches_named, checkout, forget_worktree, remove_worktree, worktrees_named,

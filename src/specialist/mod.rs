@@ -10,7 +10,7 @@ mod moves;
 mod mutability;
 mod paths;
 mod rule;
-mod scan;
+pub(crate) mod scan;
 mod suggestion;
 #[cfg(test)]
 pub(crate) mod testing;
