@@ -181,13 +181,14 @@ impl DependencyIndex {
                 .flat_map(|(_, p)| p.methods.iter())
                 .filter(|m| m.name == missing)
                 .collect();
-            let removed_now = !api.current.methods.iter().any(|m| m.name == missing);
+            let offered = api.current.methods_of(type_name);
+            let removed_now = !offered.iter().any(|m| m.name == missing);
             let was_there: BTreeSet<&str> = api
                 .previous
                 .iter()
                 .flat_map(|(_, p)| p.methods.iter().map(|m| m.name.as_str()))
                 .collect();
-            for method in api.current.methods_of(type_name) {
+            for method in offered {
                 if method.name == missing {
                     continue;
                 }
@@ -251,13 +252,17 @@ impl DependencyIndex {
     }
 }
 
-/// How unlike two names are, smaller for likelier: words not shared (`to_camel_case` and
-/// `to_upper_camel_case` share three), then edit distance.
-fn likeness(from: &str, to: &str) -> (usize, usize) {
+/// How unlike a new name is to an old one, smaller for likelier: the old name's words it lacks
+/// (`to_upper_camel_case` lacks none of `to_camel_case`'s), the words it adds, then the edit
+/// distance.
+fn likeness(from: &str, to: &str) -> (usize, usize, usize) {
     let a = words(from);
     let b = words(to);
-    let shared = a.intersection(&b).count();
-    (a.len().max(b.len()) - shared, scan::edit_distance(from, to))
+    (
+        a.difference(&b).count(),
+        b.difference(&a).count(),
+        scan::edit_distance(from, to),
+    )
 }
 
 /// The lower-cased words of a snake_case or CamelCase name.
@@ -311,6 +316,34 @@ fn named_in_note(note: &str, old: &str, current: &CrateApi) -> Vec<String> {
     named
 }
 
+/// The crates of `index` that `text` (a source file) imports from or names in a path.
+pub fn crates_used_by(text: &str, index: &DependencyIndex) -> BTreeSet<String> {
+    let names: BTreeSet<String> = index.names().map(str::to_owned).collect();
+    let mut used = BTreeSet::new();
+    for leaf in super::uses::use_leaves(text) {
+        if let Some(first) = leaf.path.first().filter(|f| names.contains(*f)) {
+            used.insert(first.clone());
+        }
+    }
+    for name in names {
+        if mentions(text, &name) {
+            used.insert(name);
+        }
+    }
+    used
+}
+
+/// Whether `text` has a path starting with the crate `name` (`name::…`, not `other_name::…`).
+fn mentions(text: &str, name: &str) -> bool {
+    let needle = format!("{name}::");
+    text.match_indices(&needle).any(|(at, _)| {
+        !text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+    })
+}
+
 /// The crates of `dependencies` (names as code gives them) that a round's errors name: the
 /// first segment of a path in a message, or a crate the erroneous files import from.
 pub fn named_crates(
@@ -345,7 +378,7 @@ pub fn named_crates(
             }
         }
         for dependency in dependencies {
-            if text.contains(&format!("{dependency}::")) {
+            if mentions(text, dependency) {
                 named.insert(dependency.clone());
             }
         }

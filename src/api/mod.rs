@@ -8,6 +8,8 @@ pub mod lockfile;
 mod uses;
 
 pub use crate_api::{CrateApi, Deprecation, Method, PublicItem, TraitImpl};
-pub use dependencies::{DependencyApi, DependencyIndex, MethodOffer, Noted, named_crates};
+pub use dependencies::{
+    DependencyApi, DependencyIndex, MethodOffer, Noted, crates_used_by, named_crates,
+};
 pub use lockfile::Bump;
 pub use uses::{UseLeaf, use_leaves};

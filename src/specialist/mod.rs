@@ -3,6 +3,7 @@
 mod arguments;
 mod context;
 mod conversions;
+mod deprecations;
 mod derives;
 mod fields;
 mod methods;
@@ -20,6 +21,7 @@ use std::fmt;
 pub use arguments::ExtraArguments;
 pub use context::Context;
 pub use conversions::Conversions;
+pub use deprecations::Deprecations;
 pub use derives::MissingDerives;
 pub use fields::FieldNames;
 pub use methods::RenamedMethods;
@@ -62,6 +64,7 @@ pub fn embedded() -> Vec<Box<dyn Specialist>> {
         Box::new(ExtraArguments),
         Box::new(MissingDerives),
         Box::new(WorkspacePaths),
+        Box::new(Deprecations),
         Box::new(MissingMut),
         Box::new(RenamedMethods),
         Box::new(Moves),
