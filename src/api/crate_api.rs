@@ -32,6 +32,8 @@ pub struct PublicItem {
     /// `None` for what the crate re-exports from another crate.
     pub kind: Option<ItemKind>,
     pub deprecation: Option<Deprecation>,
+    /// Its `///` documentation, lines joined: what tells apart two successors of a removed item.
+    pub doc: String,
 }
 
 impl PublicItem {
@@ -84,6 +86,7 @@ struct Def {
     kind: ItemKind,
     visibility: Visibility,
     deprecation: Option<Deprecation>,
+    doc: String,
 }
 
 /// What a name in a module stands for.
@@ -138,6 +141,7 @@ impl CrateApi {
             for found in index::items_in(text) {
                 module.defs.push(Def {
                     deprecation: deprecation_before(text, found.line_start),
+                    doc: doc_before(text, found.line_start),
                     name: found.name,
                     kind: found.kind,
                     visibility: found.visibility,
@@ -359,24 +363,25 @@ fn public_items(
                 if !public {
                     continue;
                 }
-                let (kind, deprecation) = match target {
+                let (kind, deprecation, doc) = match target {
                     Target::Def(at, nth) => {
                         let def = &modules[at].defs[*nth];
-                        (Some(def.kind), def.deprecation.clone())
+                        (Some(def.kind), def.deprecation.clone(), def.doc.clone())
                     }
                     Target::Module(inner) => {
                         if path.len() < MAX_DEPTH && seen.insert(inner.clone()) {
                             queue.push_back((inner.clone(), path.clone()));
                         }
-                        (Some(ItemKind::Mod), None)
+                        (Some(ItemKind::Mod), None, String::new())
                     }
-                    Target::External(_) => (None, None),
+                    Target::External(_) => (None, None, String::new()),
                 };
                 let item = PublicItem {
                     name: name.clone(),
                     path: path.clone(),
                     kind,
                     deprecation,
+                    doc,
                 };
                 if !items.contains(&item) {
                     items.push(item);
@@ -387,19 +392,42 @@ fn public_items(
     items
 }
 
-/// The `#[deprecated]` attribute among the attributes and doc comments just above `line_start`.
-fn deprecation_before(text: &str, line_start: usize) -> Option<Deprecation> {
+/// The attributes and doc comments just above `line_start`.
+fn attributes_before(text: &str, line_start: usize) -> &str {
     let mut start = line_start;
     while start > 0 {
         let before = &text[..start - 1];
         let line_begin = before.rfind('\n').map_or(0, |n| n + 1);
         let line = before[line_begin..].trim();
-        if line.is_empty() || line.ends_with(';') || line.ends_with('}') || line.ends_with('{') {
+        // Comments and attributes belong to the item whatever they end with; other lines are
+        // an attribute's continuation unless they end a statement or open or close a block.
+        let comment_or_attribute = line.starts_with("//") || line.starts_with('#');
+        if !comment_or_attribute
+            && (line.is_empty()
+                || line.ends_with(';')
+                || line.ends_with('}')
+                || line.ends_with('{'))
+        {
             break;
         }
         start = line_begin;
     }
-    let found = DEPRECATED.captures(&text[start..line_start])?;
+    &text[start..line_start]
+}
+
+/// The `///` lines just above `line_start`, joined.
+fn doc_before(text: &str, line_start: usize) -> String {
+    attributes_before(text, line_start)
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("///"))
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The `#[deprecated]` attribute among the attributes and doc comments just above `line_start`.
+fn deprecation_before(text: &str, line_start: usize) -> Option<Deprecation> {
+    let found = DEPRECATED.captures(attributes_before(text, line_start))?;
     if let Some(note) = found.get(1) {
         return Some(Deprecation {
             since: None,

@@ -110,7 +110,15 @@ impl DependencyIndex {
             .iter()
             .filter(|item| item.kind == old.kind && !previous.has(&item.name))
             .collect();
-        added.sort_by_key(|item| (likeness(name, &item.name), item.path.len()));
+        // Equally like names (`ToUpperCamelCase`, `ToLowerCamelCase` for `CamelCase`) are told
+        // apart by how much of the old item's documentation they keep.
+        added.sort_by_key(|item| {
+            (
+                likeness(name, &item.name),
+                std::cmp::Reverse(shared_words(&old.doc, &item.doc)),
+                item.path.len(),
+            )
+        });
         let mut seen = BTreeSet::new();
         added.retain(|item| seen.insert(item.name.clone()));
         added
@@ -263,6 +271,17 @@ fn likeness(from: &str, to: &str) -> (usize, usize, usize) {
         b.difference(&a).count(),
         scan::edit_distance(from, to),
     )
+}
+
+/// How many distinct words two texts share.
+fn shared_words(a: &str, b: &str) -> usize {
+    let words = |text: &str| -> BTreeSet<String> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    words(a).intersection(&words(b)).count()
 }
 
 /// The lower-cased words of a snake_case or CamelCase name.

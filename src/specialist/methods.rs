@@ -146,6 +146,14 @@ fn dependency_methods(
         .into_iter()
         .filter_map(|leaf| leaf.name)
         .collect();
+    let in_scope = |trait_path: &Option<String>| {
+        trait_path.as_ref().is_none_or(|path| {
+            let name = path.rsplit("::").next().unwrap_or(path);
+            imported.iter().any(|i| i == name)
+        })
+    };
+    // Equally likely methods: those whose trait the file already imports first.
+    offers.sort_by_key(|offer| !in_scope(&offer.trait_path));
     let mut out = Vec::new();
     for offer in offers.into_iter().take(3) {
         let rename = replace(primary, &offer.name);

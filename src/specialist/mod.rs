@@ -9,7 +9,7 @@ mod fields;
 mod methods;
 mod moves;
 mod mutability;
-mod paths;
+pub(crate) mod paths;
 mod rule;
 pub(crate) mod scan;
 mod suggestion;
