@@ -265,10 +265,14 @@ fn rewrite_use(
         return Vec::new();
     };
     let mut choices: Vec<(Vec<String>, Option<String>)> = Vec::new();
+    let mut from_dependency = false;
     for (leaf, alias) in leaves {
         let paths = match definitions(index, &leaf, file).into_iter().next() {
             Some(item) => vec![item.path_from(file)],
-            None => dependency_paths(dependencies, root, &leaf),
+            None => {
+                from_dependency = true;
+                dependency_paths(dependencies, root, &leaf)
+            }
         };
         if paths.is_empty() {
             return Vec::new();
@@ -287,8 +291,13 @@ fn rewrite_use(
                 paths.push(path.clone());
             }
             let edit = Edit::new(file, line_start..end, lines.join("\n"));
+            let whose = if from_dependency {
+                "the dependency offers it now"
+            } else {
+                "the workspace defines it"
+            };
             (
-                format!("import from where it is defined now: {}", paths.join(", ")),
+                format!("import from where {whose}: {}", paths.join(", ")),
                 vec![edit],
             )
         })
