@@ -30,6 +30,18 @@ pub struct Workspace {
     pub members: Vec<Member>,
 }
 
+/// A library the workspace's members depend on directly, as `cargo metadata` places it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dependency {
+    /// The name code gives the crate (a rename in the manifest applied, `-` as `_`).
+    pub name: String,
+    /// The package's name, as the lockfile spells it.
+    pub package: String,
+    pub version: String,
+    /// Absolute path of the library's root file (`…/registry/src/…/rand-0.9.0/src/lib.rs`).
+    pub lib_root: PathBuf,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum CargoError {
     #[error("could not run `{}`: {source}", program.to_string_lossy())]
@@ -107,6 +119,67 @@ impl Cargo {
             members,
             root,
         })
+    }
+
+    /// The libraries the workspace's members depend on directly, where cargo keeps their
+    /// sources. `--frozen`: from the lockfile as it is and what is already on this machine, so
+    /// that it never writes the lockfile and never reaches the network (a dependency not
+    /// downloaded yet makes it fail, and the run goes on without the dependencies' API).
+    pub fn dependencies(
+        &self,
+        cwd: &Path,
+        manifest: Option<&Path>,
+    ) -> Result<Vec<Dependency>, CargoError> {
+        let mut command = cargo_metadata::MetadataCommand::new();
+        command
+            .cargo_path(&self.program)
+            .current_dir(cwd)
+            .other_options(vec!["--frozen".to_owned()]);
+        if let Some(manifest) = manifest {
+            command.manifest_path(manifest);
+        }
+        let metadata = command.exec().map_err(|error| match error {
+            cargo_metadata::Error::CargoMetadata { stderr } => CargoError::Metadata {
+                stderr: stderr.trim_end().to_owned(),
+            },
+            cargo_metadata::Error::Io(source) => CargoError::Spawn {
+                program: self.program.clone(),
+                source,
+            },
+            other => CargoError::MetadataOutput(other.to_string()),
+        })?;
+        let Some(resolve) = &metadata.resolve else {
+            return Ok(Vec::new());
+        };
+        let mut found = Vec::new();
+        for node in &resolve.nodes {
+            if !metadata.workspace_members.contains(&node.id) {
+                continue;
+            }
+            for dep in &node.deps {
+                let Some(package) = metadata.packages.iter().find(|p| p.id == dep.pkg) else {
+                    continue;
+                };
+                if metadata.workspace_members.contains(&package.id) {
+                    continue;
+                }
+                let lib = package
+                    .targets
+                    .iter()
+                    .find(|t| t.is_lib() || t.is_proc_macro() || t.is_rlib());
+                let Some(lib) = lib else { continue };
+                let dependency = Dependency {
+                    name: dep.name.replace('-', "_"),
+                    package: package.name.to_string(),
+                    version: package.version.to_string(),
+                    lib_root: lib.src_path.as_std_path().to_owned(),
+                };
+                if !found.contains(&dependency) {
+                    found.push(dependency);
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// Runs cargo with `args` in `cwd`, its build output in `target_dir`. When `cancel` fires, or

@@ -65,6 +65,54 @@ static PACKAGE_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?ms)^\[package\].*?^name\s*=\s*"([^"]+)""#).expect("valid regex")
 });
 
+/// How far an item is visible: `pub(crate)` and the like are `Restricted`, which counts as public
+/// inside its crate and as private from another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Visibility {
+    Private,
+    Restricted,
+    Public,
+}
+
+/// An item keyword line of a text, at a module's top level (column 0).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FoundItem {
+    pub name: String,
+    pub kind: ItemKind,
+    pub visibility: Visibility,
+    /// Byte offset of the start of the line holding the item's keyword.
+    pub line_start: usize,
+}
+
+/// The items a text defines at its top level, in text order: what both the workspace's index and
+/// the dependencies' (`crate::api`) read.
+pub fn items_in(text: &str) -> impl Iterator<Item = FoundItem> + '_ {
+    ITEM.captures_iter(text).map(|found| {
+        let kind = match &found[2] {
+            "struct" => ItemKind::Struct,
+            "enum" => ItemKind::Enum,
+            "union" => ItemKind::Union,
+            "trait" => ItemKind::Trait,
+            "fn" => ItemKind::Fn,
+            "type" => ItemKind::Type,
+            "const" => ItemKind::Const,
+            "static" => ItemKind::Static,
+            _ => ItemKind::Mod,
+        };
+        let visibility = match found.get(1).map(|v| v.as_str()) {
+            None => Visibility::Private,
+            Some(v) if v.starts_with("pub(") => Visibility::Restricted,
+            Some(_) => Visibility::Public,
+        };
+        FoundItem {
+            name: found[3].to_owned(),
+            kind,
+            visibility,
+            line_start: found.get(0).expect("group 0").start(),
+        }
+    })
+}
+
 /// The crate a source file belongs to: its source directory and its module path, for files
 /// under a `src/` directory (binaries under `src/bin` and `src/main.rs` count as their own crate).
 pub fn crate_of(file: &Path) -> Option<(PathBuf, Vec<String>)> {
@@ -101,25 +149,13 @@ impl ItemIndex {
             };
             let text = sources.get(path).unwrap_or_default();
             let crate_name = crate_name(sources, &crate_dir);
-            for found in ITEM.captures_iter(text) {
-                let whole = found.get(0).expect("group 0");
-                let kind = match &found[2] {
-                    "struct" => ItemKind::Struct,
-                    "enum" => ItemKind::Enum,
-                    "union" => ItemKind::Union,
-                    "trait" => ItemKind::Trait,
-                    "fn" => ItemKind::Fn,
-                    "type" => ItemKind::Type,
-                    "const" => ItemKind::Const,
-                    "static" => ItemKind::Static,
-                    _ => ItemKind::Mod,
-                };
+            for found in items_in(text) {
                 items.push(Item {
-                    name: found[3].to_owned(),
-                    kind,
-                    public: found.get(1).is_some(),
+                    name: found.name,
+                    kind: found.kind,
+                    public: found.visibility != Visibility::Private,
                     file: path.to_owned(),
-                    line_start: whole.start(),
+                    line_start: found.line_start,
                     crate_dir: crate_dir.clone(),
                     crate_name: crate_name.clone(),
                     modules: modules.clone(),

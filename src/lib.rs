@@ -1,5 +1,6 @@
 //! cargo-fix-swarm: repairs Rust compile errors with gated specialists in isolated git worktrees.
 
+pub mod api;
 pub mod apply;
 pub mod bench;
 pub mod candidate;
@@ -8,6 +9,7 @@ pub mod checkpoint;
 pub mod cli;
 pub mod config;
 pub mod decision;
+pub mod dependency_sources;
 pub mod diagnostic;
 pub mod edit;
 pub mod engine;

@@ -5,6 +5,7 @@ mod apply;
 #[cfg(unix)]
 mod cleanup;
 mod cli;
+mod dependency_index;
 mod events;
 mod gate;
 mod interrupt;

@@ -83,10 +83,34 @@ async fn fresh_copy(
         .tempdir()?;
     copy_tree(&fixture.dir, dir.path())?;
     std::fs::write(dir.path().join(".gitignore"), "target/\n")?;
+    let before = fixture.dir.join(BEFORE);
+    if before.is_dir() {
+        // The history of a dependency bump: first the state before it, whose dependencies are
+        // fetched as the developer's earlier builds would have left them on the machine; then
+        // the bump itself, committed on top.
+        copy_tree(&before, dir.path())?;
+        let fetch = ["fetch".to_owned()];
+        let fetched = cargo
+            .run(dir.path(), None, &fetch, cancel)
+            .await
+            .map_err(std::io::Error::other)?;
+        if !fetched.success {
+            return Err(std::io::Error::other(format!(
+                "fetching the dependencies before the bump: {}",
+                fetched.stderr.trim_end()
+            )));
+        }
+        git::commit_all(dir.path(), "before the bump").map_err(std::io::Error::other)?;
+        copy_tree(&fixture.dir, dir.path())?;
+    }
     let first = judge(cargo, dir.path(), false, cancel).await?;
-    git::init_with_commit(dir.path()).map_err(std::io::Error::other)?;
+    git::commit_all(dir.path(), "fixture").map_err(std::io::Error::other)?;
     Ok((dir, first))
 }
+
+/// A fixture's directory of the files that differ before a dependency bump (`Cargo.toml`,
+/// `Cargo.lock`): the bench commits them first, then the fixture as it is.
+const BEFORE: &str = "before";
 
 /// Copies a source tree, leaving out build output.
 fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
@@ -94,7 +118,8 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;
         let name = entry.file_name();
-        if name == "target" {
+        // `before/` is history, at a fixture's root only.
+        if name == "target" || (name == BEFORE && from.join("fixture.toml").is_file()) {
             continue;
         }
         let destination = to.join(&name);

@@ -2,6 +2,7 @@
 //! result once at the end. Workers get owned scopes and send back reports; nothing here prints.
 
 mod deliver;
+mod dependencies;
 mod dispatch;
 mod equip;
 mod error;

@@ -219,6 +219,10 @@ async fn new_round(
         let repo = session.repo.clone();
         Sources::new(blocking(move || git::read_rust_files(&repo, base)).await??)
     };
+    let dependencies = session
+        .dependencies
+        .index_for(&state.current.diagnostics, &sources)
+        .await;
     Ok(Arc::new(Round {
         number,
         base,
@@ -226,6 +230,7 @@ async fn new_round(
         unchecked: session.gate.unchecked_packages(&state.current),
         sources,
         index: OnceLock::new(),
+        dependencies: Arc::new(dependencies),
         gate: Arc::clone(&session.gate),
         pool: session.pool.clone(),
         events: session.events.clone(),

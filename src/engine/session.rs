@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
+use super::dependencies::DependencyLoader;
 use super::error::RunError;
 use crate::cargo::CargoError;
 use crate::config::FixConfig;
@@ -32,6 +33,8 @@ pub(super) struct Session {
     pub(super) run: RunId,
     /// The snapshot of the user's sources this run started from.
     pub(super) snapshot: Oid,
+    /// The dependencies' API, read when a round's errors first name a dependency.
+    pub(super) dependencies: DependencyLoader,
 }
 
 impl Session {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::dependencies::DependencyLoader;
 use super::equip::{Equipment, equip};
 use super::error::{RunError, blocking};
 use super::prepare::{Setup, prepare};
@@ -150,8 +151,16 @@ async fn set_up(
         dirty_files: uncommitted.len(),
     });
     let start = start(&config, &repo, &dirs, snapshot).await?;
+    let cargo_for_dependencies = cargo.clone();
     let Equipment { pool, gate } = equip(&config, cargo, &repo, &setup, &exclude, snapshot).await?;
     let specialists: Arc<[Box<dyn Specialist>]> = specialist::embedded().into();
+    let dependencies = DependencyLoader::new(
+        cargo_for_dependencies,
+        config.cwd.clone(),
+        config.manifest_path.clone(),
+        repo.clone(),
+        setup.workspace.root.clone(),
+    );
     let session = Session {
         config,
         repo,
@@ -164,6 +173,7 @@ async fn set_up(
         record_dir,
         run,
         snapshot,
+        dependencies,
     };
     Ok((session, start))
 }

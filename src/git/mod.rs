@@ -9,8 +9,8 @@ use std::path::PathBuf;
 pub use git2::Oid;
 pub use merge::{ChangedFile, changed_files, commit_files, paths_changed_since_tree, tree_id};
 pub use repository::{
-    Repo, ignored_files, init_with_commit, read_layout, read_rust_files, snapshot,
-    uncommitted_files,
+    Repo, commit_all, earlier_text, ignored_files, init_with_commit, read_layout, read_rust_files,
+    snapshot, uncommitted_files,
 };
 pub use worktree::{
     add_worktree, branches_named, checkout, forget_worktree, remove_worktree, worktrees_named,

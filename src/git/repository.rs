@@ -349,27 +349,77 @@ pub fn read_layout(repo: &Repo, commit: Oid) -> Result<Layout, GitError> {
     Ok(Layout::new(repo.workdir.clone(), links, files).with_inputs(submodules))
 }
 
-/// Makes `dir` a new git repository whose first commit holds every file in it, as a user's
-/// checkout would be (the bench's fresh copies of fixtures).
-pub fn init_with_commit(dir: &Path) -> Result<(), GitError> {
-    let repository =
-        Repository::init(dir).context(|| format!("creating a repository in {}", dir.display()))?;
+/// The text `path` (relative to the checkout) had in the newest commit on HEAD's first-parent
+/// line, at most `depth` commits back, where it differed from `current`: what a lockfile was
+/// before the bump the user's tree holds, committed or not. `None` when no such commit is found.
+pub fn earlier_text(
+    repo: &Repo,
+    path: &Path,
+    current: &str,
+    depth: usize,
+) -> Result<Option<String>, GitError> {
+    let repository = repo.open()?;
+    let Ok(head) = repository.head().and_then(|head| head.peel_to_commit()) else {
+        return Ok(None);
+    };
+    let mut commit = Some(head);
+    for _ in 0..depth {
+        let Some(at) = commit else { break };
+        let text = at
+            .tree()
+            .ok()
+            .and_then(|tree| tree.get_path(path).ok())
+            .and_then(|entry| repository.find_blob(entry.id()).ok())
+            .and_then(|blob| String::from_utf8(blob.content().to_vec()).ok());
+        if let Some(text) = text
+            && text != current
+        {
+            return Ok(Some(text));
+        }
+        commit = at.parent(0).ok();
+    }
+    Ok(None)
+}
+
+/// Commits every file of `dir` on top of its HEAD, making the repository first if there is none:
+/// how the bench gives a fixture a history (the state before a dependency bump, then the bump).
+pub fn commit_all(dir: &Path, message: &str) -> Result<(), GitError> {
+    let repository = match Repository::open(dir) {
+        Ok(repository) => repository,
+        Err(_) => Repository::init(dir)
+            .context(|| format!("creating a repository in {}", dir.display()))?,
+    };
     let mut index = repository
         .index()
-        .context(|| "reading the new index".to_owned())?;
+        .context(|| "reading the index".to_owned())?;
     index
         .add_all(["*"], IndexAddOption::DEFAULT, None)
         .context(|| "adding the files".to_owned())?;
     index.write().context(|| "writing the index".to_owned())?;
     let tree_id = index
         .write_tree()
-        .context(|| "writing the first tree".to_owned())?;
+        .context(|| "writing the tree".to_owned())?;
     let tree = repository
         .find_tree(tree_id)
-        .context(|| "reading the first tree".to_owned())?;
+        .context(|| "reading the tree".to_owned())?;
     let signature = signature()?;
+    let parent = repository.head().ok().and_then(|h| h.peel_to_commit().ok());
+    let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
     repository
-        .commit(Some("HEAD"), &signature, &signature, "fixture", &tree, &[])
-        .context(|| "making the first commit".to_owned())?;
+        .commit(
+            Some("HEAD"),
+            &signature,
+            &signature,
+            message,
+            &tree,
+            &parents,
+        )
+        .context(|| format!("committing {message}"))?;
     Ok(())
+}
+
+/// Makes `dir` a new git repository whose first commit holds every file in it, as a user's
+/// checkout would be (the bench's fresh copies of fixtures).
+pub fn init_with_commit(dir: &Path) -> Result<(), GitError> {
+    commit_all(dir, "fixture")
 }

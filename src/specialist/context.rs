@@ -3,6 +3,7 @@
 
 use std::sync::OnceLock;
 
+use crate::api::DependencyIndex;
 use crate::index::ItemIndex;
 use crate::patch::Sources;
 
@@ -13,13 +14,31 @@ use crate::patch::Sources;
 pub struct Context<'r> {
     sources: &'r Sources,
     index: &'r OnceLock<ItemIndex>,
+    dependencies: &'r DependencyIndex,
 }
 
 impl<'r> Context<'r> {
     /// `index` is the cell for the index of `sources`, and of nothing else: the round's, empty until
     /// a rule first asks.
     pub fn new(sources: &'r Sources, index: &'r OnceLock<ItemIndex>) -> Context<'r> {
-        Context { sources, index }
+        Context {
+            sources,
+            index,
+            dependencies: DependencyIndex::empty(),
+        }
+    }
+
+    /// The same context, with the API of the dependencies the round's errors name.
+    pub fn with_dependencies(self, dependencies: &'r DependencyIndex) -> Context<'r> {
+        Context {
+            dependencies,
+            ..self
+        }
+    }
+
+    /// The API of the dependencies the round's errors name (empty when none, or unknown).
+    pub fn dependencies(&self) -> &'r DependencyIndex {
+        self.dependencies
     }
 
     pub fn sources(&self) -> &'r Sources {

@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::api;
 use crate::diagnostic::Diagnostic;
 use crate::edit::Edit;
 use crate::error_code::ErrorCode;
@@ -62,8 +63,7 @@ impl Rule for RenamedMethods {
         context: &Context<'_>,
     ) -> Vec<(String, Vec<Edit>)> {
         let sources = context.sources();
-        if !diagnostic.message.starts_with("no method named") || !diagnostic.suggestions.is_empty()
-        {
+        if !diagnostic.message.starts_with("no method named") {
             return Vec::new();
         }
         let names = scan::backticked(&diagnostic.message);
@@ -74,6 +74,9 @@ impl Rule for RenamedMethods {
             .trim_start_matches('&')
             .trim_start_matches("mut ")
             .split('<')
+            .next()
+            .unwrap_or_default()
+            .rsplit("::")
             .next()
             .unwrap_or_default()
             .trim();
@@ -92,11 +95,21 @@ impl Rule for RenamedMethods {
         let Some(arguments) = arguments else {
             return Vec::new();
         };
-        let mut methods: Vec<String> = methods_of(sources, type_name)
+        // rustc's suggestions name the workspace's similar methods; a dependency's renamed ones
+        // it cannot know.
+        let workspace = if diagnostic.suggestions.is_empty() {
+            methods_of(sources, type_name)
+        } else {
+            Vec::new()
+        };
+        let mut methods: Vec<String> = workspace
             .into_iter()
             .filter(|(name, count)| *count == arguments && name != wrong)
             .map(|(name, _)| name)
             .collect();
+        if methods.is_empty() {
+            return dependency_methods(context, primary, text, type_name, wrong, arguments);
+        }
         methods.sort_by_key(|name| scan::edit_distance(name, wrong));
         methods.dedup();
         methods
@@ -110,6 +123,63 @@ impl Rule for RenamedMethods {
             })
             .collect()
     }
+}
+
+/// The methods a dependency's type offers in place of `wrong`: those that replace it (a note of
+/// the version before a bump names them, or they have its signature), else those taking as many
+/// arguments, likeliest first; a trait's method with the trait's `use` when the file lacks it.
+fn dependency_methods(
+    context: &Context<'_>,
+    primary: &crate::diagnostic::Span,
+    text: &str,
+    type_name: &str,
+    wrong: &str,
+    arguments: usize,
+) -> Vec<(String, Vec<Edit>)> {
+    let dependencies = context.dependencies();
+    let crates = api::crates_used_by(text, dependencies);
+    let mut offers = dependencies.methods_for(&crates, type_name, wrong, arguments);
+    if offers.iter().any(|o| o.replaces) {
+        offers.retain(|o| o.replaces);
+    }
+    let imported: Vec<String> = api::use_leaves(text)
+        .into_iter()
+        .filter_map(|leaf| leaf.name)
+        .collect();
+    let in_scope = |trait_path: &Option<String>| {
+        trait_path.as_ref().is_none_or(|path| {
+            let name = path.rsplit("::").next().unwrap_or(path);
+            imported.iter().any(|i| i == name)
+        })
+    };
+    // Equally likely methods: those whose trait the file already imports first.
+    offers.sort_by_key(|offer| !in_scope(&offer.trait_path));
+    let mut out = Vec::new();
+    for offer in offers.into_iter().take(3) {
+        let rename = replace(primary, &offer.name);
+        let label = if offer.replaces {
+            format!("`{wrong}` was renamed to `{}`", offer.name)
+        } else {
+            format!("the dependency's method `{}`", offer.name)
+        };
+        let missing_trait = offer.trait_path.filter(|path| {
+            let name = path.rsplit("::").next().unwrap_or(path);
+            !imported.iter().any(|i| i == name)
+        });
+        match missing_trait {
+            Some(path) => {
+                let at = scan::use_insertion_point(text);
+                let import = Edit::insert(&primary.file, at, format!("use {path};\n"));
+                out.push((
+                    format!("{label}, with `use {path};`"),
+                    vec![import, rename.clone()],
+                ));
+                out.push((label, vec![rename]));
+            }
+            None => out.push((label, vec![rename])),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

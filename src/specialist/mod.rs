@@ -3,14 +3,15 @@
 mod arguments;
 mod context;
 mod conversions;
+mod deprecations;
 mod derives;
 mod fields;
 mod methods;
 mod moves;
 mod mutability;
-mod paths;
+pub(crate) mod paths;
 mod rule;
-mod scan;
+pub(crate) mod scan;
 mod suggestion;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -20,6 +21,7 @@ use std::fmt;
 pub use arguments::ExtraArguments;
 pub use context::Context;
 pub use conversions::Conversions;
+pub use deprecations::Deprecations;
 pub use derives::MissingDerives;
 pub use fields::FieldNames;
 pub use methods::RenamedMethods;
@@ -62,6 +64,7 @@ pub fn embedded() -> Vec<Box<dyn Specialist>> {
         Box::new(ExtraArguments),
         Box::new(MissingDerives),
         Box::new(WorkspacePaths),
+        Box::new(Deprecations),
         Box::new(MissingMut),
         Box::new(RenamedMethods),
         Box::new(Moves),

@@ -3,6 +3,7 @@
 //! workspace's index is an alternative: a `use` statement rewritten with each name's new path, a
 //! qualified path replaced in place, or a `use` line added.
 
+use crate::api::DependencyIndex;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::edit::Edit;
 use crate::error_code::ErrorCode;
@@ -133,9 +134,7 @@ impl Rule for WorkspacePaths {
         };
         let index = context.index();
         if let Some((start, end)) = use_statement(text, primary.byte_start) {
-            return rewrite_use(index, text, file, start, end)
-                .into_iter()
-                .collect();
+            return rewrite_use(index, context.dependencies(), text, file, start, end);
         }
         let (start, end) = path_region(text, primary);
         let region = &text[start..end];
@@ -166,6 +165,10 @@ impl Rule for WorkspacePaths {
                 }
                 break;
             }
+            if out.is_empty() {
+                out =
+                    moved_in_dependency(context.dependencies(), &segments, from, file, start..end);
+            }
             return out;
         }
         // A bare name: import it.
@@ -180,20 +183,71 @@ impl Rule for WorkspacePaths {
     }
 }
 
-/// Rewrites a `use` statement with one `use` per name, each at the path the workspace defines it
-/// at now; `None` when some name is defined nowhere or the tree is too complex.
+/// A qualified path into a dependency (`base64::URL_SAFE_NO_PAD`), replaced up to the first
+/// segment the dependency offers now as an item with that item's public paths.
+fn moved_in_dependency(
+    dependencies: &DependencyIndex,
+    segments: &[&str],
+    from: usize,
+    file: &std::path::Path,
+    region: std::ops::Range<usize>,
+) -> Vec<(String, Vec<Edit>)> {
+    let Some(krate) = segments.first().filter(|k| dependencies.get(k).is_some()) else {
+        return Vec::new();
+    };
+    for (n, segment) in segments.iter().enumerate().skip(from.max(1)) {
+        let items: Vec<_> = dependencies
+            .public_named(krate, segment)
+            .into_iter()
+            .filter(|item| item.kind != Some(index::ItemKind::Mod))
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
+        let rest: String = segments[n + 1..].iter().map(|s| format!("::{s}")).collect();
+        return items
+            .into_iter()
+            .take(CHOICES)
+            .map(|item| {
+                let path = item.path_text();
+                let edit = Edit::new(file, region.clone(), format!("{path}{rest}"));
+                (format!("`{segment}` is at `{path}` now"), vec![edit])
+            })
+            .collect();
+    }
+    Vec::new()
+}
+
+/// How many choices a rewritten `use` offers when a dependency's renamed item has several
+/// likely successors.
+const CHOICES: usize = 3;
+
+/// Rewrites a `use` statement with one `use` per name, each at the path the workspace (or, for a
+/// dependency's path, the dependency's API now) defines it at; `None` when some name is defined
+/// nowhere or the tree is too complex. A name a dependency renamed may have several successors:
+/// the `k`th rewrite takes each name's `k`th choice (or its last).
 fn rewrite_use(
     index: &ItemIndex,
+    dependencies: &DependencyIndex,
     text: &str,
     file: &std::path::Path,
     start: usize,
     end: usize,
-) -> Option<(String, Vec<Edit>)> {
+) -> Vec<(String, Vec<Edit>)> {
     let statement = &text[start..end];
-    let tree = statement
+    let Some(tree) = statement
         .trim_start_matches("pub ")
-        .strip_prefix("use ")?
-        .strip_suffix(';')?
+        .strip_prefix("use ")
+        .and_then(|t| t.strip_suffix(';'))
+        .map(str::trim)
+    else {
+        return Vec::new();
+    };
+    let root = tree
+        .trim_start_matches("::")
+        .split("::")
+        .next()
+        .unwrap_or("")
         .trim();
     let visibility = &text[text[..start].rfind('\n').map_or(0, |n| n + 1)..start];
     let line_start = start - visibility.len();
@@ -207,23 +261,63 @@ fn rewrite_use(
     } else {
         format!("{visibility} ")
     };
-    let mut lines = Vec::new();
-    let mut paths = Vec::new();
-    for (leaf, alias) in leaves(tree)? {
-        let item = definitions(index, &leaf, file).into_iter().next()?;
-        let path = item.path_from(file);
-        let alias = alias.map_or(String::new(), |a| format!(" as {a}"));
-        lines.push(format!("{indent}{prefix}use {path}{alias};"));
-        paths.push(path);
+    let Some(leaves) = leaves(tree) else {
+        return Vec::new();
+    };
+    let mut choices: Vec<(Vec<String>, Option<String>)> = Vec::new();
+    let mut from_dependency = false;
+    for (leaf, alias) in leaves {
+        let paths = match definitions(index, &leaf, file).into_iter().next() {
+            Some(item) => vec![item.path_from(file)],
+            None => {
+                from_dependency = true;
+                dependency_paths(dependencies, root, &leaf)
+            }
+        };
+        if paths.is_empty() {
+            return Vec::new();
+        }
+        choices.push((paths, alias));
     }
-    let edit = Edit::new(file, line_start..end, lines.join("\n"));
-    Some((
-        format!(
-            "import from where the workspace defines it: {}",
-            paths.join(", ")
-        ),
-        vec![edit],
-    ))
+    let rewrites = choices.iter().map(|(p, _)| p.len()).max().unwrap_or(0);
+    (0..rewrites.min(CHOICES))
+        .map(|k| {
+            let mut lines = Vec::new();
+            let mut paths = Vec::new();
+            for (candidates, alias) in &choices {
+                let path = &candidates[k.min(candidates.len() - 1)];
+                let alias = alias.as_ref().map_or(String::new(), |a| format!(" as {a}"));
+                lines.push(format!("{indent}{prefix}use {path}{alias};"));
+                paths.push(path.clone());
+            }
+            let edit = Edit::new(file, line_start..end, lines.join("\n"));
+            let whose = if from_dependency {
+                "the dependency offers it now"
+            } else {
+                "the workspace defines it"
+            };
+            (
+                format!("import from where {whose}: {}", paths.join(", ")),
+                vec![edit],
+            )
+        })
+        .collect()
+}
+
+/// Where dependency `krate` offers `name` now: its public paths, shortest first; or, when its
+/// version before a bump had `name` and the current one has it nowhere, what it added in its
+/// place, likeliest first.
+fn dependency_paths(dependencies: &DependencyIndex, krate: &str, name: &str) -> Vec<String> {
+    let now = dependencies.public_named(krate, name);
+    if let Some(item) = now.first() {
+        return vec![item.path_text()];
+    }
+    dependencies
+        .renamed_items(krate, name)
+        .into_iter()
+        .take(CHOICES)
+        .map(|item| item.path_text())
+        .collect()
 }
 
 #[cfg(test)]

@@ -84,6 +84,7 @@ impl WorkerContext {
     /// What the specialists read: the sources and the round's index.
     pub fn specialists(&self) -> Context<'_> {
         Context::new(&self.round.sources, &self.round.index)
+            .with_dependencies(&self.round.dependencies)
     }
 
     pub fn emit(&self, event: Event) {

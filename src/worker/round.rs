@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use tokio_util::sync::CancellationToken;
 
+use crate::api::DependencyIndex;
 use crate::cargo::CargoError;
 use crate::diagnostic::{Diagnostic, Identity};
 use crate::event::Event;
@@ -31,6 +32,9 @@ pub struct Round {
     pub sources: Sources,
     /// What `sources` define, indexed when a rule first asks: once per round, for every worker.
     pub index: OnceLock<ItemIndex>,
+    /// The API of the dependencies the round's errors name, read before the round began: what
+    /// rules read, and what later strategies (a model's prompt) can be given.
+    pub dependencies: Arc<DependencyIndex>,
     pub gate: Arc<Gate>,
     pub pool: WorktreePool,
     pub events: EventSink,

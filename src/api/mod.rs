@@ -1,0 +1,15 @@
+//! The dependencies' API, not only the workspace's: `CrateApi` reads what one crate offers from
+//! its sources, `DependencyIndex` holds the crates a round's errors name (and the versions they
+//! were bumped from), `lockfile` finds those bumps. Pure; the engine reads the files.
+
+mod crate_api;
+mod dependencies;
+pub mod lockfile;
+mod uses;
+
+pub use crate_api::{CrateApi, Deprecation, Method, PublicItem, TraitImpl};
+pub use dependencies::{
+    DependencyApi, DependencyIndex, MethodOffer, Noted, crates_used_by, named_crates,
+};
+pub use lockfile::Bump;
+pub use uses::{UseLeaf, use_leaves};

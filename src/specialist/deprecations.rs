@@ -1,0 +1,228 @@
+//! A dependency's item or method that is gone (E0425, E0432, E0433, E0599…) replaced by what its
+//! `#[deprecated]` note names, when the note names exactly one thing the dependency has now
+//! ("Renamed to `rng`", "use fold_total instead"): the notes of the version before a lockfile
+//! bump, which marked what the new version removed, and the current version's own.
+
+use crate::api::{self, DependencyIndex};
+use crate::diagnostic::Diagnostic;
+use crate::edit::Edit;
+use crate::error_code::ErrorCode;
+
+use super::Context;
+use super::rule::{Rule, replace, text_of};
+use super::scan;
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Deprecations;
+
+impl Rule for Deprecations {
+    const NAME: &'static str = "deprecation-notes";
+    const CODES: &'static [ErrorCode] = &[
+        ErrorCode::from_static("E0412"),
+        ErrorCode::from_static("E0422"),
+        ErrorCode::from_static("E0423"),
+        ErrorCode::from_static("E0425"),
+        ErrorCode::from_static("E0432"),
+        ErrorCode::from_static("E0433"),
+        ErrorCode::from_static("E0599"),
+    ];
+
+    fn alternatives(
+        &self,
+        diagnostic: &Diagnostic,
+        context: &Context<'_>,
+    ) -> Vec<(String, Vec<Edit>)> {
+        let dependencies = context.dependencies();
+        let Some(primary) = &diagnostic.primary else {
+            return Vec::new();
+        };
+        let Some(text) = context.sources().get(&primary.file) else {
+            return Vec::new();
+        };
+        let Some(written) = text_of(context.sources(), primary) else {
+            return Vec::new();
+        };
+        // The name that is gone: the last segment of what the span covers.
+        let name = written.rsplit("::").next().unwrap_or(written).trim();
+        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for krate in crates_of(diagnostic, text, dependencies) {
+            for noted in dependencies.noted_replacements(&krate, name) {
+                // A note naming a path (`Builder::from_env`) replaces the whole segment run only
+                // when it is one name; a name replaces the name.
+                let replacement = noted.replacement.rsplit("::").next().unwrap_or("");
+                if replacement.is_empty()
+                    || noted.replacement.contains("::") && is_method(diagnostic)
+                {
+                    continue;
+                }
+                let edit = if written.contains("::") {
+                    let head = &written[..written.len() - name.len()];
+                    replace(primary, &format!("{head}{replacement}"))
+                } else {
+                    replace(primary, replacement)
+                };
+                out.push((
+                    format!(
+                        "`{name}` → `{replacement}`, as {krate}'s note says: \"{}\"",
+                        noted.note
+                    ),
+                    vec![edit],
+                ));
+            }
+        }
+        out
+    }
+}
+
+fn is_method(diagnostic: &Diagnostic) -> bool {
+    diagnostic.message.starts_with("no method named")
+}
+
+/// The dependencies the diagnostic's message names, else those its file uses.
+fn crates_of(diagnostic: &Diagnostic, text: &str, dependencies: &DependencyIndex) -> Vec<String> {
+    let named: Vec<String> = scan::backticked(&diagnostic.message)
+        .into_iter()
+        .filter_map(|quoted| quoted.trim_start_matches("::").split("::").next())
+        .filter(|first| dependencies.get(first).is_some())
+        .map(str::to_owned)
+        .collect();
+    if !named.is_empty() {
+        let mut named = named;
+        named.dedup();
+        return named;
+    }
+    api::crates_used_by(text, dependencies)
+        .into_iter()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::PathBuf;
+    use std::sync::{Arc, OnceLock};
+
+    use super::*;
+    use crate::api::{CrateApi, DependencyApi};
+    use crate::plan::Scope;
+    use crate::specialist::testing::{diagnostic, sources, span_of};
+    use crate::specialist::{Specialist, paths::WorkspacePaths};
+
+    fn crate_api(lib: &str) -> CrateApi {
+        let files = BTreeMap::from([(PathBuf::from("src/lib.rs"), lib.to_owned())]);
+        CrateApi::read("figures", &files)
+    }
+
+    /// `figures` bumped: 0.1 deprecated `fold_sum` for `fold_total` and kept `URL_SAFE` at the
+    /// root; 0.2 removed `fold_sum` and moved `URL_SAFE` into `general_purpose`.
+    fn bumped() -> DependencyIndex {
+        let before = "#[deprecated(since = \"0.1.2\", note = \"use fold_total instead\")]\n\
+                      pub fn fold_sum(v: &[f64]) -> f64 { 0.0 }\n\
+                      pub fn fold_total(v: &[f64]) -> f64 { 0.0 }\npub const URL_SAFE: u8 = 1;\n";
+        let after = "pub fn fold_total(v: &[f64]) -> f64 { 0.0 }\npub mod general_purpose;\n";
+        let module = BTreeMap::from([
+            (PathBuf::from("src/lib.rs"), after.to_owned()),
+            (
+                PathBuf::from("src/general_purpose.rs"),
+                "pub const URL_SAFE: u8 = 1;\n".to_owned(),
+            ),
+        ]);
+        let current = CrateApi::read("figures", &module);
+        let mut index = DependencyIndex::default();
+        index.insert(
+            "figures",
+            Arc::new(DependencyApi {
+                version: "0.2.0".to_owned(),
+                current,
+                previous: Some(("0.1.0".to_owned(), crate_api(before))),
+            }),
+        );
+        index
+    }
+
+    fn propose(
+        rule: &dyn Specialist,
+        error: Diagnostic,
+        sources: &crate::patch::Sources,
+    ) -> Vec<String> {
+        let dependencies = bumped();
+        let scope = Scope {
+            id: "test".to_owned(),
+            code: error.code.clone(),
+            phase: error.phase(),
+            files: error.file().map(PathBuf::from).into_iter().collect(),
+            diagnostics: vec![error],
+        };
+        let cell = OnceLock::new();
+        let context = Context::new(sources, &cell).with_dependencies(&dependencies);
+        rule.propose(&scope, &context)
+            .into_iter()
+            .flat_map(|p| p.alternatives)
+            .map(|a| {
+                let edits = crate::edit::by_file(&a.edits);
+                let (path, edits) = edits.iter().next().expect("one file");
+                crate::edit::apply_edits(path, sources.get(path).expect("file"), edits)
+                    .expect("applies")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_removed_function_is_replaced_by_what_its_old_note_names() {
+        let text = "pub fn total(v: &[f64]) -> f64 {\n    figures::fold_sum(v)\n}\n";
+        let sources = sources(&[("src/lib.rs", text)]);
+        let error = diagnostic(
+            "E0425",
+            "cannot find function `fold_sum` in crate `figures`",
+            span_of(&sources, "src/lib.rs", "fold_sum", 0),
+        );
+        let results = propose(&Deprecations, error, &sources);
+        assert_eq!(
+            results,
+            ["pub fn total(v: &[f64]) -> f64 {\n    figures::fold_total(v)\n}\n"]
+        );
+    }
+
+    #[test]
+    fn a_name_no_note_mentions_gets_no_proposal() {
+        let text = "pub fn f() -> u8 {\n    figures::URL_SAFE\n}\n";
+        let sources = sources(&[("src/lib.rs", text)]);
+        let error = diagnostic(
+            "E0425",
+            "cannot find value `URL_SAFE` in crate `figures`",
+            span_of(&sources, "src/lib.rs", "URL_SAFE", 0),
+        );
+        assert!(propose(&Deprecations, error, &sources).is_empty());
+    }
+
+    #[test]
+    fn the_path_rule_finds_a_dependencys_moved_item_in_a_use_and_in_a_path() {
+        let text = "use figures::URL_SAFE;\n\npub fn f() -> u8 {\n    figures::URL_SAFE\n}\n";
+        let sources = sources(&[("src/lib.rs", text)]);
+        let error = diagnostic(
+            "E0432",
+            "unresolved import `figures::URL_SAFE`",
+            span_of(&sources, "src/lib.rs", "figures::URL_SAFE", 0),
+        );
+        assert_eq!(
+            propose(&WorkspacePaths, error, &sources),
+            [
+                "use figures::general_purpose::URL_SAFE;\n\npub fn f() -> u8 {\n    figures::URL_SAFE\n}\n"
+            ]
+        );
+        let error = diagnostic(
+            "E0425",
+            "cannot find value `URL_SAFE` in crate `figures`",
+            span_of(&sources, "src/lib.rs", "URL_SAFE", 1),
+        );
+        assert_eq!(
+            propose(&WorkspacePaths, error, &sources),
+            [
+                "use figures::URL_SAFE;\n\npub fn f() -> u8 {\n    figures::general_purpose::URL_SAFE\n}\n"
+            ]
+        );
+    }
+}

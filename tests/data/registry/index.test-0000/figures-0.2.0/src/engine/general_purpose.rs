@@ -1,0 +1,2 @@
+/// URL-safe alphabet.
+pub const URL_SAFE: u8 = 1;

@@ -1,0 +1,5 @@
+//! Shapes.
+pub mod measure;
+mod polygon;
+
+pub use self::polygon::*;
