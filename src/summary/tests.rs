@@ -1,4 +1,5 @@
 use super::*;
+use crate::skipped_file::SkipReason;
 
 #[test]
 fn the_summary_names_every_fix_and_every_leftover() {

@@ -1,0 +1,291 @@
+//! The summary in words: the headline, what was fixed, written and left, each reason as people
+//! read it. The summary itself (`RunSummary`) is data; only this module words it.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use super::{Outcome, RunSummary};
+use crate::reason::{StopReason, UnfixedReason};
+use crate::skipped_file::SkipReason;
+use crate::stop::StopSignal;
+use crate::verdict::RejectReason;
+
+impl RunSummary {
+    /// The summary as people read it at the end of a run: the headline, then each part that has
+    /// something to say.
+    pub fn render(&self) -> String {
+        let mut out = self.headline();
+        self.write_fixes(&mut out);
+        self.write_files_changed(&mut out);
+        self.write_skipped(&mut out);
+        self.write_unfixed(&mut out);
+        self.write_round_limit(&mut out);
+        self.write_saved(&mut out);
+        self.write_cleanup(&mut out);
+        if let Some(record) = &self.record {
+            let _ = writeln!(out, "\nrecord: {}", record.display());
+        }
+        out
+    }
+
+    /// `cargo fix-swarm: the build is green (3 → 0 errors, 1 round, 5 gate runs, 2.6s)`.
+    fn headline(&self) -> String {
+        let state = match (self.outcome, self.errors_before) {
+            (Outcome::Green, _) => "the build is green".to_owned(),
+            (Outcome::ErrorsRemain, _) => "errors remain".to_owned(),
+            (Outcome::NotWritten, _) if self.files_changed.is_empty() => {
+                "not green: the fixes that passed the gate were not written to your tree".to_owned()
+            }
+            (Outcome::NotWritten, _) => {
+                "not green: fixes that passed the gate were not all written to your tree".to_owned()
+            }
+            (Outcome::Interrupted { signal }, None) => format!(
+                "interrupted by {} before the first check: nothing was applied",
+                signal_name(signal)
+            ),
+            (Outcome::Interrupted { signal }, Some(_)) => {
+                format!(
+                    "interrupted by {}: nothing was applied",
+                    signal_name(signal)
+                )
+            }
+        };
+        let after = match self.outcome {
+            Outcome::NotWritten => " with every fix written",
+            _ => "",
+        };
+        let counts = match (self.errors_before, self.errors_after) {
+            // Errors newly revealed make "7 → 14" read as a fix that made things worse.
+            (Some(_), Some(after_fix)) if self.errors_revealed.is_some_and(|n| n > 0) => format!(
+                "{} fixed, {} newly revealed, {after_fix} left{after}, ",
+                self.errors_fixed.unwrap_or(0),
+                self.errors_revealed.unwrap_or(0)
+            ),
+            (Some(before), Some(after_fix)) => format!("{before} → {after_fix} errors{after}, "),
+            _ => String::new(),
+        };
+        format!(
+            "cargo fix-swarm: {state} ({counts}{} round{}, {} gate run{}, {:.1}s)\n",
+            self.rounds,
+            plural(self.rounds),
+            self.gate_runs,
+            plural(self.gate_runs),
+            self.duration_ms as f64 / 1000.0
+        )
+    }
+
+    fn write_fixes(&self, out: &mut String) {
+        if self.fixes.is_empty() {
+            return;
+        }
+        let verb = if self.dry_run { "would fix" } else { "fixed" };
+        let _ = writeln!(out, "\n{verb}:");
+        for fix in &self.fixes {
+            let _ = writeln!(
+                out,
+                "  round {} {:<24} {:>3} error{}  via {}",
+                fix.round,
+                fix.scope,
+                fix.fixed,
+                plural(fix.fixed),
+                fix.how.join("; ")
+            );
+        }
+    }
+
+    fn write_files_changed(&self, out: &mut String) {
+        if self.files_changed.is_empty() {
+            return;
+        }
+        let action = if self.dry_run {
+            "would change"
+        } else {
+            "changed"
+        };
+        let _ = writeln!(out, "\n{action}:");
+        for file in &self.files_changed {
+            let _ = writeln!(out, "  {}", file.display());
+        }
+    }
+
+    /// The files the apply did not write, why, and the patches to write them by hand.
+    fn write_skipped(&self, out: &mut String) {
+        if self.skipped.is_empty() {
+            return;
+        }
+        let heading = if self.files_changed.is_empty() {
+            "nothing was written to your tree (a fix is written whole or not at all)"
+        } else {
+            "not written to your tree"
+        };
+        let _ = writeln!(out, "\n{heading}:");
+        for skipped in &self.skipped {
+            let _ = writeln!(
+                out,
+                "  {}: {}",
+                skipped.path.display(),
+                why_not_written(&skipped.reason)
+            );
+            let _ = match &skipped.saved_patch {
+                Some(patch) => writeln!(out, "      patch: {}", patch.display()),
+                None => writeln!(out, "      its patch could not be saved"),
+            };
+        }
+        if let Some(patch) = &self.patch {
+            let _ = writeln!(out, "the whole fix as one patch: {}", patch.display());
+        }
+        let _ = writeln!(
+            out,
+            "once checked against your tree, a patch applies with `git apply PATCH` at the \
+             repository's root"
+        );
+    }
+
+    fn write_unfixed(&self, out: &mut String) {
+        if self.unfixed.is_empty() {
+            return;
+        }
+        let _ = writeln!(out, "\ncould not fix:");
+        for unfixed in &self.unfixed {
+            let _ = writeln!(
+                out,
+                "  {} [{}] {}\n      {}",
+                unfixed.position,
+                unfixed.code,
+                unfixed.message,
+                why_unfixed(&unfixed.reason)
+            );
+        }
+    }
+
+    /// The limit that stopped the rounds, and one that would let them go on.
+    fn write_round_limit(&self, out: &mut String) {
+        if let Some(limit) = &self.round_limit {
+            let _ = writeln!(
+                out,
+                "\nround limit: {} round{} ran (`--max-rounds {}`) with errors left; \
+                 `--max-rounds {}` gives each compiler phase they are in a round",
+                limit.max_rounds,
+                plural(limit.max_rounds),
+                limit.max_rounds,
+                limit.suggested
+            );
+        }
+    }
+
+    /// What an interrupted run saved, and how to go on from it.
+    fn write_saved(&self, out: &mut String) {
+        if let Some(saved) = &self.saved {
+            let _ = writeln!(
+                out,
+                "\nsaved: the fixes of {} round{} ({} error{}) that passed the gate: {}\n  \
+                 go on from the next round with `cargo fix-swarm --resume {}`",
+                saved.rounds,
+                plural(saved.rounds),
+                saved.fixed,
+                plural(saved.fixed),
+                saved.patch.display(),
+                saved.run
+            );
+        }
+    }
+
+    fn write_cleanup(&self, out: &mut String) {
+        if self.cleanup.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            out,
+            "\nclean-up: this run could not remove all it made; the next run on this target \
+             directory removes the rest first:"
+        );
+        for problem in &self.cleanup {
+            let _ = writeln!(out, "  {problem}");
+        }
+    }
+}
+
+/// Why a diagnostic is left, as people read it.
+pub fn why_unfixed(reason: &UnfixedReason) -> String {
+    match reason {
+        UnfixedReason::NoProposal => "no specialist proposed a fix".to_owned(),
+        UnfixedReason::Refused { refusal } => {
+            format!("every proposed fix was refused: it {refusal}")
+        }
+        UnfixedReason::Rejected {
+            last: RejectReason::TargetsRemain { .. },
+        } => "no proposed fix made the error go away".to_owned(),
+        UnfixedReason::Rejected {
+            last: RejectReason::BuildFailed { detail },
+        } => format!("the build failed: {detail}"),
+        UnfixedReason::Rejected { last } => {
+            format!("every proposed fix was rejected; the last: {last}")
+        }
+        UnfixedReason::Conflicted => "its fix conflicted with another fix of the scope".to_owned(),
+        UnfixedReason::WorseWithOthers => {
+            "its fix passed alone but not with the scope's other fixes".to_owned()
+        }
+        UnfixedReason::Outside { path } => format!(
+            "lies outside the workspace's sources ({}): not ours to edit",
+            path.display()
+        ),
+        UnfixedReason::NoLocation => "rustc gave it no location".to_owned(),
+        UnfixedReason::NotReached { stop } => match stop {
+            StopReason::NoFixPassed => "no fix passed the gate",
+            StopReason::WorseWhenMerged => "fixes passed alone but not once merged",
+            StopReason::MaxRounds => "the round limit (--max-rounds) was reached",
+            StopReason::NothingInWorkspace => "no error lies in the workspace's sources",
+        }
+        .to_owned(),
+    }
+}
+
+fn why_not_written(reason: &SkipReason) -> String {
+    match reason {
+        SkipReason::ChangedDuringRun => {
+            "you changed it during the run, so it was not overwritten".to_owned()
+        }
+        SkipReason::ReadOnly => {
+            "it is read-only (its owner may not write it), so it was not replaced".to_owned()
+        }
+        SkipReason::ThroughLink => {
+            "it is, or lies under, a symbolic link, and nothing is written through a link"
+                .to_owned()
+        }
+        SkipReason::Unreadable { error } => {
+            format!("it could not be read to see whether you changed it: {error}")
+        }
+        SkipReason::WriteFailed { error } => format!("writing it failed: {error}"),
+        SkipReason::HeldBack { because_of } => {
+            format!(
+                "held back because {} could not be written",
+                listed(because_of)
+            )
+        }
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn listed(paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths
+        .iter()
+        .map(|path| path.display().to_string())
+        .collect();
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+fn signal_name(signal: StopSignal) -> &'static str {
+    match signal {
+        StopSignal::Interrupt => "Ctrl-C (SIGINT)",
+        StopSignal::Terminate => "SIGTERM",
+        StopSignal::Hangup => "SIGHUP",
+    }
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
