@@ -4,6 +4,7 @@
 
 mod crate_api;
 mod dependencies;
+mod item_text;
 pub mod lockfile;
 mod uses;
 

@@ -25,7 +25,9 @@ use crate::verdict::{RejectReason, Verdict};
 
 mod attempt;
 mod combine;
+mod groups;
 mod judged;
+mod launch;
 #[cfg(test)]
 mod tests;
 
@@ -285,77 +287,6 @@ impl<'a> Search<'a> {
         }
     }
 
-    fn launch_each_alternative(&mut self, p: usize) {
-        for a in 0..self.proposals[p].alternatives.len() {
-            self.launch(Purpose::Alone, vec![(p, a)]);
-        }
-    }
-
-    /// Gates the group's next answer at every member that can give it; once no answer is left,
-    /// splits the group.
-    fn try_next_answer(&mut self, g: usize) {
-        let (group, next) = &mut self.groups[g];
-        let Some(answer) = group.answers.get(*next).cloned() else {
-            let members: Vec<usize> = group.members.drain(..).map(|(p, _)| p).collect();
-            self.split.extend(members);
-            return;
-        };
-        *next += 1;
-        let choice = group.choice(&answer);
-        if choice.is_empty() {
-            return self.try_next_answer(g);
-        }
-        self.launch(Purpose::Decision(g), choice);
-    }
-
-    /// Takes in the verdict on a group's answer: kept if it passed; else the members still broken
-    /// under it leave the group when others were fixed (and the answer is tried again without
-    /// them), or the next answer is tried.
-    fn decide(&mut self, g: usize, choice: &Choice, judged: Option<Judged>) {
-        let remaining = match judged {
-            Some(judged) if judged.verdict.is_accepted() => {
-                // Members that cannot give the answer are left to be tried on their own.
-                let members = std::mem::take(&mut self.groups[g].0.members);
-                self.split.extend(
-                    members
-                        .into_iter()
-                        .map(|(p, _)| p)
-                        .filter(|p| !choice.iter().any(|(q, _)| q == p)),
-                );
-                self.decided.push(Pick {
-                    choice: choice.clone(),
-                    judged,
-                });
-                return;
-            }
-            Some(Judged {
-                verdict: Verdict::Rejected(RejectReason::TargetsRemain { remaining }),
-                ..
-            }) => remaining,
-            _ => Vec::new(),
-        };
-        // As many members as errors remain of each identity; sites that share an identity cannot
-        // be told apart by the verdict, so the later ones leave first.
-        let mut remaining = remaining;
-        let mut stuck: Vec<usize> = Vec::new();
-        for &(p, _) in choice.iter().rev() {
-            if let Some(at) = remaining
-                .iter()
-                .position(|r| *r == self.proposals[p].target)
-            {
-                remaining.swap_remove(at);
-                stuck.push(p);
-            }
-        }
-        if !stuck.is_empty() && stuck.len() < choice.len() {
-            let group = &mut self.groups[g];
-            group.0.members.retain(|(p, _)| !stuck.contains(p));
-            group.1 -= 1;
-            self.split.extend(stuck);
-        }
-        self.try_next_answer(g);
-    }
-
     /// Moves on to the next pass whenever nothing is out, until something is or all is done.
     fn settle(&mut self) {
         while self.pending.is_empty() {
@@ -429,79 +360,6 @@ impl<'a> Search<'a> {
                     _ => self.worse.extend(pick.choice.iter().map(|&(p, _)| p)),
                 }
             }
-        }
-    }
-
-    /// An attempt at `choice` alone, on top of the base.
-    fn launch(&mut self, purpose: Purpose, choice: Choice) {
-        let label = self.label_of(&choice);
-        let mut edits = self.base.edits.clone();
-        edits.extend(self.edits_of(&choice));
-        let targets = self.targets_with_base(&choice);
-        self.offer(self.pending(purpose, choice, label, edits, targets));
-    }
-
-    fn pending(
-        &self,
-        purpose: Purpose,
-        choice: Choice,
-        label: String,
-        edits: Vec<Edit>,
-        targets: Vec<Identity>,
-    ) -> Pending {
-        Pending {
-            purpose,
-            choice,
-            label,
-            edits,
-            patch: Patch::default(),
-            targets,
-            gate_runs: 0,
-            follow_ups: Vec::new(),
-        }
-    }
-
-    /// Hands `pending` out to the gate, or, when its edits make no patch (they overlap, or change
-    /// nothing), concludes it unjudged.
-    fn offer(&mut self, mut pending: Pending) {
-        let patch = match Patch::from_edits(self.sources, &pending.edits) {
-            Ok(patch) if !patch.is_empty() => patch,
-            _ => return self.conclude(pending.purpose, &pending.choice.clone(), None),
-        };
-        let id = AttemptId(self.next_id);
-        self.next_id += 1;
-        self.ready.push(Attempt {
-            id,
-            label: pending.label.clone(),
-            patch: patch.clone(),
-            targets: pending.targets.clone(),
-        });
-        pending.patch = patch;
-        self.pending.insert(id, pending);
-    }
-
-    fn edits_of(&self, choice: &Choice) -> Vec<Edit> {
-        choice
-            .iter()
-            .flat_map(|&(p, a)| self.proposals[p].alternatives[a].edits.iter().cloned())
-            .collect()
-    }
-
-    /// The base's targets, then those of `choice`.
-    fn targets_with_base(&self, choice: &Choice) -> Vec<Identity> {
-        let mut targets = self.base.targets.clone();
-        targets.extend(
-            choice
-                .iter()
-                .map(|&(p, _)| self.proposals[p].target.clone()),
-        );
-        targets
-    }
-
-    fn label_of(&self, choice: &Choice) -> String {
-        match choice.as_slice() {
-            [(p, a)] => self.proposals[*p].alternatives[*a].label.clone(),
-            _ => format!("{} fixes together", choice.len()),
         }
     }
 }
