@@ -79,14 +79,12 @@ impl Cargo {
         }
     }
 
-    /// Reads the workspace without resolving dependencies, which would write a Cargo.lock.
-    pub fn metadata(&self, cwd: &Path, manifest: Option<&Path>) -> Result<Workspace, CargoError> {
-        let mut command = cargo_metadata::MetadataCommand::new();
-        command.cargo_path(&self.program).current_dir(cwd).no_deps();
-        if let Some(manifest) = manifest {
-            command.manifest_path(manifest);
-        }
-        let metadata = command.exec().map_err(|error| match error {
+    /// Runs `cargo metadata` as `command` says, its failure as a `CargoError`.
+    fn run_metadata(
+        &self,
+        command: &cargo_metadata::MetadataCommand,
+    ) -> Result<cargo_metadata::Metadata, CargoError> {
+        command.exec().map_err(|error| match error {
             cargo_metadata::Error::CargoMetadata { stderr } => CargoError::Metadata {
                 stderr: stderr.trim_end().to_owned(),
             },
@@ -95,7 +93,17 @@ impl Cargo {
                 source,
             },
             other => CargoError::MetadataOutput(other.to_string()),
-        })?;
+        })
+    }
+
+    /// Reads the workspace without resolving dependencies, which would write a Cargo.lock.
+    pub fn metadata(&self, cwd: &Path, manifest: Option<&Path>) -> Result<Workspace, CargoError> {
+        let mut command = cargo_metadata::MetadataCommand::new();
+        command.cargo_path(&self.program).current_dir(cwd).no_deps();
+        if let Some(manifest) = manifest {
+            command.manifest_path(manifest);
+        }
+        let metadata = self.run_metadata(&command)?;
         let root = PathBuf::from(metadata.workspace_root.as_std_path());
         let members: Vec<Member> = metadata
             .workspace_packages()
@@ -138,16 +146,7 @@ impl Cargo {
         if let Some(manifest) = manifest {
             command.manifest_path(manifest);
         }
-        let metadata = command.exec().map_err(|error| match error {
-            cargo_metadata::Error::CargoMetadata { stderr } => CargoError::Metadata {
-                stderr: stderr.trim_end().to_owned(),
-            },
-            cargo_metadata::Error::Io(source) => CargoError::Spawn {
-                program: self.program.clone(),
-                source,
-            },
-            other => CargoError::MetadataOutput(other.to_string()),
-        })?;
+        let metadata = self.run_metadata(&command)?;
         let Some(resolve) = &metadata.resolve else {
             return Ok(Vec::new());
         };
