@@ -193,10 +193,13 @@ fn convert(wire: &WireDiagnostic, root: &SourceRoot) -> Option<Diagnostic> {
             (Some(primary), location)
         }
     };
-    let suggestions = if has_suggestions(wire) {
-        suggestions(wire, root)
+    let (suggestions, placeholders) = if has_suggestions(wire) {
+        (
+            suggestions(wire, root, false),
+            suggestions(wire, root, true),
+        )
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     Some(Diagnostic {
         level,
@@ -228,6 +231,7 @@ fn convert(wire: &WireDiagnostic, root: &SourceRoot) -> Option<Diagnostic> {
             .map(|child| child.message.clone())
             .collect(),
         suggestions,
+        placeholders,
         rendered: wire.rendered.clone().unwrap_or_default(),
     })
 }
@@ -241,9 +245,10 @@ fn has_suggestions(wire: &WireDiagnostic) -> bool {
     })
 }
 
-/// rustc's suggestions as alternatives, read with rustfix. Suggestions with placeholders are
-/// dropped: their text (`/* value */`, `todo!()`) is not code anyone meant.
-fn suggestions(wire: &WireDiagnostic, root: &SourceRoot) -> Vec<Suggestion> {
+/// rustc's suggestions as alternatives, read with rustfix: those without placeholders, or, with
+/// `placeholders`, only those with them, whose text (`/* i32 */`, `todo!()`) is not code anyone
+/// meant but says where a value goes.
+fn suggestions(wire: &WireDiagnostic, root: &SourceRoot, placeholders: bool) -> Vec<Suggestion> {
     use rustfix::diagnostics::Applicability as RustfixApplicability;
 
     // rustfix reads rustc's own format, which cargo_metadata's types serialise back to.
@@ -254,7 +259,8 @@ fn suggestions(wire: &WireDiagnostic, root: &SourceRoot) -> Vec<Suggestion> {
     };
     for child in &mut rustc.children {
         child.spans.retain(|span| {
-            span.suggestion_applicability != Some(RustfixApplicability::HasPlaceholders)
+            (span.suggestion_applicability == Some(RustfixApplicability::HasPlaceholders))
+                == placeholders
         });
     }
     // rustfix makes one solution per child that has replacements, in child order.
