@@ -35,6 +35,9 @@ pub enum RejectReason {
     NewErrors { errors: Vec<Identity> },
     /// The result compiles, but the crate's own tests fail (`--gate test`).
     TestsFailed { failed: Vec<String> },
+    /// The candidate makes a value up, and no test ran to decide it: compiling proves nothing of
+    /// a made-up value.
+    Untested,
 }
 
 impl std::fmt::Display for RejectReason {
@@ -65,6 +68,7 @@ impl std::fmt::Display for RejectReason {
             RejectReason::TestsFailed { failed } => {
                 write!(f, "the tests fail: {}", failed.join(", "))
             }
+            RejectReason::Untested => write!(f, "it makes a value up and no test ran to decide it"),
         }
     }
 }
@@ -169,6 +173,17 @@ pub struct TestRun {
     pub passed: bool,
     /// Names of the failing tests, as cargo printed them.
     pub failed: Vec<String>,
+    /// How many tests ran, passed or failed (`test_count`).
+    #[serde(default)]
+    pub ran: usize,
+}
+
+impl TestRun {
+    /// Whether the tests stand behind the result: some ran, and all passed. A crate without tests
+    /// passes `cargo test` whatever its values are.
+    pub fn vouches(&self) -> bool {
+        self.passed && self.ran > 0
+    }
 }
 
 /// A verdict that also heard the tests: an accepted candidate whose tests fail is rejected.
@@ -181,6 +196,20 @@ pub fn with_tests(verdict: Verdict, tests: Option<&TestRun>) -> Verdict {
         }
         (verdict, _) => verdict,
     }
+}
+
+/// Reads `cargo test`'s human output: how many tests ran, summed over its `test result:` lines
+/// (`test result: ok. 3 passed; 1 failed; 0 ignored; …`).
+pub fn test_count(output: &str) -> usize {
+    output
+        .lines()
+        .filter_map(|line| line.strip_prefix("test result: "))
+        .flat_map(|result| result.split(['.', ';']))
+        .filter_map(|part| {
+            let (count, what) = part.trim().split_once(' ')?;
+            matches!(what, "passed" | "failed").then(|| count.parse::<usize>().ok())?
+        })
+        .sum()
 }
 
 /// Reads `cargo test`'s human output: the names of failing tests (`test name ... FAILED`).
@@ -312,11 +341,15 @@ mod tests {
             &green,
             |_| false,
         );
-        let output = "running 2 tests\ntest tests::keeps ... ok\ntest tests::sums ... FAILED\n";
+        let output = "running 2 tests\ntest tests::keeps ... ok\ntest tests::sums ... FAILED\n\n\
+                      test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out\n";
         let failing = TestRun {
             passed: false,
             failed: failed_tests(output),
+            ran: test_count(output),
         };
+        assert_eq!(failing.ran, 2);
+        assert!(!failing.vouches());
         assert_eq!(
             with_tests(accepted.clone(), Some(&failing)),
             Verdict::Rejected(RejectReason::TestsFailed {
@@ -326,8 +359,18 @@ mod tests {
         let passing = TestRun {
             passed: true,
             failed: Vec::new(),
+            ran: 2,
         };
+        assert!(passing.vouches());
         assert_eq!(with_tests(accepted.clone(), Some(&passing)), accepted);
+        // No test at all passes, and vouches for nothing.
+        let none = "running 0 tests\n\ntest result: ok. 0 passed; 0 failed; 0 ignored\n";
+        let empty = TestRun {
+            passed: true,
+            failed: Vec::new(),
+            ran: test_count(none),
+        };
+        assert!(!empty.vouches());
         assert_eq!(with_tests(accepted.clone(), None), accepted);
     }
 

@@ -840,6 +840,7 @@ fn machine_applicable_suggestions_are_ranked_first() {
         label: s.message.clone(),
         applicability: s.applicability,
         edits: s.edits.clone(),
+        invented: Vec::new(),
     };
     assert_eq!(
         proposals,

@@ -10,10 +10,9 @@ use tokio_util::sync::CancellationToken;
 use crate::cargo::CargoError;
 use crate::diagnostic::{Diagnostic, Identity};
 use crate::event::Event;
-use crate::gate::{Gate, GateError};
+use crate::gate::{Gate, GateCheck, GateError};
 use crate::git::Oid;
 use crate::index::ItemIndex;
-use crate::parse::ParsedCheck;
 use crate::patch::{Patch, Sources};
 use crate::pool::WorktreePool;
 use crate::verdict::{self, Verdict};
@@ -57,7 +56,7 @@ impl Round {
     }
 
     /// One gate run of `patch` on the round's base for `scope`, judged against `targets`: the
-    /// verdict, and the check it came from. The worktree's lease (a gate slot) is taken only
+    /// verdict, and the check (and tests) it came from. The worktree's lease (a gate slot) is taken only
     /// here, once the run may start, and given back when `Gate::check` ends.
     pub async fn gate_once(
         &self,
@@ -65,7 +64,7 @@ impl Round {
         label: &str,
         patch: &Patch,
         targets: &[Identity],
-    ) -> Result<(Verdict, ParsedCheck), GateError> {
+    ) -> Result<(Verdict, GateCheck), GateError> {
         // A stopped run starts no more gate runs, and counts none.
         if self.cancel.is_cancelled() {
             return Err(GateError::Cargo(CargoError::Cancelled));
@@ -103,6 +102,6 @@ impl Round {
             verdict: verdict.clone(),
             duration_ms: started.elapsed().as_millis() as u64,
         });
-        Ok((verdict, check.parsed))
+        Ok((verdict, check))
     }
 }
