@@ -1,0 +1,589 @@
+//! Holes: a dropped argument (E0061 with fewer arguments than parameters) or a missing struct field
+//! (E0063). rustc writes only a placeholder (`/* i32 */`) there, which no one may apply; the value
+//! is often right there in the code. Found values come first: a binding in scope with the
+//! parameter's or field's name (`decode_table`, field shorthand `len`), then the one binding of the
+//! expected type. Made-up values (the type's obvious empty value: `0`, `false`, `String::new()`,
+//! `Vec::new()`, `None`, else `Default::default()`) are offered as inventions, which only passing
+//! tests may accept.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Diagnostic;
+use crate::edit::Edit;
+use crate::error_code::ErrorCode;
+
+use super::Context;
+use super::bindings::{self, Binding, Parameter};
+use super::rule::{Invention, Rule, text_of};
+use super::scan;
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Holes;
+
+/// A call with the wrong number of arguments: too few is ours, too many `ExtraArguments`'.
+const ARGUMENT_COUNT: ErrorCode = ErrorCode::from_static("E0061");
+/// A struct literal without some of its fields.
+const MISSING_FIELDS: ErrorCode = ErrorCode::from_static("E0063");
+
+/// Alternatives per kind (found, made up) at most: each fills every hole of the site.
+const LEVELS: usize = 3;
+
+impl Rule for Holes {
+    const NAME: &'static str = "holes";
+    const CODES: &'static [ErrorCode] = &[ARGUMENT_COUNT, MISSING_FIELDS];
+
+    fn alternatives(
+        &self,
+        diagnostic: &Diagnostic,
+        context: &Context<'_>,
+    ) -> Vec<(String, Vec<Edit>)> {
+        let Some(site) = Site::of(diagnostic, context) else {
+            return Vec::new();
+        };
+        let found: Vec<Vec<String>> = site.holes.iter().map(|h| site.found(h)).collect();
+        if found.iter().any(Vec::is_empty) {
+            return Vec::new();
+        }
+        levels(&found)
+            .into_iter()
+            .map(|values| {
+                let fills: Vec<Fill> = values.into_iter().map(Fill::Found).collect();
+                (site.label(&fills), vec![site.write(&fills)])
+            })
+            .collect()
+    }
+
+    fn inventions(&self, diagnostic: &Diagnostic, context: &Context<'_>) -> Vec<Invention> {
+        let Some(site) = Site::of(diagnostic, context) else {
+            return Vec::new();
+        };
+        let found: Vec<Vec<String>> = site.holes.iter().map(|h| site.found(h)).collect();
+        let made_up: Vec<Vec<String>> = site
+            .holes
+            .iter()
+            .map(|hole| empty_values(hole.ty.as_deref()))
+            .collect();
+        // Holes nothing in scope fills take made-up values, the others their first found one;
+        // then every hole a made-up value, for when the found ones were wrong.
+        let mixed: Vec<Vec<Fill>> =
+            if found.iter().all(Vec::is_empty) || found.iter().all(|values| !values.is_empty()) {
+                Vec::new()
+            } else {
+                let options: Vec<Vec<Fill>> = found
+                    .iter()
+                    .zip(&made_up)
+                    .map(|(found, made_up)| match found.first() {
+                        Some(value) => vec![Fill::Found(value.clone())],
+                        None => made_up.iter().cloned().map(Fill::MadeUp).collect(),
+                    })
+                    .collect();
+                levels(&options)
+            };
+        let invented = levels(&made_up)
+            .into_iter()
+            .map(|values| values.into_iter().map(Fill::MadeUp).collect());
+        mixed
+            .into_iter()
+            .chain(invented)
+            .map(|fills: Vec<Fill>| Invention {
+                label: site.label(&fills),
+                edits: vec![site.write(&fills)],
+                values: site.made_up(&fills),
+            })
+            .collect()
+    }
+}
+
+/// What goes into one hole: a value found in the code, or one made up.
+#[derive(Clone, Debug)]
+enum Fill {
+    Found(String),
+    MadeUp(String),
+}
+
+impl Fill {
+    fn value(&self) -> &str {
+        match self {
+            Fill::Found(value) | Fill::MadeUp(value) => value,
+        }
+    }
+}
+
+/// Up to `LEVELS` combinations of one option per hole: the first of each, then the second of
+/// each (the last for a hole that has fewer), and so on. Empty if some hole has no option.
+fn levels<T: Clone>(options: &[Vec<T>]) -> Vec<Vec<T>> {
+    if options.is_empty() || options.iter().any(Vec::is_empty) {
+        return Vec::new();
+    }
+    let deepest = options.iter().map(Vec::len).max().unwrap_or(0).min(LEVELS);
+    (0..deepest)
+        .map(|level| {
+            options
+                .iter()
+                .map(|values| values[level.min(values.len() - 1)].clone())
+                .collect()
+        })
+        .collect()
+}
+
+/// A place that lacks values.
+#[derive(Debug, PartialEq, Eq)]
+struct Hole {
+    /// The parameter's or field's name, when known.
+    name: Option<String>,
+    /// The expected type, as rustc or the definition writes it, normalized.
+    ty: Option<String>,
+}
+
+#[derive(Debug)]
+enum Shape {
+    /// rustc's argument list, `(input, /* &[u8] */, true)`, over the call's `range`: each
+    /// placeholder, in order, takes a hole's value.
+    Arguments {
+        range: std::ops::Range<usize>,
+        template: String,
+    },
+    /// A struct literal whose body lies between the braces at `open` and `close`.
+    Fields { open: usize, close: usize },
+}
+
+/// Where values are missing: the holes, in order, and what is in scope there.
+#[derive(Debug)]
+struct Site<'t> {
+    file: PathBuf,
+    text: &'t str,
+    holes: Vec<Hole>,
+    shape: Shape,
+    bindings: Vec<Binding>,
+    /// Bindings the call already passes, or the literal already gives a field, whole.
+    used: Vec<String>,
+}
+
+impl<'t> Site<'t> {
+    fn of(diagnostic: &Diagnostic, context: &Context<'t>) -> Option<Site<'t>> {
+        let primary = diagnostic.primary.as_ref()?;
+        let text = context.sources().get(&primary.file)?;
+        let (holes, shape) = match diagnostic.code.as_ref()? {
+            code if *code == ARGUMENT_COUNT => arguments(diagnostic, context)?,
+            _ => fields(diagnostic, context)?,
+        };
+        let (body, at) = match &shape {
+            Shape::Arguments { range, .. } => {
+                let list = text.get(range.clone())?;
+                (list.get(1..list.len().saturating_sub(1))?, range.start)
+            }
+            Shape::Fields { open, close } => (text.get(open + 1..*close)?, *open),
+        };
+        Some(Site {
+            file: primary.file.clone(),
+            text,
+            holes,
+            bindings: bindings::in_scope(text, at),
+            used: passed_names(body),
+            shape,
+        })
+    }
+
+    /// Values from the code for `hole`, likeliest first: the binding of its name, then the one
+    /// binding of its type that the site does not use yet.
+    fn found(&self, hole: &Hole) -> Vec<String> {
+        let expected = hole.ty.as_deref();
+        let mut values = Vec::new();
+        let named = hole
+            .name
+            .as_deref()
+            .and_then(|name| self.bindings.iter().find(|b| b.name == name));
+        if let Some(binding) = named {
+            values.push(passed(binding, expected).unwrap_or_else(|| binding.name.clone()));
+        }
+        let typed: Vec<String> = self
+            .bindings
+            .iter()
+            .filter(|b| Some(&b.name) != hole.name.as_ref() && !self.used.contains(&b.name))
+            .filter_map(|b| passed(b, Some(expected?)))
+            .collect();
+        if let [only] = typed.as_slice() {
+            values.push(only.clone());
+        }
+        values
+    }
+
+    /// The code each fill writes for its hole: the value of an argument, the field of a literal
+    /// (`len`, `len: 0`).
+    fn entries(&self, fills: &[Fill]) -> Vec<String> {
+        self.holes
+            .iter()
+            .zip(fills)
+            .map(|(hole, fill)| match (&self.shape, hole.name.as_deref()) {
+                (Shape::Fields { .. }, Some(name)) if fill.value() == name => name.to_owned(),
+                (Shape::Fields { .. }, Some(name)) => format!("{name}: {}", fill.value()),
+                _ => fill.value().to_owned(),
+            })
+            .collect()
+    }
+
+    /// The entries of the made-up fills.
+    fn made_up(&self, fills: &[Fill]) -> Vec<String> {
+        self.entries(fills)
+            .into_iter()
+            .zip(fills)
+            .filter(|(_, fill)| matches!(fill, Fill::MadeUp(_)))
+            .map(|(entry, _)| entry)
+            .collect()
+    }
+
+    fn label(&self, fills: &[Fill]) -> String {
+        let what = match self.shape {
+            Shape::Arguments { .. } => "the dropped argument",
+            Shape::Fields { .. } => "the missing field",
+        };
+        let parts: Vec<String> = self
+            .holes
+            .iter()
+            .zip(fills)
+            .enumerate()
+            .map(|(n, (hole, fill))| {
+                let hole_name = hole
+                    .name
+                    .as_ref()
+                    .map_or(format!("#{}", n + 1), |name| format!("`{name}`"));
+                let kind = match fill {
+                    Fill::Found(_) => "",
+                    Fill::MadeUp(_) => "the made-up ",
+                };
+                format!("fill {what} {hole_name} with {kind}`{}`", fill.value())
+            })
+            .collect();
+        parts.join("; ")
+    }
+
+    /// The edit that puts `fills` into the holes.
+    fn write(&self, fills: &[Fill]) -> Edit {
+        let entries = self.entries(fills);
+        match &self.shape {
+            Shape::Arguments { range, template } => {
+                let mut written = String::new();
+                let mut rest = template.as_str();
+                let mut entries = entries.iter();
+                while let Some((before, after)) = placeholder(rest) {
+                    written.push_str(before);
+                    written.push_str(entries.next().map_or("", String::as_str));
+                    rest = after;
+                }
+                written.push_str(rest);
+                Edit::new(&self.file, range.clone(), written)
+            }
+            Shape::Fields { open, close } => {
+                let (at, inserted) = field_insertion(self.text, *open, *close, &entries);
+                Edit::new(&self.file, at..at, inserted)
+            }
+        }
+    }
+}
+
+/// The holes of a call that lacks arguments, from rustc's placeholder suggestion (which says where
+/// each goes, and of which type) and the called function's parameters (which name them).
+fn arguments(diagnostic: &Diagnostic, context: &Context<'_>) -> Option<(Vec<Hole>, Shape)> {
+    let (wanted, supplied) = counts(&diagnostic.message)?;
+    if supplied >= wanted {
+        return None;
+    }
+    let primary = diagnostic.primary.as_ref()?;
+    let edit = diagnostic
+        .placeholders
+        .iter()
+        .filter_map(|s| match s.edits.as_slice() {
+            [edit] if edit.file == primary.file => Some(edit),
+            _ => None,
+        })
+        .find(|edit| edit.replacement.starts_with('(') && edit.replacement.contains("/*"))?;
+    let template = &edit.replacement;
+    let callee = text_of(context.sources(), primary)?;
+    let parameters = definition(callee, wanted, &primary.file, context).unwrap_or_default();
+    let inside = &template[1..template.len().saturating_sub(1)];
+    let holes: Vec<Hole> = scan::split_top_level(inside)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(n, (_, part))| {
+            let written = part.trim().strip_prefix("/*")?.strip_suffix("*/")?.trim();
+            let (name, declared) = parameters.get(n).cloned().unwrap_or((None, String::new()));
+            let ty = if looks_like_a_name(written) {
+                (!declared.is_empty()).then_some(declared)
+            } else {
+                Some(bindings::normalize(written))
+            };
+            Some(Hole { name, ty })
+        })
+        .collect();
+    if holes.len() != wanted - supplied {
+        return None;
+    }
+    let shape = Shape::Arguments {
+        range: edit.start..edit.end,
+        template: template.clone(),
+    };
+    Some((holes, shape))
+}
+
+/// The holes of a struct literal that lacks fields, named by rustc's message, typed by the
+/// struct's definition.
+fn fields(diagnostic: &Diagnostic, context: &Context<'_>) -> Option<(Vec<Hole>, Shape)> {
+    let primary = diagnostic.primary.as_ref()?;
+    let text = context.sources().get(&primary.file)?;
+    let open = primary.byte_end + text[primary.byte_end..].find('{')?;
+    let body = scan::balanced(text, open)?;
+    let close = open + 1 + body.len();
+    if body.contains("..") {
+        return None;
+    }
+    // `missing fields `a`, `b` and `c` in initializer of `Config``, or `… and 2 other fields`.
+    let (missing, type_part) = diagnostic.message.split_once(" in initializer of ")?;
+    let type_name = scan::backticked(type_part)
+        .first()?
+        .split('<')
+        .next()?
+        .rsplit("::")
+        .next()?
+        .to_owned();
+    let declared: Vec<(String, String)> = context
+        .index()
+        .type_named(&type_name, &primary.file)
+        .map(|item| {
+            let text = context.sources().get(&item.file).unwrap_or_default();
+            scan::struct_fields(text, item.line_start)
+        })
+        .unwrap_or_default();
+    let named: Vec<String> = if missing.contains(" other field") {
+        let present: Vec<String> = scan::split_top_level(body)
+            .into_iter()
+            .filter_map(|(_, field)| {
+                let name = field.split(':').next()?.trim();
+                (!name.is_empty()).then(|| name.to_owned())
+            })
+            .collect();
+        declared
+            .iter()
+            .map(|(name, _)| name.clone())
+            .filter(|name| !present.contains(name))
+            .collect()
+    } else {
+        scan::backticked(missing)
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    };
+    if named.is_empty() {
+        return None;
+    }
+    let holes = named
+        .into_iter()
+        .map(|name| {
+            let ty = declared
+                .iter()
+                .find(|(field, _)| *field == name)
+                .map(|(_, ty)| bindings::normalize(ty));
+            Hole {
+                name: Some(name),
+                ty,
+            }
+        })
+        .collect();
+    Some((holes, Shape::Fields { open, close }))
+}
+
+/// The parameters (without `self`) of the function `callee` names, found by its name and
+/// parameter count: in `near`'s file first, then its crate, then anywhere.
+fn definition(
+    callee: &str,
+    count: usize,
+    near: &Path,
+    context: &Context<'_>,
+) -> Option<Vec<Parameter>> {
+    let name = callee
+        .split("::<")
+        .next()?
+        .rsplit("::")
+        .next()?
+        .trim()
+        .to_owned();
+    let pattern = regex::Regex::new(&format!(r"\bfn\s+{}\b", regex::escape(&name))).ok()?;
+    let home = crate::index::crate_of(near).map(|(dir, _)| dir);
+    let mut found: Vec<(u8, Vec<Parameter>)> = Vec::new();
+    for path in context.sources().paths() {
+        let text = context.sources().get(path).unwrap_or_default();
+        for at in pattern.find_iter(text) {
+            let Some(open) = text[at.end()..].find('(').map(|o| at.end() + o) else {
+                continue;
+            };
+            let Some(list) = scan::balanced(text, open) else {
+                continue;
+            };
+            let parameters = bindings::parameters(list);
+            if parameters.len() == count {
+                let closeness = if path == near {
+                    0
+                } else if crate::index::crate_of(path).map(|(dir, _)| dir) == home {
+                    1
+                } else {
+                    2
+                };
+                found.push((closeness, parameters));
+            }
+        }
+    }
+    found.sort_by_key(|(closeness, _)| *closeness);
+    found.into_iter().next().map(|(_, parameters)| parameters)
+}
+
+/// `this function takes 3 arguments but 2 arguments were supplied` → (3, 2).
+fn counts(message: &str) -> Option<(usize, usize)> {
+    let words: Vec<&str> = message.split_whitespace().collect();
+    let takes = words.iter().position(|w| *w == "takes")?;
+    let but = words.iter().position(|w| *w == "but")?;
+    Some((
+        words.get(takes + 1)?.parse().ok()?,
+        words.get(but + 1)?.parse().ok()?,
+    ))
+}
+
+/// Whether a placeholder names a parameter (`/* v2 */`, when rustc knows no type) rather than a
+/// type (`/* i32 */`, `/* Vec<u8> */`, `/* &str */`).
+fn looks_like_a_name(written: &str) -> bool {
+    const PRIMITIVES: &[&str] = &[
+        "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize",
+        "f32", "f64", "bool", "char", "str",
+    ];
+    written.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && written
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !PRIMITIVES.contains(&written)
+}
+
+/// The text before the first `/* … */` of `text`, and the text after it.
+fn placeholder(text: &str) -> Option<(&str, &str)> {
+    let start = text.find("/*")?;
+    let end = start + text[start..].find("*/")? + 2;
+    Some((&text[..start], &text[end..]))
+}
+
+/// How `binding` is passed where `expected` is wanted, if its type fits: as it is, or borrowed
+/// (`&table` for `&[u8]` from a `Vec<u8>`). With no type to compare, `None`.
+fn passed(binding: &Binding, expected: Option<&str>) -> Option<String> {
+    let (ty, expected) = (binding.ty.as_deref()?, expected?);
+    if fits(ty, expected) {
+        return Some(binding.name.clone());
+    }
+    let (borrow, target) = if let Some(target) = expected.strip_prefix("&mut") {
+        ("&mut ", target)
+    } else {
+        ("&", expected.strip_prefix('&')?)
+    };
+    let owned = fits(ty, target)
+        || (target == "str" && ty == "String")
+        || target
+            .strip_prefix('[')
+            .and_then(|t| t.strip_suffix(']'))
+            .is_some_and(|item| fits(ty, &format!("Vec<{item}>")));
+    (owned && !ty.starts_with('&')).then(|| format!("{borrow}{}", binding.name))
+}
+
+const INTEGERS: &[&str] = &[
+    "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize",
+];
+const FLOATS: &[&str] = &["f32", "f64"];
+
+/// Whether a binding of type `ty` (normalized; `_` for what the code leaves to inference) is one of
+/// type `expected`.
+fn fits(ty: &str, expected: &str) -> bool {
+    match ty {
+        _ if ty == expected => true,
+        "{integer}" => INTEGERS.contains(&expected) || expected == "{integer}",
+        "{float}" => FLOATS.contains(&expected) || expected == "{float}",
+        _ if ty.contains('_') => {
+            let parts: Vec<&str> = ty.split('_').collect();
+            let (first, last) = (parts[0], parts[parts.len() - 1]);
+            expected.starts_with(first)
+                && expected.ends_with(last)
+                && expected.len() > first.len() + last.len()
+        }
+        _ => false,
+    }
+}
+
+/// The obvious empty value of `ty`, or `Default::default()` for a type with no obvious one; none
+/// for a borrow of anything but a string or a slice (a default value cannot be borrowed for
+/// long).
+fn empty_values(ty: Option<&str>) -> Vec<String> {
+    let Some(ty) = ty else {
+        return vec!["Default::default()".to_owned()];
+    };
+    let value = match ty {
+        _ if INTEGERS.contains(&ty) || ty == "{integer}" => "0",
+        _ if FLOATS.contains(&ty) || ty == "{float}" => "0.0",
+        "bool" => "false",
+        "String" => "String::new()",
+        "&str" => "\"\"",
+        "()" => "()",
+        _ if ty.starts_with("Vec<") => "Vec::new()",
+        _ if ty.starts_with("Option<") => "None",
+        _ if ty.starts_with("&[") => "&[]",
+        _ if ty.starts_with("&mut[") => "&mut []",
+        _ if ty.starts_with('&') => return Vec::new(),
+        _ => "Default::default()",
+    };
+    vec![value.to_owned()]
+}
+
+/// Where the fields `entries` go in the literal whose braces are at `open` and `close`, and the
+/// text to insert there, in the literal's own layout (one line, or a field per line).
+fn field_insertion(text: &str, open: usize, close: usize, entries: &[String]) -> (usize, String) {
+    let body = &text[open + 1..close];
+    let end = open + 1 + body.trim_end().len();
+    let trailing_comma = body.trim_end().ends_with(',');
+    if body.trim().is_empty() {
+        return (open + 1, format!(" {} ", entries.join(", ")));
+    }
+    if !body.contains('\n') {
+        let joined = entries.join(", ");
+        let inserted = if trailing_comma {
+            format!(" {joined},")
+        } else {
+            format!(", {joined}")
+        };
+        return (end, inserted);
+    }
+    let indent: String = body
+        .lines()
+        .rev()
+        .find(|line| !line.trim().is_empty())
+        .map(|line| line.chars().take_while(|c| c.is_whitespace()).collect())
+        .unwrap_or_default();
+    let lines: Vec<String> = entries.iter().map(|e| format!("\n{indent}{e}")).collect();
+    if trailing_comma {
+        (end, format!("{},", lines.join(",")))
+    } else {
+        (end, format!(",{}", lines.join(",")))
+    }
+}
+
+/// The bindings an argument list or a literal's fields pass whole (`input`, `&table`, `len`,
+/// `title: name`): a binding given once is rarely meant twice.
+fn passed_names(list: &str) -> Vec<String> {
+    scan::split_top_level(list)
+        .into_iter()
+        .filter_map(|(_, part)| {
+            let value = part.rsplit(':').next()?.trim();
+            let name = value
+                .trim_start_matches('&')
+                .trim_start_matches("mut ")
+                .trim();
+            let plain = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            plain.then(|| name.to_owned())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;
