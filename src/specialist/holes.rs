@@ -1,8 +1,8 @@
 //! Holes: a dropped argument (E0061 with fewer arguments than parameters) or a missing struct field
 //! (E0063). rustc writes only a placeholder (`/* i32 */`) there, which no one may apply; the value
 //! is often right there in the code. Found values come first: a binding in scope with the
-//! parameter's or field's name (`decode_table`, field shorthand `len`), then the one binding of the
-//! expected type. Made-up values (the type's obvious empty value: `0`, `false`, `String::new()`,
+//! parameter's or field's name (`decode_table`, field shorthand `len`), or else the one binding of
+//! the expected type. Made-up values (the type's obvious empty value: `0`, `false`, `String::new()`,
 //! `Vec::new()`, `None`, else `Default::default()`) are offered as inventions, which only passing
 //! tests may accept.
 
@@ -25,13 +25,11 @@ const ARGUMENT_COUNT: ErrorCode = ErrorCode::from_static("E0061");
 /// A struct literal without some of its fields.
 const MISSING_FIELDS: ErrorCode = ErrorCode::from_static("E0063");
 
-/// Alternatives per kind (found, made up) at most: each fills every hole of the site.
-const LEVELS: usize = 3;
-
 impl Rule for Holes {
     const NAME: &'static str = "holes";
     const CODES: &'static [ErrorCode] = &[ARGUMENT_COUNT, MISSING_FIELDS];
 
+    /// Every hole filled from the code, when the code has a value for each.
     fn alternatives(
         &self,
         diagnostic: &Diagnostic,
@@ -40,52 +38,35 @@ impl Rule for Holes {
         let Some(site) = Site::of(diagnostic, context) else {
             return Vec::new();
         };
-        let found: Vec<Vec<String>> = site.holes.iter().map(|h| site.found(h)).collect();
-        if found.iter().any(Vec::is_empty) {
-            return Vec::new();
-        }
-        levels(&found)
+        let found: Option<Vec<Fill>> = site
+            .holes
+            .iter()
+            .map(|hole| site.found(hole).map(Fill::Found))
+            .collect();
+        found
+            .map(|fills| (site.label(&fills), vec![site.write(&fills)]))
             .into_iter()
-            .map(|values| {
-                let fills: Vec<Fill> = values.into_iter().map(Fill::Found).collect();
-                (site.label(&fills), vec![site.write(&fills)])
-            })
             .collect()
     }
 
+    /// The holes the code has no value for made up, the others filled from the code; then every
+    /// hole made up, for when the values found are the wrong ones.
     fn inventions(&self, diagnostic: &Diagnostic, context: &Context<'_>) -> Vec<Invention> {
         let Some(site) = Site::of(diagnostic, context) else {
             return Vec::new();
         };
-        let found: Vec<Vec<String>> = site.holes.iter().map(|h| site.found(h)).collect();
-        let made_up: Vec<Vec<String>> = site
+        let made_up = |hole: &Hole| empty_value(hole.ty.as_deref()).map(Fill::MadeUp);
+        let mixed: Option<Vec<Fill>> = site
             .holes
             .iter()
-            .map(|hole| empty_values(hole.ty.as_deref()))
+            .map(|hole| site.found(hole).map(Fill::Found).or_else(|| made_up(hole)))
             .collect();
-        // Holes nothing in scope fills take made-up values, the others their first found one;
-        // then every hole a made-up value, for when the found ones were wrong.
-        let mixed: Vec<Vec<Fill>> =
-            if found.iter().all(Vec::is_empty) || found.iter().all(|values| !values.is_empty()) {
-                Vec::new()
-            } else {
-                let options: Vec<Vec<Fill>> = found
-                    .iter()
-                    .zip(&made_up)
-                    .map(|(found, made_up)| match found.first() {
-                        Some(value) => vec![Fill::Found(value.clone())],
-                        None => made_up.iter().cloned().map(Fill::MadeUp).collect(),
-                    })
-                    .collect();
-                levels(&options)
-            };
-        let invented = levels(&made_up)
-            .into_iter()
-            .map(|values| values.into_iter().map(Fill::MadeUp).collect());
+        let all: Option<Vec<Fill>> = site.holes.iter().map(made_up).collect();
         mixed
             .into_iter()
-            .chain(invented)
-            .map(|fills: Vec<Fill>| Invention {
+            .chain(all)
+            .filter(|fills| fills.iter().any(|fill| matches!(fill, Fill::MadeUp(_))))
+            .map(|fills| Invention {
                 label: site.label(&fills),
                 edits: vec![site.write(&fills)],
                 values: site.made_up(&fills),
@@ -107,23 +88,6 @@ impl Fill {
             Fill::Found(value) | Fill::MadeUp(value) => value,
         }
     }
-}
-
-/// Up to `LEVELS` combinations of one option per hole: the first of each, then the second of
-/// each (the last for a hole that has fewer), and so on. Empty if some hole has no option.
-fn levels<T: Clone>(options: &[Vec<T>]) -> Vec<Vec<T>> {
-    if options.is_empty() || options.iter().any(Vec::is_empty) {
-        return Vec::new();
-    }
-    let deepest = options.iter().map(Vec::len).max().unwrap_or(0).min(LEVELS);
-    (0..deepest)
-        .map(|level| {
-            options
-                .iter()
-                .map(|values| values[level.min(values.len() - 1)].clone())
-                .collect()
-        })
-        .collect()
 }
 
 /// A place that lacks values.
@@ -184,28 +148,29 @@ impl<'t> Site<'t> {
         })
     }
 
-    /// Values from the code for `hole`, likeliest first: the binding of its name, then the one
-    /// binding of its type that the site does not use yet.
-    fn found(&self, hole: &Hole) -> Vec<String> {
+    /// A value from the code for `hole`: the binding of its name, or else the one binding of its
+    /// type that the site does not use yet. A name is the stronger evidence: a binding that
+    /// merely has the type compiles just as well when it is the wrong one, so it is offered only
+    /// when no binding has the name.
+    fn found(&self, hole: &Hole) -> Option<String> {
         let expected = hole.ty.as_deref();
-        let mut values = Vec::new();
         let named = hole
             .name
             .as_deref()
             .and_then(|name| self.bindings.iter().find(|b| b.name == name));
         if let Some(binding) = named {
-            values.push(passed(binding, expected).unwrap_or_else(|| binding.name.clone()));
+            return Some(passed(binding, expected).unwrap_or_else(|| binding.name.clone()));
         }
         let typed: Vec<String> = self
             .bindings
             .iter()
-            .filter(|b| Some(&b.name) != hole.name.as_ref() && !self.used.contains(&b.name))
+            .filter(|b| !self.used.contains(&b.name))
             .filter_map(|b| passed(b, Some(expected?)))
             .collect();
-        if let [only] = typed.as_slice() {
-            values.push(only.clone());
+        match <[String; 1]>::try_from(typed) {
+            Ok([only]) => Some(only),
+            Err(_) => None,
         }
-        values
     }
 
     /// The code each fill writes for its hole: the value of an argument, the field of a literal
@@ -511,12 +476,12 @@ fn fits(ty: &str, expected: &str) -> bool {
     }
 }
 
-/// The obvious empty value of `ty`, or `Default::default()` for a type with no obvious one; none
-/// for a borrow of anything but a string or a slice (a default value cannot be borrowed for
-/// long).
-fn empty_values(ty: Option<&str>) -> Vec<String> {
+/// The obvious empty value of `ty`, or `Default::default()` for a type with no obvious one (or
+/// none known); none for a borrow of anything but a string or a slice (a default value cannot be
+/// borrowed for long).
+fn empty_value(ty: Option<&str>) -> Option<String> {
     let Some(ty) = ty else {
-        return vec!["Default::default()".to_owned()];
+        return Some("Default::default()".to_owned());
     };
     let value = match ty {
         _ if INTEGERS.contains(&ty) || ty == "{integer}" => "0",
@@ -529,10 +494,10 @@ fn empty_values(ty: Option<&str>) -> Vec<String> {
         _ if ty.starts_with("Option<") => "None",
         _ if ty.starts_with("&[") => "&[]",
         _ if ty.starts_with("&mut[") => "&mut []",
-        _ if ty.starts_with('&') => return Vec::new(),
+        _ if ty.starts_with('&') => return None,
         _ => "Default::default()",
     };
-    vec![value.to_owned()]
+    Some(value.to_owned())
 }
 
 /// Where the fields `entries` go in the literal whose braces are at `open` and `close`, and the
