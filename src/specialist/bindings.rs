@@ -1,8 +1,9 @@
 //! What is in scope at a place in a function body, read with patterns rather than a parser: the
 //! enclosing function's parameters, `let` bindings whose statement ended before the place and
-//! whose block is still open, and the bindings of the `for`, `if let` and `while let` blocks
-//! around it, with their types where the code writes or plainly implies them. Approximate on
-//! purpose: it only feeds proposals, which the gate checks.
+//! whose block is still open, and the bindings of the `for`, `if let` and `while let` blocks and
+//! the closures around it, with their types where the code writes or plainly implies them, and
+//! whether the function uses them anywhere else. Approximate on purpose: it only feeds proposals,
+//! which the gate checks.
 
 use std::sync::LazyLock;
 
@@ -16,6 +17,9 @@ pub struct Binding {
     pub name: String,
     /// As written, without spaces or lifetimes (`&[u8]`, `Vec<_>` for `vec![..]`, `{integer}`).
     pub ty: Option<String>,
+    /// Whether the function never names it besides where it binds it: a value made for something
+    /// that lost it, as a dropped argument leaves its binding.
+    pub unused: bool,
 }
 
 static FN: LazyLock<Regex> =
@@ -38,6 +42,10 @@ static BLOCK_BINDING: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// A closure's parameters: `|a, b|`, `move |(k, v): (u8, u8)|`, after what can precede one.
+static CLOSURE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:[(,=]|\bmove)\s*\|([^|]*)\|").expect("valid regex"));
+
 static LIFETIME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"'[A-Za-z_][A-Za-z0-9_]*\s*").expect("valid regex"));
 
@@ -49,15 +57,7 @@ pub fn in_scope(text: &str, site: usize) -> Vec<Binding> {
     };
     let mut found: Vec<(usize, Binding)> = parameters(function.parameters)
         .into_iter()
-        .filter_map(|(name, ty)| {
-            Some((
-                function.body_start,
-                Binding {
-                    name: name?,
-                    ty: Some(ty),
-                },
-            ))
-        })
+        .filter_map(|(name, ty)| Some((function.body_start, typed(&name?, Some(ty)))))
         .collect();
     let body = &text[function.body_start..site];
     for capture in LET.captures_iter(body) {
@@ -68,17 +68,15 @@ pub fn in_scope(text: &str, site: usize) -> Vec<Binding> {
             None => implied_type(&text[value..statement_end(text, value)]),
         };
         if let_in_scope(text, function.body_start + at.start(), value, site) {
-            let name = capture[1].to_owned();
-            found.push((function.body_start + at.start(), Binding { name, ty }));
+            found.push((function.body_start + at.start(), typed(&capture[1], ty)));
         }
     }
     for capture in LET_TUPLE.captures_iter(body) {
         let at = capture.get(0).expect("group 0");
         let value = function.body_start + at.end() - 1;
         if let_in_scope(text, function.body_start + at.start(), value, site) {
-            found.extend(
-                names(&capture[1]).map(|name| (function.body_start + at.start(), untyped(name))),
-            );
+            let made = function.body_start + at.start();
+            found.extend(names(&capture[1]).map(|name| (made, typed(name, None))));
         }
     }
     for capture in BLOCK_BINDING.captures_iter(body) {
@@ -92,22 +90,88 @@ pub fn in_scope(text: &str, site: usize) -> Vec<Binding> {
         if inside {
             let pattern = capture.get(1).or(capture.get(2)).map_or("", |m| m.as_str());
             let made = function.body_start + at.start();
-            found.extend(names(pattern).map(|name| (made, untyped(name))));
+            found.extend(names(pattern).map(|name| (made, typed(name, None))));
+        }
+    }
+    for capture in CLOSURE.captures_iter(body) {
+        let list = capture.get(1).expect("group 1");
+        let after = function.body_start + list.end() + 1;
+        if after <= site && site < closure_end(text, after) {
+            let made = function.body_start + list.start();
+            for (_, parameter) in scan::split_top_level(list.as_str()) {
+                let (pattern, ty) = match top_level_colon(parameter) {
+                    Some(colon) => (
+                        &parameter[..colon],
+                        Some(normalize(&parameter[colon + 1..])),
+                    ),
+                    None => (parameter, None),
+                };
+                let simple = !pattern.contains('(');
+                found.extend(
+                    names(pattern).map(|name| (made, typed(name, ty.clone().filter(|_| simple)))),
+                );
+            }
         }
     }
     found.sort_by_key(|(at, _)| *at);
+    let whole = &text[function.body_start..function.body_end];
     let mut bindings: Vec<Binding> = Vec::new();
-    for (_, binding) in found {
+    for (made, mut binding) in found {
+        // A parameter is named in the body only where it is used; a local also where it is bound.
+        let bound_here = usize::from(made > function.body_start);
+        binding.unused = mentions(whole, &binding.name) <= bound_here;
         bindings.retain(|earlier| earlier.name != binding.name);
         bindings.push(binding);
     }
     bindings
 }
 
-/// A function around a place: its parameter list's text and where its body's text starts.
+/// Where a closure whose body starts at `after` (past its `|…|`) ends: its block's end, or the
+/// end of its expression (a `,` or `;` outside brackets, or the bracket around the closure).
+fn closure_end(text: &str, after: usize) -> usize {
+    let start = after + (text.len() - after - text[after..].trim_start().len());
+    if text[start..].starts_with('{') {
+        return scan::balanced(text, start).map_or(text.len(), |body| start + body.len() + 2);
+    }
+    let mut depth = 0i32;
+    for (offset, byte) in text[start..].bytes().enumerate() {
+        match byte {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth -= 1,
+            b',' | b';' if depth == 0 => return start + offset,
+            _ => {}
+        }
+        if depth < 0 {
+            return start + offset;
+        }
+    }
+    text.len()
+}
+
+/// How often `text` names `name` as a whole identifier.
+fn mentions(text: &str, name: &str) -> usize {
+    text.match_indices(name)
+        .filter(|(at, _)| {
+            let identifier = |c: char| c.is_ascii_alphanumeric() || c == '_';
+            let before = text[..*at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !identifier(c));
+            let after = text[at + name.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !identifier(c));
+            before && after
+        })
+        .count()
+}
+
+/// A function around a place: its parameter list's text and where its body's text starts and
+/// ends.
 struct Function<'t> {
     parameters: &'t str,
     body_start: usize,
+    body_end: usize,
 }
 
 /// The innermost `fn` whose body holds `site`.
@@ -128,6 +192,7 @@ fn enclosing_fn(text: &str, site: usize) -> Option<Function<'_>> {
         (site <= brace + 1 + body.len()).then_some(Function {
             parameters,
             body_start: brace + 1,
+            body_end: brace + 1 + body.len(),
         })
     })
 }
@@ -275,10 +340,11 @@ fn names(pattern: &str) -> impl Iterator<Item = &str> {
         .filter(|name| is_identifier(name) && !name.starts_with('_'))
 }
 
-fn untyped(name: &str) -> Binding {
+fn typed(name: &str, ty: Option<String>) -> Binding {
     Binding {
         name: name.to_owned(),
-        ty: None,
+        ty,
+        unused: false,
     }
 }
 
@@ -346,6 +412,38 @@ mod tests {
         assert_eq!(
             described(&in_scope(text, at(text, "end("))),
             ["items: Vec<u32>", "total: &str"]
+        );
+    }
+
+    #[test]
+    fn closure_parameters_count_inside_the_closure_and_unused_bindings_are_marked() {
+        let text = "fn sums(rows: usize, spare: &str, label: &str) -> Vec<f64> {\n\
+                        let left = 3;\n\
+                        let doubled: Vec<usize> = (0..rows).map(|row| row * 2).collect();\n\
+                        (0..rows).map(|row: usize| self.row()).chain(other(label, |x| x))\n\
+                    }\n";
+        let site = at(text, "self.row()");
+        let bindings = in_scope(text, site);
+        let described: Vec<(&str, Option<&str>, bool)> = bindings
+            .iter()
+            .map(|b| (b.name.as_str(), b.ty.as_deref(), b.unused))
+            .collect();
+        assert_eq!(
+            described,
+            [
+                ("rows", Some("usize"), false),
+                ("spare", Some("&str"), true),
+                ("label", Some("&str"), false),
+                ("left", Some("{integer}"), true),
+                ("doubled", Some("Vec<usize>"), true),
+                ("row", Some("usize"), false)
+            ]
+        );
+        // The other closures' `row` and `x` end before the site, or start after it.
+        assert!(
+            !in_scope(text, at(text, "other("))
+                .iter()
+                .any(|b| b.name == "row")
         );
     }
 

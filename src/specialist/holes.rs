@@ -1,8 +1,8 @@
 //! Holes: a dropped argument (E0061 with fewer arguments than parameters) or a missing struct field
 //! (E0063). rustc writes only a placeholder (`/* i32 */`) there, which no one may apply; the value
 //! is often right there in the code. Found values come first: a binding in scope with the
-//! parameter's or field's name (`decode_table`, field shorthand `len`), or else the one binding of
-//! the expected type. Made-up values (the type's obvious empty value: `0`, `false`, `String::new()`,
+//! parameter's or field's name (`decode_table`, field shorthand `len`), or else the one binding the
+//! function leaves unused, or else the one binding of the expected type. Made-up values (the type's obvious empty value: `0`, `false`, `String::new()`,
 //! `Vec::new()`, `None`, else `Default::default()`) are offered as inventions, which only passing
 //! tests may accept.
 
@@ -148,10 +148,12 @@ impl<'t> Site<'t> {
         })
     }
 
-    /// A value from the code for `hole`: the binding of its name, or else the one binding of its
-    /// type that the site does not use yet. A name is the stronger evidence: a binding that
-    /// merely has the type compiles just as well when it is the wrong one, so it is offered only
-    /// when no binding has the name.
+    /// A value from the code for `hole`, from the strongest evidence that names exactly one: the
+    /// binding of its name; the one binding (of a type that fits, or of none written) that the
+    /// function never uses otherwise, as a dropped argument or field leaves the value it was
+    /// given (code rarely keeps an unused binding, rustc warns of it); the one binding of its type
+    /// that the site does not pass yet. A binding that merely has the type compiles just as well
+    /// when it is the wrong one, so weaker evidence is asked only when the stronger names none.
     fn found(&self, hole: &Hole) -> Option<String> {
         let expected = hole.ty.as_deref();
         let named = hole
@@ -161,16 +163,23 @@ impl<'t> Site<'t> {
         if let Some(binding) = named {
             return Some(passed(binding, expected).unwrap_or_else(|| binding.name.clone()));
         }
-        let typed: Vec<String> = self
-            .bindings
-            .iter()
-            .filter(|b| !self.used.contains(&b.name))
-            .filter_map(|b| passed(b, Some(expected?)))
+        let free = || {
+            self.bindings
+                .iter()
+                .filter(|b| !self.used.contains(&b.name))
+        };
+        let left_over: Vec<String> = free()
+            .filter(|b| b.unused)
+            .filter_map(|b| match (&b.ty, expected) {
+                (Some(_), Some(_)) => passed(b, expected),
+                _ => Some(b.name.clone()),
+            })
             .collect();
-        match <[String; 1]>::try_from(typed) {
-            Ok([only]) => Some(only),
-            Err(_) => None,
+        if let Ok([only]) = <[String; 1]>::try_from(left_over) {
+            return Some(only);
         }
+        let typed: Vec<String> = free().filter_map(|b| passed(b, Some(expected?))).collect();
+        <[String; 1]>::try_from(typed).ok().map(|[only]| only)
     }
 
     /// The code each fill writes for its hole: the value of an argument, the field of a literal

@@ -181,3 +181,32 @@ fn small_helpers() {
     assert_eq!(empty_value(Some("&Config")), None);
     assert!(looks_like_a_name("v2") && !looks_like_a_name("u8") && !looks_like_a_name("Vec<u8>"));
 }
+
+#[test]
+fn a_binding_the_function_leaves_unused_fills_a_hole_nothing_else_names() {
+    // `first` is the one `&Matrix` by type, but `next` (of no written type) is the binding the
+    // function leaves unused, as a dropped argument leaves it: the stronger evidence.
+    let text = "pub fn chain(first: &Matrix, matrices: &[Matrix]) -> Matrix {\n    \
+                let mut product = first.clone();\n    for next in &matrices[1..] {\n        \
+                product = product.multiply();\n    }\n    product\n}\n";
+    let sources = sources(&[("src/lib.rs", text)]);
+    let mut error = diagnostic(
+        "E0061",
+        "this method takes 1 argument but 0 arguments were supplied",
+        span_of(&sources, "src/lib.rs", "multiply", 0),
+    );
+    let open = text.find("multiply(").unwrap() + "multiply".len();
+    error.placeholders.push(Suggestion {
+        message: "provide the argument".to_owned(),
+        applicability: Applicability::Unspecified,
+        edits: vec![Edit::new(
+            Path::new("src/lib.rs"),
+            open..open + 2,
+            "(/* &Matrix */)",
+        )],
+    });
+    let results = outcomes(&Holes, error, &sources);
+    assert_eq!(results.len(), 1, "{results:?}");
+    assert!(results[0].1.contains("product = product.multiply(next);"));
+    assert_eq!(results[0].0, "fill the dropped argument #1 with `next`");
+}
