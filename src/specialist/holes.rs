@@ -281,12 +281,18 @@ fn arguments(diagnostic: &Diagnostic, context: &Context<'_>) -> Option<(Vec<Hole
         .filter_map(|(n, (_, part))| {
             let written = part.trim().strip_prefix("/*")?.strip_suffix("*/")?.trim();
             let (name, declared) = parameters.get(n).cloned().unwrap_or((None, String::new()));
-            let ty = if looks_like_a_name(written) {
-                (!declared.is_empty()).then_some(declared)
-            } else {
-                Some(bindings::normalize(written))
-            };
-            Some(Hole { name, ty })
+            if !looks_like_a_name(written) {
+                let ty = Some(bindings::normalize(written));
+                return Some(Hole { name, ty });
+            }
+            // rustc names the parameter when it has no type to show (`/* k */` of a generic
+            // `HashMap::get_mut`): that name is rustc's, and a definition found by the callee's
+            // name alone is the one called only if it agrees.
+            let agrees = name.as_deref() == Some(written) && !declared.is_empty();
+            Some(Hole {
+                name: Some(written.to_owned()),
+                ty: agrees.then_some(declared),
+            })
         })
         .collect();
     if holes.len() != wanted - supplied {

@@ -210,3 +210,33 @@ fn a_binding_the_function_leaves_unused_fills_a_hole_nothing_else_names() {
     assert!(results[0].1.contains("product = product.multiply(next);"));
     assert_eq!(results[0].0, "fill the dropped argument #1 with `next`");
 }
+
+#[test]
+fn a_parameter_rustc_names_is_not_typed_by_a_namesake_of_the_callee() {
+    // `HashMap::get_mut`'s parameter has no type rustc can show (`/* k */`); the workspace's own
+    // `get_mut` (by `id: u32`) is not the one called, so `count: u32` is no candidate.
+    let text = "impl Customers {\n    pub fn get_mut(&mut self, id: u32) -> Option<&mut u32> {\n        \
+                self.map.get_mut(&id)\n    }\n}\n\
+                impl Stock {\n    pub fn restock(&mut self, sku: &str, count: u32) -> u32 {\n        \
+                let item = self.items.get_mut().unwrap();\n        *item += count;\n        \
+                *item\n    }\n}\n";
+    let sources = sources(&[("src/lib.rs", text)]);
+    let mut error = diagnostic(
+        "E0061",
+        "this method takes 1 argument but 0 arguments were supplied",
+        span_of(&sources, "src/lib.rs", "get_mut", 2),
+    );
+    let open = text.find("get_mut()").unwrap() + "get_mut".len();
+    error.placeholders.push(Suggestion {
+        message: "provide the argument".to_owned(),
+        applicability: Applicability::Unspecified,
+        edits: vec![Edit::new(
+            Path::new("src/lib.rs"),
+            open..open + 2,
+            "(/* k */)",
+        )],
+    });
+    let results = outcomes(&Holes, error, &sources);
+    assert_eq!(results[0].0, "fill the dropped argument `k` with `sku`");
+    assert!(results[0].1.contains("self.items.get_mut(sku).unwrap()"));
+}
