@@ -282,8 +282,8 @@ pub fn why_unfixed(reason: &UnfixedReason) -> String {
 fn needs_value(candidates: &[String]) -> String {
     let tried: Vec<String> = candidates.iter().map(|c| format!("`{c}`")).collect();
     format!(
-        "needs a value: nothing in scope fits, and a made-up one ({}) is accepted only by \
-         passing tests (`--gate test`, on a crate with tests)",
+        "needs a value: nothing in scope fits, and a made-up one ({}) is accepted only when the \
+         crate's tests run and pass with it (`--gate test`, once the rest compiles)",
         tried.join(", ")
     )
 }

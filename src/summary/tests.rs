@@ -219,6 +219,7 @@ fn a_missing_value_names_the_made_up_ones_it_would_have_tried() {
     assert_eq!(
         why_unfixed(&reason),
         "needs a value: nothing in scope fits, and a made-up one (`0`, `Default::default()`) is \
-         accepted only by passing tests (`--gate test`, on a crate with tests)"
+         accepted only when the crate's tests run and pass with it (`--gate test`, once the rest \
+         compiles)"
     );
 }
