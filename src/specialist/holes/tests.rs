@@ -1,3 +1,7 @@
+use std::path::Path;
+
+use super::locate::looks_like_a_name;
+use super::values::fits;
 use super::*;
 use crate::candidate::Alternative;
 use crate::diagnostic::{Applicability, Suggestion};
