@@ -1,5 +1,5 @@
 //! What specialists propose: per diagnostic, ranked alternative edits, and the guard that refuses
-//! edits which would silence an error instead of fixing it.
+//! edits which would silence an error instead of fixing it, or invent a value without saying so.
 
 use std::sync::LazyLock;
 
@@ -18,6 +18,18 @@ pub struct Alternative {
     pub label: String,
     pub applicability: Applicability,
     pub edits: Vec<Edit>,
+    /// The values it writes that the code never had (`0`, `Vec::new()`, `len: Default::default()`
+    /// for a dropped argument or field), when it makes any up: such a fix compiles whatever the
+    /// value means, so only passing tests may accept it, never `cargo check` alone. Empty when
+    /// every value it writes comes from the code (a binding in scope, rustc's own fix).
+    pub invented: Vec<String>,
+}
+
+impl Alternative {
+    /// Whether it makes up a value (see `invented`).
+    pub fn invents(&self) -> bool {
+        !self.invented.is_empty()
+    }
 }
 
 /// A specialist's answer for one diagnostic: alternatives, the most promising first.
@@ -37,10 +49,17 @@ pub enum Refusal {
     Silences(String),
     #[error("deletes the item `{0}`")]
     DeletesItem(String),
+    #[error("writes `{0}`, a value the code never had, without saying it makes one up")]
+    InventsValue(String),
 }
 
 static SILENCERS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"#!?\[\s*(allow|expect)\s*\(|\btodo!|\bunimplemented!").expect("valid regex")
+});
+
+/// A value that means "whatever the type's default is": a placeholder, not a choice.
+static PLACEHOLDER_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\.\.\s*)?\bDefault\s*::\s*default\s*\(\s*\)").expect("valid regex")
 });
 
 static ITEM: LazyLock<Regex> = LazyLock::new(|| {
@@ -51,16 +70,19 @@ static ITEM: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Refuses alternatives that would make an error go away without preserving meaning: adding
-/// `#[allow]`/`#[expect]`, `todo!()` or `unimplemented!()`, or removing an item.
+/// `#[allow]`/`#[expect]`, `todo!()` or `unimplemented!()`, removing an item, or writing a
+/// `Default::default()` placeholder without declaring it `invented` (which leaves it to the tests).
 pub fn check_meaning(alternative: &Alternative, sources: &Sources) -> Result<(), Refusal> {
+    if !alternative.invents()
+        && let Some(value) = placeholder_values(&alternative.edits, sources).first()
+    {
+        return Err(Refusal::InventsValue(value.clone()));
+    }
     for edit in &alternative.edits {
         if let Some(found) = SILENCERS.find(&edit.replacement) {
             return Err(Refusal::Silences(found.as_str().trim().to_owned()));
         }
-        let removed = sources
-            .get(&edit.file)
-            .and_then(|text| text.get(edit.start..edit.end))
-            .unwrap_or("");
+        let removed = removed_by(edit, sources);
         let removed_items = ITEM.find_iter(removed).count();
         let kept_items = ITEM.find_iter(&edit.replacement).count();
         if removed_items > kept_items {
@@ -69,6 +91,31 @@ pub fn check_meaning(alternative: &Alternative, sources: &Sources) -> Result<(),
         }
     }
     Ok(())
+}
+
+/// The `Default::default()` placeholders `edits` add to the code (more in a replacement than in
+/// the text it replaces), in order: values made up rather than found.
+pub fn placeholder_values(edits: &[Edit], sources: &Sources) -> Vec<String> {
+    edits
+        .iter()
+        .flat_map(|edit| {
+            let had = PLACEHOLDER_VALUE
+                .find_iter(removed_by(edit, sources))
+                .count();
+            PLACEHOLDER_VALUE
+                .find_iter(&edit.replacement)
+                .skip(had)
+                .map(|found| found.as_str().to_owned())
+        })
+        .collect()
+}
+
+/// The text `edit` replaces.
+fn removed_by<'s>(edit: &Edit, sources: &'s Sources) -> &'s str {
+    sources
+        .get(&edit.file)
+        .and_then(|text| text.get(edit.start..edit.end))
+        .unwrap_or("")
 }
 
 /// Extends a candidate with rustc's own fixes for the errors it caused: for each new error, its
@@ -99,6 +146,8 @@ pub fn follow_up(
             label: suggestion.message.clone(),
             applicability: suggestion.applicability,
             edits: suggestion.edits.clone(),
+            // A follow-up that makes a value up is refused by the guard below.
+            invented: Vec::new(),
         };
         // The suggestion's offsets are into the candidate's output, so guard against that text.
         let current = Sources::new(
@@ -158,6 +207,7 @@ mod tests {
                 end,
                 replacement: replacement.to_owned(),
             }],
+            invented: Vec::new(),
         }
     }
 
@@ -186,6 +236,33 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn a_default_placeholder_passes_only_when_declared_invented() {
+        // `helper(1)` → `helper(Default::default())`, at bytes 51..52 of `sources()`.
+        let undeclared = alternative(51, 52, "Default::default()");
+        assert_eq!(
+            check_meaning(&undeclared, &sources()),
+            Err(Refusal::InventsValue("Default::default()".to_owned()))
+        );
+        assert_eq!(
+            placeholder_values(&undeclared.edits, &sources()),
+            ["Default::default()"]
+        );
+        let declared = Alternative {
+            invented: vec!["Default::default()".to_owned()],
+            ..undeclared
+        };
+        assert_eq!(check_meaning(&declared, &sources()), Ok(()));
+        // Rewriting code that already had one adds none.
+        let text = "fn f() -> u8 { Default::default() }\n";
+        let had = Sources::new(BTreeMap::from([(
+            PathBuf::from("src/main.rs"),
+            text.to_owned(),
+        )]));
+        let kept = alternative(15, 33, "u8::from(Default::default())");
+        assert_eq!(check_meaning(&kept, &had), Ok(()));
     }
 
     #[test]

@@ -206,6 +206,7 @@ mod tests {
         Alternative {
             label: format!("the field was renamed to `{name}`"),
             applicability: Applicability::Unspecified,
+            invented: Vec::new(),
             edits: vec![Edit {
                 file: PathBuf::from("src/report.rs"),
                 start,

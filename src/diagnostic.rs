@@ -94,6 +94,10 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
     /// rustc's suggestions without placeholders, one entry per alternative, in rustc's order.
     pub suggestions: Vec<Suggestion>,
+    /// rustc's suggestions with placeholders (`(input, /* &[u8] */, true)`): never applied as they
+    /// are, but they say where a missing value goes and of which type.
+    #[serde(default)]
+    pub placeholders: Vec<Suggestion>,
     pub rendered: String,
 }
 
@@ -219,6 +223,7 @@ impl Diagnostic {
             secondary: Vec::new(),
             notes: Vec::new(),
             suggestions: Vec::new(),
+            placeholders: Vec::new(),
             rendered: String::new(),
         }
     }

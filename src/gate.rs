@@ -111,6 +111,11 @@ impl Gate {
             .collect()
     }
 
+    /// Whether a result that compiles is also run through the crate's tests (`--gate test`).
+    pub fn runs_tests(&self) -> bool {
+        self.kind == GateKind::Test
+    }
+
     /// Whether `file` belongs to one of `packages`.
     pub fn is_in(&self, file: &Path, packages: &BTreeSet<String>) -> bool {
         self.package_of(file)
@@ -188,6 +193,7 @@ impl Gate {
             Some(TestRun {
                 passed: test.success,
                 failed: verdict::failed_tests(&test.stdout),
+                ran: verdict::test_count(&test.stdout),
             })
         } else {
             None

@@ -210,10 +210,13 @@ fn convert(wire: &WireDiagnostic, root: &SourceRoot) -> Option<Diagnostic> {
             (Some(primary), location)
         }
     };
-    let suggestions = if has_suggestions(wire) {
-        suggestions(wire, root)
+    let (suggestions, placeholders) = if has_suggestions(wire) {
+        (
+            suggestions(wire, root, false),
+            suggestions(wire, root, true),
+        )
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     Some(Diagnostic {
         level,
@@ -247,6 +250,7 @@ fn convert(wire: &WireDiagnostic, root: &SourceRoot) -> Option<Diagnostic> {
             .map(|child| child.message.clone())
             .collect(),
         suggestions,
+        placeholders,
         rendered: wire.rendered.clone().unwrap_or_default(),
     })
 }
@@ -278,10 +282,11 @@ fn has_suggestions(wire: &WireDiagnostic) -> bool {
     })
 }
 
-/// rustc's suggestions as alternatives, read with rustfix. A suggestion rustc marks as having
-/// placeholders is kept only when its text holds none: `/* value */`, `todo!()` or `...` is not
-/// code anyone meant, but many such suggestions are complete (`Box<ListNode>`, `: Vec<_>`).
-fn suggestions(wire: &WireDiagnostic, root: &SourceRoot) -> Vec<Suggestion> {
+/// rustc's suggestions as alternatives, read with rustfix: the complete ones, or, with
+/// `placeholders`, only those that hold a placeholder, whose text (`/* i32 */`, `todo!()`, `...`)
+/// is not code anyone meant but says where a value goes. A suggestion rustc marks as having
+/// placeholders counts as complete when its text holds none (`Box<ListNode>`, `: Vec<_>`).
+fn suggestions(wire: &WireDiagnostic, root: &SourceRoot, placeholders: bool) -> Vec<Suggestion> {
     use rustfix::diagnostics::Applicability as RustfixApplicability;
 
     // rustfix reads rustc's own format, which cargo_metadata's types serialise back to.
@@ -292,11 +297,13 @@ fn suggestions(wire: &WireDiagnostic, root: &SourceRoot) -> Vec<Suggestion> {
     };
     for child in &mut rustc.children {
         child.spans.retain(|span| {
-            span.suggestion_applicability != Some(RustfixApplicability::HasPlaceholders)
-                || span
+            let holds_placeholder = span.suggestion_applicability
+                == Some(RustfixApplicability::HasPlaceholders)
+                && span
                     .suggested_replacement
                     .as_deref()
-                    .is_some_and(|text| !has_placeholder(text))
+                    .is_none_or(has_placeholder);
+            holds_placeholder == placeholders
         });
     }
     // rustfix makes one solution per child that has replacements, in child order.

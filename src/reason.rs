@@ -19,6 +19,11 @@ pub enum UnfixedReason {
     Refused { refusal: Refusal },
     /// Every fix proposed for it reached the gate and was rejected (the last verdict's reason).
     Rejected { last: RejectReason },
+    /// It lacks a value (a dropped argument, a missing field) that nothing in scope supplies, and
+    /// only made-up values were left to try (`candidates`, the code each would have written),
+    /// which only the crate's tests may accept: there were none, or they did not run (`--gate
+    /// check`, or the crate did not compile yet).
+    NeedsValue { candidates: Vec<String> },
     /// Its fix passed the gate but conflicted with another fix of the scope that was kept.
     Conflicted,
     /// Its fix passed the gate alone, but not together with the scope's other fixes.
@@ -71,6 +76,13 @@ mod tests {
             "rejected"
         );
         assert_eq!(tag(UnfixedReason::Conflicted), "conflicted");
+        assert_eq!(
+            serde_json::to_value(UnfixedReason::NeedsValue {
+                candidates: vec!["0".to_owned()]
+            })
+            .unwrap(),
+            json!({"kind": "needs-value", "candidates": ["0"]})
+        );
         let rejected = [
             RejectReason::BuildFailed {
                 detail: "d".to_owned(),
@@ -80,6 +92,7 @@ mod tests {
             },
             RejectReason::NewErrors { errors: Vec::new() },
             RejectReason::TestsFailed { failed: Vec::new() },
+            RejectReason::Untested,
         ]
         .map(|last| {
             serde_json::to_value(UnfixedReason::Rejected { last }).unwrap()["last"]["reason"]
@@ -91,7 +104,8 @@ mod tests {
                 json!("build-failed"),
                 json!("targets-remain"),
                 json!("new-errors"),
-                json!("tests-failed")
+                json!("tests-failed"),
+                json!("untested")
             ]
         );
         assert_eq!(tag(UnfixedReason::WorseWithOthers), "worse-with-others");

@@ -35,6 +35,9 @@ pub enum RejectReason {
     NewErrors { errors: Vec<Identity> },
     /// The result compiles, but the crate's own tests fail (`--gate test`).
     TestsFailed { failed: Vec<String> },
+    /// The candidate makes a value up, and no test ran to decide it: compiling proves nothing of
+    /// a made-up value.
+    Untested,
 }
 
 impl std::fmt::Display for RejectReason {
@@ -65,6 +68,7 @@ impl std::fmt::Display for RejectReason {
             RejectReason::TestsFailed { failed } => {
                 write!(f, "the tests fail: {}", failed.join(", "))
             }
+            RejectReason::Untested => write!(f, "it makes a value up and no test ran to decide it"),
         }
     }
 }
@@ -268,6 +272,17 @@ pub struct TestRun {
     pub passed: bool,
     /// Names of the failing tests, as cargo printed them.
     pub failed: Vec<String>,
+    /// How many tests ran, passed or failed (`test_count`).
+    #[serde(default)]
+    pub ran: usize,
+}
+
+impl TestRun {
+    /// Whether the tests stand behind the result: some ran, and all passed. A crate without tests
+    /// passes `cargo test` whatever its values are.
+    pub fn vouches(&self) -> bool {
+        self.passed && self.ran > 0
+    }
 }
 
 /// A verdict that also heard the tests: an accepted candidate whose tests fail is rejected.
@@ -280,6 +295,20 @@ pub fn with_tests(verdict: Verdict, tests: Option<&TestRun>) -> Verdict {
         }
         (verdict, _) => verdict,
     }
+}
+
+/// Reads `cargo test`'s human output: how many tests ran, summed over its `test result:` lines
+/// (`test result: ok. 3 passed; 1 failed; 0 ignored; …`).
+pub fn test_count(output: &str) -> usize {
+    output
+        .lines()
+        .filter_map(|line| line.strip_prefix("test result: "))
+        .flat_map(|result| result.split(['.', ';']))
+        .filter_map(|part| {
+            let (count, what) = part.trim().split_once(' ')?;
+            matches!(what, "passed" | "failed").then(|| count.parse::<usize>().ok())?
+        })
+        .sum()
 }
 
 /// Reads `cargo test`'s human output: the names of failing tests (`test name ... FAILED`).

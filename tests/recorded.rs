@@ -390,6 +390,7 @@ fn a_syntax_error_has_no_code_and_its_primary_span_is_not_the_first() {
                 applicability: Applicability::MachineApplicable,
                 edits: vec![edit("src/lib.rs", 55, 55, ";")],
             }],
+            placeholders: Vec::new(),
             rendered: String::new(),
         }
     );
@@ -464,14 +465,21 @@ fn suggestions_with_placeholders_are_dropped() {
         )]
     );
     assert_eq!(error_at(&parsed, "E0046", 15).suggestions, []);
+    // They are kept apart, never among the suggestions: they say where a value goes.
+    let placeholders = &error_at(&parsed, "E0046", 15).placeholders;
+    assert_eq!(placeholders.len(), 1);
+    assert_eq!(
+        placeholders[0].edits[0].replacement,
+        "fn name(&self) -> String { todo!() }\n"
+    );
     // many-errors: every E0061 has exactly one suggestion child, and it has placeholders.
     let many = parse("many-errors");
-    let e0061: Vec<usize> = many
+    let e0061: Vec<(usize, usize)> = many
         .errors()
         .filter(|d| d.code == code("E0061"))
-        .map(|d| d.suggestions.len())
+        .map(|d| (d.suggestions.len(), d.placeholders.len()))
         .collect();
-    assert_eq!(e0061, [0; 48]);
+    assert_eq!(e0061, [(0, 1); 48]);
 }
 
 /// The replacements and applicabilities of the first message with `code` in a raw stream.
@@ -849,6 +857,7 @@ fn machine_applicable_suggestions_are_ranked_first() {
         label: s.message.clone(),
         applicability: s.applicability,
         edits: s.edits.clone(),
+        invented: Vec::new(),
     };
     assert_eq!(
         proposals,

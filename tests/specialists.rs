@@ -11,7 +11,7 @@ use cargo_fix_swarm::parse::{SourceRoot, parse_stream};
 use cargo_fix_swarm::patch::{Patch, Sources};
 use cargo_fix_swarm::plan::plan;
 use cargo_fix_swarm::specialist::{
-    Context, Conversions, ExtraArguments, FieldNames, MissingDerives, MissingMut, Moves,
+    Context, Conversions, ExtraArguments, FieldNames, Holes, MissingDerives, MissingMut, Moves,
     RenamedMethods, Specialist, WorkspacePaths,
 };
 
@@ -21,6 +21,8 @@ struct Proposed {
     target: String,
     /// Each alternative's label with the patch it makes alone (or why it makes none), in rank order.
     alternatives: Vec<(String, Result<Patch, String>)>,
+    /// Per alternative, whether it makes a value up (which only passing tests may accept).
+    invented: Vec<bool>,
 }
 
 impl Proposed {
@@ -109,6 +111,11 @@ fn check(name: &str, specialist: &dyn Specialist) -> Vec<Proposed> {
                 proposal.target.code.as_ref().map_or("-", ErrorCode::as_str),
                 proposal.target.message
             ),
+            invented: proposal
+                .alternatives
+                .iter()
+                .map(|alternative| alternative.invents())
+                .collect(),
             alternatives: proposal
                 .alternatives
                 .into_iter()
@@ -444,4 +451,106 @@ fn method_renamed_dissimilar() {
         ("src/lib.rs", &["assert_eq!(c.grand_total(), 6600);"]),
     ];
     assert_eq!(ranks(&proposed, &intended), [Some(1); 3]);
+}
+
+#[test]
+fn hole_argument_same_name() {
+    let proposed = check("hole-argument-same-name", &Holes);
+    let intended: [(&str, &[&str]); 3] = [
+        (
+            "src/lib.rs",
+            &[".map(|line| decode(line.as_bytes(), decode_table))"],
+        ),
+        (
+            "src/lib.rs",
+            &["let bytes = decode(input.as_bytes(), decode_table).ok()?;"],
+        ),
+        (
+            "src/lib.rs",
+            &["decode(b\"MZXW6YTBOI======\", decode_table).unwrap()"],
+        ),
+    ];
+    // The locals' type (`build_table`'s `Vec<u8>`) is not written, so they are passed as they
+    // are; rustc's "consider borrowing here" completes them as a follow-up at the gate.
+    assert_eq!(ranks(&proposed, &intended), [Some(1); 3]);
+    // `decode_str`'s `alphabet` is the one unused `&[u8]` in scope, and wrong: a binding of the
+    // name rules out guesses by type.
+    assert_eq!(
+        proposed[1].rank_of("src/lib.rs", &["decode(input.as_bytes(), alphabet)"]),
+        None
+    );
+    for proposal in &proposed {
+        assert_eq!(proposal.invented.last(), Some(&true), "{}", proposal.target);
+        assert!(!proposal.invented[0]);
+    }
+}
+
+#[test]
+fn hole_field_shorthand() {
+    let proposed = check("hole-field-shorthand", &Holes);
+    let intended: [(&str, &[&str]); 3] = [
+        (
+            "src/lib.rs",
+            &["                line,\n                len,\n            });"],
+        ),
+        (
+            "src/lib.rs",
+            &["Token { kind: Kind::Name, start, line, len }"],
+        ),
+        ("src/lib.rs", &["    Token { kind, start, len, line }"]),
+    ];
+    assert_eq!(ranks(&proposed, &intended), [Some(1); 3]);
+}
+
+#[test]
+fn hole_argument_by_type() {
+    let proposed = check("hole-argument-by-type", &Holes);
+    let intended: [(&str, &[&str]); 3] = [
+        ("src/lib.rs", &[".filter(|task| is_due(task, at))"]),
+        ("src/lib.rs", &["if is_due(task, &reference) {"]),
+        ("src/lib.rs", &["assert!(is_due(&tasks[1], &noon));"]),
+    ];
+    assert_eq!(ranks(&proposed, &intended), [Some(1); 3]);
+    // A borrow of anything but a string or a slice has no made-up value.
+    assert!(proposed.iter().all(|p| p.invented == [false]));
+}
+
+#[test]
+fn hole_empty_value_tests_decide() {
+    let proposed = check("hole-empty-value-tests-decide", &Holes);
+    let intended: [(&str, &[&str]); 3] = [
+        (
+            "src/lib.rs",
+            &[
+                "            backoff_ms: 0,\n            give_up: None,\n            jitter_ms: 0,\n        }",
+            ],
+        ),
+        (
+            "src/lib.rs",
+            &["RetryPolicy { attempts, backoff_ms, give_up: None, jitter_ms: 0 }"],
+        ),
+        (
+            "src/lib.rs",
+            &["            jitter_ms: 7,\n            give_up: None,\n        }"],
+        ),
+    ];
+    assert_eq!(ranks(&proposed, &intended), [Some(1); 3]);
+    // Nothing in scope fits: every alternative makes its values up.
+    assert!(proposed.iter().all(|p| p.invented == [true]));
+}
+
+#[test]
+fn hole_made_up_value_refused() {
+    let proposed = check("hole-made-up-value-refused", &Holes);
+    let intended: [(&str, &[&str]); 2] = [
+        (
+            "src/lib.rs",
+            &["format!(\"Total: {}\", render(total, symbol, true))"],
+        ),
+        ("src/lib.rs", &["render(amount, currency, false))"]),
+    ];
+    assert_eq!(ranks(&proposed, &intended), [Some(1); 2]);
+    assert_eq!(proposed[0].invented, [false, true]);
+    // `false` is all there is for `describe`, and it is made up (and wrong: the tests say so).
+    assert_eq!(proposed[1].invented, [true]);
 }

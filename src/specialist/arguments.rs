@@ -1,7 +1,6 @@
 //! Extra arguments after a refactor removed a parameter (E0061). rustc's own fix has placeholders;
 //! removing the argument it calls unexpected is concrete, and removing each other argument in turn
-//! covers the case where its guess is wrong. Missing arguments are left alone: a value cannot be
-//! invented without changing meaning.
+//! covers the case where its guess is wrong. Missing arguments are the `Holes` rule's.
 
 use crate::diagnostic::Diagnostic;
 use crate::edit::Edit;

@@ -1,11 +1,13 @@
 //! Specialists: pure functions from a scope's diagnostics and a round's sources to proposed fixes.
 
 mod arguments;
+mod bindings;
 mod context;
 mod conversions;
 mod deprecations;
 mod derives;
 mod fields;
+mod holes;
 mod methods;
 mod moves;
 mod mutability;
@@ -24,11 +26,12 @@ pub use conversions::Conversions;
 pub use deprecations::Deprecations;
 pub use derives::MissingDerives;
 pub use fields::FieldNames;
+pub use holes::Holes;
 pub use methods::RenamedMethods;
 pub use moves::Moves;
 pub use mutability::MissingMut;
 pub use paths::WorkspacePaths;
-pub use rule::Rule;
+pub use rule::{Invention, Rule};
 pub use suggestion::RustcSuggestions;
 
 use crate::candidate::Proposal;
@@ -62,6 +65,7 @@ pub fn embedded() -> Vec<Box<dyn Specialist>> {
         Box::new(RustcSuggestions),
         Box::new(FieldNames),
         Box::new(ExtraArguments),
+        Box::new(Holes),
         Box::new(MissingDerives),
         Box::new(WorkspacePaths),
         Box::new(Deprecations),

@@ -1,7 +1,8 @@
 //! Rules: specialists that guess fixes from what rustc says and what the workspace defines. A rule
 //! is the codes it handles and the alternatives it offers for one diagnostic of them; the one
 //! implementation of `Specialist` for every rule picks those diagnostics, refuses spans that do not
-//! fit the text, and drops empty and repeated alternatives.
+//! fit the text, and drops empty and repeated alternatives. A rule may also offer values it makes
+//! up, after its other alternatives and marked as such, for the tests to decide.
 
 use std::fmt;
 
@@ -29,6 +30,21 @@ pub trait Rule: Send + Sync + fmt::Debug {
         diagnostic: &Diagnostic,
         context: &Context<'_>,
     ) -> Vec<(String, Vec<Edit>)>;
+
+    /// Ways to fix `diagnostic` that write values the code never had (`0`, `Vec::new()`), likeliest
+    /// first: tried after `alternatives`, and accepted only by passing tests. None by default.
+    fn inventions(&self, _diagnostic: &Diagnostic, _context: &Context<'_>) -> Vec<Invention> {
+        Vec::new()
+    }
+}
+
+/// An alternative that makes values up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invention {
+    pub label: String,
+    pub edits: Vec<Edit>,
+    /// The code it writes for each value it makes up (`0`, `len: Vec::new()`).
+    pub values: Vec<String>,
 }
 
 impl<R: Rule> Specialist for R {
@@ -53,7 +69,16 @@ impl<R: Rule> Specialist for R {
             .filter(handled)
             .filter(|diagnostic| spans_fit(diagnostic, context.sources()))
             .filter_map(|diagnostic| {
-                let alternatives = distinct(self.alternatives(diagnostic, context));
+                let found =
+                    self.alternatives(diagnostic, context)
+                        .into_iter()
+                        .map(|(label, edits)| Invention {
+                            label,
+                            edits,
+                            values: Vec::new(),
+                        });
+                let alternatives =
+                    distinct(found.chain(self.inventions(diagnostic, context)).collect());
                 (!alternatives.is_empty()).then(|| Proposal {
                     target: diagnostic.identity(),
                     site: diagnostic.primary.clone(),
@@ -66,14 +91,20 @@ impl<R: Rule> Specialist for R {
 
 /// A rule's alternatives without the empty ones and without repeated edits (the first label is
 /// kept).
-fn distinct(labeled: Vec<(String, Vec<Edit>)>) -> Vec<Alternative> {
+fn distinct(labeled: Vec<Invention>) -> Vec<Alternative> {
     let mut alternatives: Vec<Alternative> = Vec::new();
-    for (label, edits) in labeled {
+    for Invention {
+        label,
+        edits,
+        values,
+    } in labeled
+    {
         if !edits.is_empty() && !alternatives.iter().any(|a| a.edits == edits) {
             alternatives.push(Alternative {
                 label,
                 applicability: Applicability::Unspecified,
                 edits,
+                invented: values,
             });
         }
     }

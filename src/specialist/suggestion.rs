@@ -1,6 +1,6 @@
 //! The specialist that applies rustc's own structured suggestions, of every applicability.
 
-use crate::candidate::{Alternative, Proposal};
+use crate::candidate::{self, Alternative, Proposal};
 use crate::plan::Scope;
 
 use super::{Context, Specialist, Tier};
@@ -19,7 +19,7 @@ impl Specialist for RustcSuggestions {
         Tier::Compiler
     }
 
-    fn propose(&self, scope: &Scope, _context: &Context<'_>) -> Vec<Proposal> {
+    fn propose(&self, scope: &Scope, context: &Context<'_>) -> Vec<Proposal> {
         scope
             .diagnostics
             .iter()
@@ -32,6 +32,12 @@ impl Specialist for RustcSuggestions {
                         label: suggestion.message.clone(),
                         applicability: suggestion.applicability,
                         edits: suggestion.edits.clone(),
+                        // `..Default::default()` for missing fields fills them with made-up
+                        // values: the tests decide it, as they do a rule's.
+                        invented: candidate::placeholder_values(
+                            &suggestion.edits,
+                            context.sources(),
+                        ),
                     })
                     .collect();
                 // A stable sort keeps rustc's own order among equally sure suggestions.

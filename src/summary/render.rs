@@ -221,6 +221,7 @@ pub fn why_unfixed(reason: &UnfixedReason) -> String {
         UnfixedReason::Rejected { last } => {
             format!("every proposed fix was rejected; the last: {last}")
         }
+        UnfixedReason::NeedsValue { candidates } => needs_value(candidates),
         UnfixedReason::Conflicted => "its fix conflicted with another fix of the scope".to_owned(),
         UnfixedReason::WorseWithOthers => {
             "its fix passed alone but not with the scope's other fixes".to_owned()
@@ -238,6 +239,15 @@ pub fn why_unfixed(reason: &UnfixedReason) -> String {
         }
         .to_owned(),
     }
+}
+
+fn needs_value(candidates: &[String]) -> String {
+    let tried: Vec<String> = candidates.iter().map(|c| format!("`{c}`")).collect();
+    format!(
+        "needs a value: nothing in scope fits, and a made-up one ({}) is accepted only when the \
+         crate's tests run and pass with it (`--gate test`, once the rest compiles)",
+        tried.join(", ")
+    )
 }
 
 fn why_not_written(reason: &SkipReason) -> String {

@@ -223,3 +223,16 @@ fn the_json_summary_says_which_signal_and_that_nothing_was_counted() {
     assert_eq!(json["errors_before"], serde_json::Value::Null);
     assert_eq!(json["errors_after"], serde_json::Value::Null);
 }
+
+#[test]
+fn a_missing_value_names_the_made_up_ones_it_would_have_tried() {
+    let reason = UnfixedReason::NeedsValue {
+        candidates: vec!["0".to_owned(), "Default::default()".to_owned()],
+    };
+    assert_eq!(
+        why_unfixed(&reason),
+        "needs a value: nothing in scope fits, and a made-up one (`0`, `Default::default()`) is \
+         accepted only when the crate's tests run and pass with it (`--gate test`, once the rest \
+         compiles)"
+    );
+}

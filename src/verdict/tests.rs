@@ -192,11 +192,15 @@ fn failing_tests_reject_an_accepted_candidate() {
         &green,
         |_| false,
     );
-    let output = "running 2 tests\ntest tests::keeps ... ok\ntest tests::sums ... FAILED\n";
+    let output = "running 2 tests\ntest tests::keeps ... ok\ntest tests::sums ... FAILED\n\n\
+                  test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out\n";
     let failing = TestRun {
         passed: false,
         failed: failed_tests(output),
+        ran: test_count(output),
     };
+    assert_eq!(failing.ran, 2);
+    assert!(!failing.vouches());
     assert_eq!(
         with_tests(accepted.clone(), Some(&failing)),
         Verdict::Rejected(RejectReason::TestsFailed {
@@ -206,8 +210,18 @@ fn failing_tests_reject_an_accepted_candidate() {
     let passing = TestRun {
         passed: true,
         failed: Vec::new(),
+        ran: 2,
     };
+    assert!(passing.vouches());
     assert_eq!(with_tests(accepted.clone(), Some(&passing)), accepted);
+    // No test at all passes, and vouches for nothing.
+    let none = "running 0 tests\n\ntest result: ok. 0 passed; 0 failed; 0 ignored\n";
+    let empty = TestRun {
+        passed: true,
+        failed: Vec::new(),
+        ran: test_count(none),
+    };
+    assert!(!empty.vouches());
     assert_eq!(with_tests(accepted.clone(), None), accepted);
 }
 

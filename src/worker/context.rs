@@ -9,8 +9,7 @@ use tokio_util::sync::CancellationToken;
 use crate::candidate::Refusal;
 use crate::diagnostic::Identity;
 use crate::event::Event;
-use crate::gate::GateError;
-use crate::parse::ParsedCheck;
+use crate::gate::{GateCheck, GateError};
 use crate::patch::{Patch, Sources};
 use crate::reason::UnfixedReason;
 use crate::specialist::Context;
@@ -106,7 +105,7 @@ impl WorkerContext {
         label: &str,
         patch: &Patch,
         targets: &[Identity],
-    ) -> Result<(Verdict, ParsedCheck), GateError> {
+    ) -> Result<(Verdict, GateCheck), GateError> {
         self.round
             .gate_once(&self.scope, label, patch, targets)
             .await

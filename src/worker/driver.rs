@@ -34,7 +34,7 @@ pub async fn search(
         };
         let (id, gated) = joined.map_err(|_| GateError::Panicked)?;
         let (verdict, after) = gated?;
-        search.record(id, verdict, &after);
+        search.record(id, verdict, &after.parsed, after.tests.as_ref());
     }
     Ok(search.finish())
 }

@@ -10,10 +10,9 @@ use crate::cargo::CargoError;
 use crate::diagnostic::{Diagnostic, Identity};
 use crate::event::Event;
 use crate::event_sink::EventSink;
-use crate::gate::{Gate, GateError};
+use crate::gate::{Gate, GateCheck, GateError};
 use crate::git::Oid;
 use crate::index::ItemIndex;
-use crate::parse::ParsedCheck;
 use crate::patch::{Patch, Sources};
 use crate::pool::WorktreePool;
 use crate::verdict::{self, Verdict};
@@ -59,7 +58,7 @@ impl Round {
     }
 
     /// One gate run of `patch` on the round's base for `scope`, judged against `targets`: the
-    /// verdict, and the check it came from. The worktree's lease (a gate slot) is taken only
+    /// verdict, and the check (and tests) it came from. The worktree's lease (a gate slot) is taken only
     /// here, once the run may start, and given back when `Gate::check` ends.
     pub async fn gate_once(
         &self,
@@ -67,7 +66,7 @@ impl Round {
         label: &str,
         patch: &Patch,
         targets: &[Identity],
-    ) -> Result<(Verdict, ParsedCheck), GateError> {
+    ) -> Result<(Verdict, GateCheck), GateError> {
         // A stopped run starts no more gate runs, and counts none.
         if self.cancel.is_cancelled() {
             return Err(GateError::Cargo(CargoError::Cancelled));
@@ -103,6 +102,6 @@ impl Round {
             candidate: label.to_owned(),
             verdict: verdict.clone(),
         });
-        Ok((verdict, check.parsed))
+        Ok((verdict, check))
     }
 }

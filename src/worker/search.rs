@@ -11,6 +11,9 @@
 //! best (ties go to the earlier alternative; answers their file never uses rank first). A candidate whose only fault is new errors rustc offers fixes for is extended
 //! with those fixes and tried again. What passed alone is then combined and gated once more; if
 //! the combination fails, the picks are added one at a time, keeping those that still pass.
+//!
+//! A candidate with an alternative that makes a value up (`Alternative::invented`) is accepted only
+//! when the tests ran and passed: `cargo check` alone accepts any value of the right type.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -21,7 +24,7 @@ use crate::edit::{self, Edit};
 use crate::parse::ParsedCheck;
 use crate::patch::{Patch, Sources};
 use crate::reason::UnfixedReason;
-use crate::verdict::{RejectReason, Verdict};
+use crate::verdict::{RejectReason, TestRun, Verdict};
 
 mod attempt;
 mod combine;
@@ -178,11 +181,23 @@ impl<'a> Search<'a> {
         self.pass == Pass::Done
     }
 
-    /// What the gate said of `id`: its verdict, and the check it came from (whose suggestions
-    /// may extend the candidate). An unknown id changes nothing.
-    pub fn record(&mut self, id: AttemptId, verdict: Verdict, after: &ParsedCheck) {
+    /// What the gate said of `id`: its verdict, the check it came from (whose suggestions may
+    /// extend the candidate), and the tests it ran, if any. An unknown id changes nothing.
+    pub fn record(
+        &mut self,
+        id: AttemptId,
+        verdict: Verdict,
+        after: &ParsedCheck,
+        tests: Option<&TestRun>,
+    ) {
         let Some(mut pending) = self.pending.remove(&id) else {
             return;
+        };
+        let untested = verdict.is_accepted() && !tests.is_some_and(TestRun::vouches);
+        let verdict = if untested && self.invents(&pending.choice) {
+            Verdict::Rejected(RejectReason::Untested)
+        } else {
+            verdict
         };
         pending.gate_runs += 1;
         let extension = match &verdict {
@@ -228,9 +243,15 @@ impl<'a> Search<'a> {
                     let why = if self.worse.contains(&p) {
                         UnfixedReason::WorseWithOthers
                     } else {
-                        self.rejections[p]
-                            .as_ref()
-                            .map_or(UnfixedReason::Conflicted, |(_, why)| why.clone())
+                        match &self.rejections[p] {
+                            None => UnfixedReason::Conflicted,
+                            Some((_, UnfixedReason::Rejected { last }))
+                                if *last == RejectReason::Untested =>
+                            {
+                                needs_value(proposal)
+                            }
+                            Some((_, why)) => why.clone(),
+                        }
                     };
                     findings.rejected.push((proposal.target.clone(), why));
                 }
@@ -361,5 +382,25 @@ impl<'a> Search<'a> {
                 }
             }
         }
+    }
+
+    /// Whether some alternative of `choice` makes a value up.
+    fn invents(&self, choice: &Choice) -> bool {
+        choice
+            .iter()
+            .any(|&(p, a)| self.proposals[p].alternatives[a].invents())
+    }
+}
+
+/// Why `proposal` is left when its made-up values were all that was left and no test decided
+/// them: each alternative's values, as the code it would have written.
+pub fn needs_value(proposal: &Proposal) -> UnfixedReason {
+    UnfixedReason::NeedsValue {
+        candidates: proposal
+            .alternatives
+            .iter()
+            .filter(|alternative| alternative.invents())
+            .map(|alternative| alternative.invented.join(", "))
+            .collect(),
     }
 }

@@ -35,6 +35,7 @@ fn alternative(from: &str, to: &str) -> Alternative {
             end: start + from.len(),
             replacement: to.to_owned(),
         }],
+        invented: Vec::new(),
     }
 }
 
@@ -65,7 +66,7 @@ fn labels(attempts: &[Attempt]) -> Vec<&str> {
 }
 
 fn record(search: &mut Search<'_>, attempt: &Attempt, verdict: Verdict) {
-    search.record(attempt.id, verdict, &ParsedCheck::default());
+    search.record(attempt.id, verdict, &ParsedCheck::default(), None);
 }
 
 #[test]
@@ -254,7 +255,7 @@ fn new_errors_with_a_suggestion_are_followed_up_and_gated_again() {
     let new_errors = Verdict::Rejected(RejectReason::NewErrors {
         errors: vec![caused.identity()],
     });
-    search.record(first[0].id, new_errors, &after);
+    search.record(first[0].id, new_errors, &after, None);
 
     let second = search.next_attempts();
     assert_eq!(labels(&second), ["aa → xx"]);
@@ -301,7 +302,7 @@ fn follow_ups_stop_at_their_depth() {
             diagnostics: vec![caused],
             ..ParsedCheck::default()
         };
-        search.record(attempt.id, verdict, &after);
+        search.record(attempt.id, verdict, &after, None);
     }
     assert_eq!(runs, 1 + FOLLOW_UP_DEPTH);
     assert!(search.is_done());
@@ -350,6 +351,77 @@ fn sources_after(attempt: &Attempt) -> Sources {
             .map(|(path, change)| (path.clone(), change.after.clone()))
             .collect(),
     )
+}
+
+/// `alternative`, marked as making up the value it writes.
+fn made_up(from: &str, to: &str) -> Alternative {
+    Alternative {
+        invented: vec![to.to_owned()],
+        ..alternative(from, to)
+    }
+}
+
+#[test]
+fn a_made_up_value_is_accepted_only_when_tests_ran_and_passed() {
+    let sources = base_sources();
+    let tests = |ran| TestRun {
+        passed: true,
+        failed: Vec::new(),
+        ran,
+    };
+    // Check alone, a run of no test, and passing tests.
+    for (run, fixed) in [
+        (None, false),
+        (Some(tests(0)), false),
+        (Some(tests(3)), true),
+    ] {
+        let proposals = vec![proposal("aa", vec![made_up("aa", "0"), made_up("aa", "1")])];
+        let mut search = Search::new(&sources, proposals, Stage::default());
+        for attempt in search.next_attempts() {
+            search.record(
+                attempt.id,
+                accepted(0, &["aa"]),
+                &ParsedCheck::default(),
+                run.as_ref(),
+            );
+        }
+        let findings = search.finish();
+        if fixed {
+            assert_eq!(findings.fixed, [(error("aa"), "aa → 0".to_owned())]);
+        } else {
+            assert!(findings.fixed.is_empty(), "{run:?}");
+            let candidates = vec!["0".to_owned(), "1".to_owned()];
+            assert_eq!(
+                findings.rejected,
+                [(error("aa"), UnfixedReason::NeedsValue { candidates })]
+            );
+            assert_eq!(findings.stage, Stage::default());
+        }
+    }
+}
+
+#[test]
+fn a_batch_with_a_made_up_value_judged_by_check_alone_is_split() {
+    let sources = base_sources();
+    let proposals = vec![
+        proposal("aa", vec![alternative("aa", "xx")]),
+        proposal("bb", vec![made_up("bb", "0")]),
+    ];
+    let mut search = Search::new(&sources, proposals, Stage::default());
+    let batch = search.next_attempts();
+    assert_eq!(labels(&batch), ["2 fixes together"]);
+    record(&mut search, &batch[0], accepted(0, &["aa", "bb"]));
+    let alone = search.next_attempts();
+    assert_eq!(labels(&alone), ["aa → xx", "bb → 0"]);
+    for attempt in &alone {
+        record(&mut search, attempt, accepted(1, &[&attempt.label[..2]]));
+    }
+    let findings = search.finish();
+    assert_eq!(findings.fixed, [(error("aa"), "aa → xx".to_owned())]);
+    assert!(matches!(
+        &findings.rejected[..],
+        [(_, UnfixedReason::NeedsValue { .. })]
+    ));
 }
 
 mod groups;

@@ -15,9 +15,13 @@
 //!   non-trait import a typo in its last segment (E0432) is a second kind of site
 //! * `/*@lt*/fn name<'a>(...)` - removing the lifetime parameter and its uses (E0106)
 //! * `/*@x*/` - no automatic site on this line
+//!
+//! The hole kinds (a dropped call argument, a dropped struct-literal field) are found
+//! automatically too, in `holes.rs`, and used only when `--kinds` names them.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::holes;
 use crate::lex::{lex, Kind as TokKind, Token};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -35,8 +39,12 @@ pub enum Kind {
     RemoveUse,
     ImportTypo,
     RemoveLifetime,
+    DropArgument,
+    DropField,
 }
 
+/// The kinds a generation uses unless `--kinds` says otherwise: those whose errors rustc's own
+/// suggestions repair. The bundled fixtures were generated with exactly these, in this order.
 pub const KINDS: [Kind; 13] = [
     Kind::LocalTypo,
     Kind::MethodTypo,
@@ -52,6 +60,10 @@ pub const KINDS: [Kind; 13] = [
     Kind::ImportTypo,
     Kind::RemoveLifetime,
 ];
+
+/// Kinds only `--kinds` asks for: holes that rustc marks with a placeholder at most, for a repair
+/// that fills them from the code.
+pub const HOLE_KINDS: [Kind; 2] = [Kind::DropArgument, Kind::DropField];
 
 impl Kind {
     pub fn name(self) -> &'static str {
@@ -69,6 +81,8 @@ impl Kind {
             Kind::RemoveUse => "remove-use",
             Kind::ImportTypo => "import-typo",
             Kind::RemoveLifetime => "remove-lifetime",
+            Kind::DropArgument => "drop-argument",
+            Kind::DropField => "drop-field",
         }
     }
 
@@ -91,12 +105,26 @@ impl Kind {
             Kind::RemoveUse => ("deleted `use` line", "deleted `use` lines"),
             Kind::ImportTypo => ("import typo", "import typos"),
             Kind::RemoveLifetime => ("removed lifetime", "removed lifetimes"),
+            Kind::DropArgument => ("dropped call argument", "dropped call arguments"),
+            Kind::DropField => (
+                "dropped struct-literal field",
+                "dropped struct-literal fields",
+            ),
         };
         format!("{} {}", count, if count == 1 { one } else { many })
     }
 
     pub fn from_name(name: &str) -> Option<Kind> {
-        KINDS.iter().copied().find(|kind| kind.name() == name)
+        KINDS
+            .iter()
+            .chain(&HOLE_KINDS)
+            .copied()
+            .find(|kind| kind.name() == name)
+    }
+
+    /// Whether rustc's own suggestions (MachineApplicable or MaybeIncorrect) repair its errors.
+    pub fn fixed_by_rustc(self) -> bool {
+        !HOLE_KINDS.contains(&self)
     }
 
     pub fn is_typo(self) -> bool {
@@ -370,6 +398,8 @@ pub fn find_sites(files: &[SourceFile]) -> Vec<Site> {
     }
     for (f, file) in files.iter().enumerate() {
         auto_sites(f, file, &fields, &mut sites);
+        holes::argument_sites(f, file, files, &mut sites);
+        holes::field_sites(f, file, &mut sites);
         for (index, body) in &file.markers {
             marked_site(files, f, *index, body, &tags, &mut sites);
         }

@@ -34,6 +34,7 @@ fn site_proposal(n: usize, names: &[&str]) -> Proposal {
             .map(|name| Alternative {
                 label: format!("the field was renamed to `{name}`"),
                 applicability: Applicability::Unspecified,
+                invented: Vec::new(),
                 edits: vec![Edit {
                     file: PathBuf::from("src/lib.rs"),
                     start,
