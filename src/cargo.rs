@@ -15,6 +15,9 @@ use tokio_util::sync::CancellationToken;
 pub struct Member {
     pub name: String,
     pub dir: PathBuf,
+    /// Root source files of its test, bench and example targets: cargo builds them only once
+    /// the library compiles, so a check can fail to reach them while it reaches the package.
+    pub separate_targets: Vec<PathBuf>,
 }
 
 /// What `cargo metadata` says of the user's workspace.
@@ -114,6 +117,12 @@ impl Cargo {
                     .manifest_path
                     .parent()
                     .map_or_else(|| root.clone(), |dir| dir.as_std_path().to_owned()),
+                separate_targets: package
+                    .targets
+                    .iter()
+                    .filter(|target| target.is_test() || target.is_bench() || target.is_example())
+                    .map(|target| target.src_path.as_std_path().to_owned())
+                    .collect(),
             })
             .collect();
         let manifest = match manifest {

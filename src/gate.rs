@@ -31,6 +31,26 @@ impl GateError {
     }
 }
 
+/// What a check never reached (`Gate::unchecked`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Unchecked {
+    pub packages: BTreeSet<String>,
+    /// Root files of test, bench and example targets.
+    pub targets: Vec<PathBuf>,
+}
+
+/// Whether `file` belongs to the target whose root is `root`: the root itself, or, for a target
+/// laid out as a directory (`tests/cli/main.rs`), any file in that directory.
+fn in_target(file: &Path, root: &Path) -> bool {
+    let directory = root
+        .file_name()
+        .is_some_and(|name| name == "main.rs" || name == "mod.rs");
+    match root.parent() {
+        Some(dir) if directory => file.starts_with(dir),
+        _ => file == root,
+    }
+}
+
 /// What one gate run saw: the diagnostics, and which packages were checked (`None`: the user's
 /// whole selection), so that a verdict compares like with like.
 #[derive(Debug)]
@@ -94,9 +114,37 @@ impl Gate {
             .map(|member| member.name.as_str())
     }
 
+    /// What the check never reached: packages none of whose targets compiled or reported
+    /// anything (a package they depend on failed first), and test, bench and example targets that
+    /// neither compiled nor reported anything (their library failed first). Errors that show up
+    /// there later were hidden, not caused.
+    pub fn unchecked(&self, parsed: &ParsedCheck) -> Unchecked {
+        let diagnosed: Vec<&Path> = parsed.diagnostics.iter().filter_map(|d| d.file()).collect();
+        let targets = self
+            .members
+            .iter()
+            .flat_map(|member| &member.separate_targets)
+            .filter(|root| {
+                !parsed.compiled_sources.contains(*root)
+                    && !diagnosed.iter().any(|file| in_target(file, root))
+            })
+            .cloned()
+            .collect();
+        Unchecked {
+            packages: self.unchecked_packages(parsed),
+            targets,
+        }
+    }
+
+    /// Whether `file` lies in what `unchecked` says the check never reached.
+    pub fn is_unchecked(&self, file: &Path, unchecked: &Unchecked) -> bool {
+        self.is_in(file, &unchecked.packages)
+            || unchecked.targets.iter().any(|root| in_target(file, root))
+    }
+
     /// Workspace packages the check never reached: no target of theirs compiled and no
     /// diagnostic points into them, because a package they depend on failed first.
-    pub fn unchecked_packages(&self, parsed: &ParsedCheck) -> BTreeSet<String> {
+    fn unchecked_packages(&self, parsed: &ParsedCheck) -> BTreeSet<String> {
         let reached: BTreeSet<&str> = parsed
             .compiled_sources
             .iter()

@@ -10,6 +10,7 @@ use cargo_fix_swarm::gate::Gate;
 use cargo_fix_swarm::git::{self, Oid, Repo};
 use cargo_fix_swarm::patch::{FileChange, Patch};
 use cargo_fix_swarm::pool::{PoolSpec, WorktreePool};
+use cargo_fix_swarm::verdict::{self, RejectReason, Verdict};
 use tokio_util::sync::CancellationToken;
 
 use crate::util::{Project, Scenario};
@@ -17,8 +18,12 @@ use crate::util::{Project, Scenario};
 const BASE: &str = "pub fn answer() -> u32 {\n    41\n}\n";
 
 fn candidate(after: &str) -> Patch {
+    candidate_of(BASE, after)
+}
+
+fn candidate_of(before: &str, after: &str) -> Patch {
     let change = FileChange {
-        before: BASE.to_owned(),
+        before: before.to_owned(),
         after: after.to_owned(),
     };
     Patch {
@@ -46,6 +51,7 @@ fn pool_and_gate(project: &Project) -> (WorktreePool, Gate, Oid) {
     let members = vec![Member {
         name: "demo".to_owned(),
         dir: PathBuf::new(),
+        separate_targets: vec![PathBuf::from("tests/api.rs")],
     }];
     let gate = Gate::new(
         cargo,
@@ -132,4 +138,58 @@ fn a_gate_run_dropped_midway_gives_its_worktree_back_to_the_pool() {
     let problems = pool.close();
     assert!(problems.is_empty(), "{problems:?}");
     project.assert_no_trace();
+}
+
+/// The library's error keeps cargo from building the integration test; the fix lets it build
+/// and shows the test's own error, which was hidden, not caused: the fix passes.
+#[test]
+fn errors_in_a_test_target_its_library_kept_from_building_are_revealed_not_caused() {
+    let broken =
+        "pub fn total(values: &[u32]) -> u32 {\n    values.iter().sum::<u32>() + extra\n}\n";
+    let fixed = "pub fn total(values: &[u32]) -> u32 {\n    values.iter().sum::<u32>()\n}\n";
+    let test = "#[test]\nfn sums() {\n    assert_eq!(demo::totl(&[1, 2]), 3);\n}\n";
+    let project = Scenario::package()
+        .file("src/lib.rs", broken)
+        .file("tests/api.rs", test)
+        .create();
+    let (pool, gate, snapshot) = pool_and_gate(&project);
+    let cancel = CancellationToken::new();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (base, after) = runtime.block_on(async {
+        let lease = pool.acquire().await;
+        let base = gate.check(lease, snapshot, None, &cancel).await.unwrap();
+        let lease = pool.acquire().await;
+        let patch = candidate_of(broken, fixed);
+        let after = gate
+            .check(lease, snapshot, Some(&patch), &cancel)
+            .await
+            .unwrap();
+        (base.parsed, after.parsed)
+    });
+    let unchecked = gate.unchecked(&base);
+    assert_eq!(unchecked.targets, [PathBuf::from("tests/api.rs")]);
+    let target = base
+        .errors()
+        .next()
+        .expect("the library's error")
+        .identity();
+    let hidden = after.errors().next().expect("the test's error").identity();
+    assert_eq!(hidden.file, Some(PathBuf::from("tests/api.rs")));
+    let verdict = verdict::judge(
+        &base.diagnostics,
+        std::slice::from_ref(&target),
+        &after,
+        |file| gate.is_unchecked(file, &unchecked),
+    );
+    assert!(
+        matches!(&verdict, Verdict::Accepted { revealed, .. } if revealed == std::slice::from_ref(&hidden)),
+        "{verdict:?}"
+    );
+    // Without knowing what the check never reached, the same fix looks like it caused the error.
+    let blind = verdict::judge(&base.diagnostics, &[target], &after, |_| false);
+    assert!(
+        matches!(&blind, Verdict::Rejected(RejectReason::NewErrors { errors }) if errors == &[hidden]),
+        "{blind:?}"
+    );
+    assert!(pool.close().is_empty());
 }

@@ -116,6 +116,11 @@ fn gate(config: &FixConfig, cargo: Cargo, workspace: &Workspace, checkout: &Path
         .map(|member| Member {
             name: member.name.clone(),
             dir: relative_to(&canonical(&member.dir), checkout),
+            separate_targets: member
+                .separate_targets
+                .iter()
+                .map(|root| relative_to(&canonical(root), checkout))
+                .collect(),
         })
         .collect();
     Gate::new(

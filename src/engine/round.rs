@@ -1,7 +1,6 @@
 //! The rounds: the first check, then round after round (plan, dispatch, merge with back-out,
 //! checkpoint) while errors are left and fixes pass, then the delivery and the summary.
 
-use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use super::deliver::deliver;
@@ -15,7 +14,7 @@ use crate::checkpoint;
 use crate::diagnostic::Identity;
 use crate::event::{Event, ScopeOutline, WorkerReport};
 use crate::event_sink::duration_ms;
-use crate::gate::GateCheck;
+use crate::gate::{GateCheck, Unchecked};
 use crate::git::{self, Oid};
 use crate::parse::ParsedCheck;
 use crate::patch::{self, Patch, Sources};
@@ -227,7 +226,7 @@ async fn new_round(
         number,
         base,
         before: state.current.diagnostics.clone(),
-        unchecked: session.gate.unchecked_packages(&state.current),
+        unchecked: session.gate.unchecked(&state.current),
         sources,
         index: OnceLock::new(),
         dependencies: Arc::new(dependencies),
@@ -325,8 +324,8 @@ struct Merging<'a> {
     base: Oid,
     current: &'a ParsedCheck,
     accepted: &'a [&'a WorkerReport],
-    /// The packages the round's check did not reach.
-    unchecked: BTreeSet<String>,
+    /// What the round's check did not reach.
+    unchecked: Unchecked,
 }
 
 impl<'a> Merging<'a> {
@@ -336,7 +335,7 @@ impl<'a> Merging<'a> {
         current: &'a ParsedCheck,
         accepted: &'a [&'a WorkerReport],
     ) -> Merging<'a> {
-        let unchecked = session.gate.unchecked_packages(current);
+        let unchecked = session.gate.unchecked(current);
         Merging {
             session,
             base,
@@ -378,7 +377,7 @@ impl<'a> Merging<'a> {
             .collect();
         let gate = &self.session.gate;
         let verdict = verdict::judge(&self.current.diagnostics, &targets, &after.parsed, |file| {
-            gate.is_in(file, &self.unchecked)
+            gate.is_unchecked(file, &self.unchecked)
         });
         verdict::with_tests(verdict, after.tests.as_ref()).is_accepted()
     }

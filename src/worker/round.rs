@@ -1,6 +1,6 @@
 //! What every worker of a round shares, and the gate client workers judge candidates through.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use tokio_util::sync::CancellationToken;
@@ -10,7 +10,7 @@ use crate::cargo::CargoError;
 use crate::diagnostic::{Diagnostic, Identity};
 use crate::event::Event;
 use crate::event_sink::EventSink;
-use crate::gate::{Gate, GateCheck, GateError};
+use crate::gate::{Gate, GateCheck, GateError, Unchecked};
 use crate::git::Oid;
 use crate::index::ItemIndex;
 use crate::patch::{Patch, Sources};
@@ -25,9 +25,9 @@ pub struct Round {
     pub base: Oid,
     /// The base's diagnostics, against which every candidate is judged.
     pub before: Vec<Diagnostic>,
-    /// Packages the base's check could not reach (a dependency failed): their errors, once they
-    /// appear, are revealed rather than caused.
-    pub unchecked: BTreeSet<String>,
+    /// What the base's check could not reach (packages whose dependency failed, test targets
+    /// whose library failed): their errors, once they appear, are revealed rather than caused.
+    pub unchecked: Unchecked,
     pub sources: Sources,
     /// What `sources` define, indexed when a rule first asks: once per round, for every worker.
     pub index: OnceLock<ItemIndex>,
@@ -93,7 +93,7 @@ impl Round {
                 .collect(),
         };
         let verdict = verdict::judge(&before, targets, &check.parsed, |file| {
-            self.gate.is_in(file, &self.unchecked)
+            self.gate.is_unchecked(file, &self.unchecked)
         });
         let verdict = verdict::with_tests(verdict, check.tests.as_ref());
         self.emit(Event::GateFinished {
