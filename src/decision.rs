@@ -9,7 +9,11 @@ use std::collections::BTreeMap;
 
 use crate::candidate::{Alternative, Proposal};
 use crate::error_code::ErrorCode;
-use crate::patch::Sources;
+use crate::patch::{self, Patch, Sources};
+
+/// The answers decided in earlier rounds, by question: a rename decided for the library's sites
+/// holds for the tests' sites that show up once the library compiles.
+pub type Decided = BTreeMap<Question, String>;
 
 /// What every site of one error pattern asks: the same code, the same name replaced.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -47,6 +51,41 @@ pub fn decision_of(
             answer: edit.replacement.clone(),
         }
     })
+}
+
+/// The decisions a merged patch made for errors of `code`: each of its edits, narrowed to what
+/// changed, that replaces a name by a name.
+pub fn decisions_in(code: Option<&ErrorCode>, patch: &Patch) -> Vec<Decision> {
+    patch
+        .files
+        .iter()
+        .flat_map(|(path, change)| {
+            patch::narrow_edits(path, &change.before, &change.after)
+                .into_iter()
+                .filter_map(|edit| {
+                    let replaced = change.before.get(edit.start..edit.end)?;
+                    (is_name(replaced) && is_name(&edit.replacement)).then(|| Decision {
+                        question: Question {
+                            code: code.cloned(),
+                            name: replaced.to_owned(),
+                        },
+                        answer: edit.replacement,
+                    })
+                })
+        })
+        .collect()
+}
+
+/// Puts first the alternatives that give the answer an earlier round decided for their question.
+pub fn rank_decided_first(proposal: &mut Proposal, sources: &Sources, decided: &Decided) {
+    if decided.is_empty() {
+        return;
+    }
+    let code = proposal.target.code.clone();
+    proposal.alternatives.sort_by_key(|alternative| {
+        let decision = decision_of(code.as_ref(), alternative, sources);
+        decision.is_none_or(|d| decided.get(&d.question) != Some(&d.answer))
+    });
 }
 
 /// An identifier or a path of them: `on_hand`, `inventory::pricing::format_cents`.
@@ -260,6 +299,36 @@ mod tests {
             .map(|a| a.edits[0].replacement.as_str())
             .collect();
         assert_eq!(order, ["unit_cents", "on_hand", "sku"]);
+    }
+
+    #[test]
+    fn a_merged_rename_is_remembered_and_ranked_first_in_later_rounds() {
+        let renamed = REPORT.replace("item.qty", "item.on_hand");
+        let patch = Patch {
+            files: BTreeMap::from([(
+                PathBuf::from("src/report.rs"),
+                crate::patch::FileChange {
+                    before: REPORT.to_owned(),
+                    after: renamed,
+                },
+            )]),
+        };
+        let code = ErrorCode::from_static("E0609");
+        let decisions = decisions_in(Some(&code), &patch);
+        assert_eq!(decisions.len(), 2);
+        assert!(
+            decisions
+                .iter()
+                .all(|d| d.question.name == "qty" && d.answer == "on_hand")
+        );
+        let decided: Decided = decisions
+            .into_iter()
+            .map(|d| (d.question, d.answer))
+            .collect();
+        // `sku` is used in the file and `on_hand` is not, yet the decided answer goes first.
+        let mut proposal = proposal(0, &["unit_cents", "sku", "on_hand"]);
+        rank_decided_first(&mut proposal, &sources(), &decided);
+        assert_eq!(proposal.alternatives[0].edits[0].replacement, "on_hand");
     }
 
     #[test]

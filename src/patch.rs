@@ -9,7 +9,7 @@ use crate::edit::{self, Edit, EditError};
 
 mod merge;
 
-pub use merge::{Merged, merge};
+pub use merge::{Merged, merge, narrow_edits};
 
 /// The base text of the files a round may edit, keyed by path relative to the checkout root.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -227,6 +227,7 @@ async fn new_round(
         base,
         before: state.current.diagnostics.clone(),
         unchecked: session.gate.unchecked(&state.current),
+        decided: state.decided.clone(),
         sources,
         index: OnceLock::new(),
         dependencies: Arc::new(dependencies),

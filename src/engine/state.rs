@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use crate::checkpoint;
+use crate::decision::{self, Decided};
 use crate::diagnostic::{Diagnostic, Identity, Location, code_label};
 use crate::event::WorkerReport;
 use crate::git::Oid;
@@ -52,6 +53,8 @@ pub(super) struct RunState {
     pub(super) reasons: BTreeMap<Identity, UnfixedReason>,
     /// Why the rounds stopped, for the errors no round reached.
     pub(super) stop: StopReason,
+    /// The renames merged rounds decided, which later rounds try first for the same question.
+    pub(super) decided: Decided,
 }
 
 /// What a summary needs besides the state: facts of the run and its end.
@@ -96,6 +99,7 @@ impl RunState {
             tally,
             reasons: BTreeMap::new(),
             stop: StopReason::NoFixPassed,
+            decided: Decided::new(),
         }
     }
 
@@ -137,6 +141,13 @@ impl RunState {
         self.tally.fixed += comparison.resolved.len();
         self.tally.revealed += comparison.behind.len() + comparison.appeared.len();
         for report in kept {
+            let decisions = report
+                .patch
+                .iter()
+                .flat_map(|patch| decision::decisions_in(report.code.as_ref(), patch));
+            for made in decisions {
+                self.decided.insert(made.question, made.answer);
+            }
             let mut how: Vec<String> = report.fixed.iter().map(|fix| fix.how.clone()).collect();
             how.sort();
             how.dedup();

@@ -72,7 +72,7 @@ fn touch(a: &Edit, b: &Edit) -> bool {
 
 /// The edits that turn `before` into `after`, each as small as it can be: the changed lines,
 /// less what they share at their start and end.
-fn narrow_edits(path: &Path, before: &str, after: &str) -> Vec<Edit> {
+pub fn narrow_edits(path: &Path, before: &str, after: &str) -> Vec<Edit> {
     edit::edits_between(path, before, after)
         .into_iter()
         .map(|edit| {

@@ -17,7 +17,8 @@ pub async fn search(
     proposals: Vec<Proposal>,
     base: Stage,
 ) -> Result<Findings, GateError> {
-    let mut search = Search::new(&context.round().sources, proposals, base);
+    let round = context.round();
+    let mut search = Search::new_with(&round.sources, proposals, base, &round.decided);
     let mut runs = JoinSet::new();
     loop {
         for attempt in search.next_attempts() {

@@ -7,6 +7,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::api::DependencyIndex;
 use crate::cargo::CargoError;
+use crate::decision::Decided;
 use crate::diagnostic::{Diagnostic, Identity};
 use crate::event::Event;
 use crate::event_sink::EventSink;
@@ -28,6 +29,8 @@ pub struct Round {
     /// What the base's check could not reach (packages whose dependency failed, test targets
     /// whose library failed): their errors, once they appear, are revealed rather than caused.
     pub unchecked: Unchecked,
+    /// The renames earlier rounds decided: tried first where the same question comes up.
+    pub decided: Decided,
     pub sources: Sources,
     /// What `sources` define, indexed when a rule first asks: once per round, for every worker.
     pub index: OnceLock<ItemIndex>,

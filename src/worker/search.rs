@@ -18,7 +18,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::candidate::{self, Proposal};
-use crate::decision::{self, Group};
+use crate::decision::{self, Decided, Group};
 use crate::diagnostic::Identity;
 use crate::edit::{self, Edit};
 use crate::parse::ParsedCheck;
@@ -136,9 +136,20 @@ pub struct Search<'a> {
 impl<'a> Search<'a> {
     /// A search over `proposals` (of one tier, in scope order), every candidate gated on top of
     /// `base`, with edits against `sources`.
-    pub fn new(sources: &'a Sources, mut proposals: Vec<Proposal>, base: Stage) -> Search<'a> {
+    pub fn new(sources: &'a Sources, proposals: Vec<Proposal>, base: Stage) -> Search<'a> {
+        Search::new_with(sources, proposals, base, &Decided::new())
+    }
+
+    /// A search as `new` makes it, where the answers earlier rounds `decided` are tried first.
+    pub fn new_with(
+        sources: &'a Sources,
+        mut proposals: Vec<Proposal>,
+        base: Stage,
+        decided: &Decided,
+    ) -> Search<'a> {
         for proposal in &mut proposals {
             decision::rank_unused_answers_first(proposal, sources);
+            decision::rank_decided_first(proposal, sources, decided);
         }
         let count = proposals.len();
         let mut search = Search {
