@@ -7,16 +7,11 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::PathBuf;
 
-use super::item_text::{deprecation_before, doc_before, read_methods};
+use super::item_text::{
+    Deprecation, Method, TraitImpl, deprecation_before, doc_before, read_methods,
+};
 use super::uses::{UseLeaf, use_leaves};
 use crate::index::{self, ItemKind, Visibility};
-
-/// A `#[deprecated]` attribute.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Deprecation {
-    pub since: Option<String>,
-    pub note: Option<String>,
-}
 
 /// An item as code outside the crate can name it. An item re-exported at several paths appears
 /// once per path.
@@ -37,27 +32,6 @@ impl PublicItem {
     pub fn path_text(&self) -> String {
         self.path.join("::")
     }
-}
-
-/// A method of a type (`impl Type { … }`) or of a trait (its declaration).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Method {
-    pub name: String,
-    /// The type's or the trait's name.
-    pub owner: String,
-    pub of_trait: bool,
-    /// Parameters besides `self`.
-    pub arguments: usize,
-    /// Parameter types after `self` and the return type, whitespace collapsed: `(usize) -> u8`.
-    pub signature: String,
-    pub deprecation: Option<Deprecation>,
-}
-
-/// `impl Trait for Type`: `self_type` is `None` for a blanket implementation (`for T`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TraitImpl {
-    pub trait_name: String,
-    pub self_type: Option<String>,
 }
 
 /// What one crate offers, as code that depends on it sees it.

@@ -8,7 +8,8 @@ use std::sync::{Arc, LazyLock};
 
 use regex::Regex;
 
-use super::crate_api::{CrateApi, Method, PublicItem};
+use super::crate_api::{CrateApi, PublicItem};
+use super::item_text::Method;
 use crate::diagnostic::Diagnostic;
 use crate::index::ItemKind;
 use crate::patch::Sources;

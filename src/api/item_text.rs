@@ -7,8 +7,35 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::crate_api::{Deprecation, Method, TraitImpl};
 use crate::specialist::scan;
+
+/// A `#[deprecated]` attribute.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Deprecation {
+    pub since: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A method of a type (`impl Type { … }`) or of a trait (its declaration).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Method {
+    pub name: String,
+    /// The type's or the trait's name.
+    pub owner: String,
+    pub of_trait: bool,
+    /// Parameters besides `self`.
+    pub arguments: usize,
+    /// Parameter types after `self` and the return type, whitespace collapsed: `(usize) -> u8`.
+    pub signature: String,
+    pub deprecation: Option<Deprecation>,
+}
+
+/// `impl Trait for Type`: `self_type` is `None` for a blanket implementation (`for T`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraitImpl {
+    pub trait_name: String,
+    pub self_type: Option<String>,
+}
 
 static DEPRECATED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"#\[deprecated(?:\s*=\s*"((?:[^"\\]|\\.)*)"|\s*\(((?:[^"\]]|"(?:[^"\\]|\\.)*")*)\))?\s*\]"#)

@@ -8,9 +8,10 @@ mod item_text;
 pub mod lockfile;
 mod uses;
 
-pub use crate_api::{CrateApi, Deprecation, Method, PublicItem, TraitImpl};
+pub use crate_api::{CrateApi, PublicItem};
 pub use dependencies::{
     DependencyApi, DependencyIndex, MethodOffer, Noted, crates_used_by, named_crates,
 };
+pub use item_text::{Deprecation, Method, TraitImpl};
 pub use lockfile::Bump;
 pub use uses::{UseLeaf, use_leaves};
