@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use crate::candidate::{Alternative, Proposal};
+use crate::diagnostic::Applicability;
 use crate::error_code::ErrorCode;
 use crate::patch::{self, Patch, Sources};
 
@@ -104,12 +105,16 @@ fn is_ident_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-/// Puts first, keeping their order otherwise, the answers whose name the file they edit never
-/// uses: of a struct's fields, the one the broken code does not mention is likelier the new name
-/// than one it already uses correctly elsewhere.
+/// Puts first, keeping their order otherwise, the rules' answers whose name the file they edit
+/// never uses: of a struct's fields, the one the broken code does not mention is likelier the new
+/// name than one it already uses correctly elsewhere. rustc's own suggestions keep rustc's order:
+/// a typo's fix is a name the file does use.
 pub fn rank_unused_answers_first(proposal: &mut Proposal, sources: &Sources) {
     let code = proposal.target.code.clone();
     let used = |alternative: &Alternative| {
+        if alternative.applicability != Applicability::Unspecified {
+            return false;
+        }
         let Some(decision) = decision_of(code.as_ref(), alternative, sources) else {
             return false;
         };
@@ -226,7 +231,7 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::diagnostic::{Applicability, Identity};
+    use crate::diagnostic::Identity;
     use crate::edit::Edit;
 
     const REPORT: &str = "fn f(item: &Item) -> String {\n    format!(\"{} {}\", item.sku, item.qty)\n}\n\
@@ -329,6 +334,16 @@ mod tests {
         let mut proposal = proposal(0, &["unit_cents", "sku", "on_hand"]);
         rank_decided_first(&mut proposal, &sources(), &decided);
         assert_eq!(proposal.alternatives[0].edits[0].replacement, "on_hand");
+    }
+
+    #[test]
+    fn rustcs_own_suggestions_keep_rustcs_order() {
+        let mut proposal = proposal(0, &["sku", "on_hand"]);
+        for alternative in &mut proposal.alternatives {
+            alternative.applicability = Applicability::MaybeIncorrect;
+        }
+        rank_unused_answers_first(&mut proposal, &sources());
+        assert_eq!(proposal.alternatives[0].edits[0].replacement, "sku");
     }
 
     #[test]
