@@ -165,6 +165,7 @@ pub fn argument_sites(f: usize, file: &SourceFile, files: &[SourceFile], sites: 
                 file: f,
                 deletions: vec![deletion(file, &parts, at, close)],
                 rename: None,
+                insertions: Vec::new(),
                 lines: lines_between(file, f, i, close),
                 // The call keeps its type, but an error type in its receiver or arguments
                 // would hide the count: the body gets no other dependent mutation.
@@ -228,6 +229,7 @@ pub fn field_sites(f: usize, file: &SourceFile, sites: &mut Vec<Site>) {
                 file: f,
                 deletions: vec![deletion(file, &parts, at, close)],
                 rename: None,
+                insertions: Vec::new(),
                 // One per literal: rustc reports one E0063 naming every missing field.
                 lines: lines_between(file, f, i - 1, close),
                 occupancy: vec![(file.region_of[i].expect("in a body"), Occ::Independent)],

@@ -23,6 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::holes;
 use crate::lex::{lex, Kind as TokKind, Token};
+use crate::refactors;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
@@ -41,6 +42,8 @@ pub enum Kind {
     RemoveLifetime,
     DropArgument,
     DropField,
+    MoveItem,
+    RenameMember,
 }
 
 /// The kinds a generation uses unless `--kinds` says otherwise: those whose errors rustc's own
@@ -65,6 +68,10 @@ pub const KINDS: [Kind; 13] = [
 /// that fills them from the code.
 pub const HOLE_KINDS: [Kind; 2] = [Kind::DropArgument, Kind::DropField];
 
+/// Kinds only `--kinds` asks for: one change (an item moved to another module, a member
+/// renamed) that leaves many old paths or names behind, which rustc does not point to.
+pub const REFACTOR_KINDS: [Kind; 2] = [Kind::MoveItem, Kind::RenameMember];
+
 impl Kind {
     pub fn name(self) -> &'static str {
         match self {
@@ -83,6 +90,8 @@ impl Kind {
             Kind::RemoveLifetime => "remove-lifetime",
             Kind::DropArgument => "drop-argument",
             Kind::DropField => "drop-field",
+            Kind::MoveItem => "move-item",
+            Kind::RenameMember => "rename-member",
         }
     }
 
@@ -110,6 +119,14 @@ impl Kind {
                 "dropped struct-literal field",
                 "dropped struct-literal fields",
             ),
+            Kind::MoveItem => (
+                "item moved to another module",
+                "items moved to other modules",
+            ),
+            Kind::RenameMember => (
+                "field or method renamed at its definition only",
+                "fields or methods renamed at their definitions only",
+            ),
         };
         format!("{} {}", count, if count == 1 { one } else { many })
     }
@@ -118,13 +135,14 @@ impl Kind {
         KINDS
             .iter()
             .chain(&HOLE_KINDS)
+            .chain(&REFACTOR_KINDS)
             .copied()
             .find(|kind| kind.name() == name)
     }
 
     /// Whether rustc's own suggestions (MachineApplicable or MaybeIncorrect) repair its errors.
     pub fn fixed_by_rustc(self) -> bool {
-        !HOLE_KINDS.contains(&self)
+        !HOLE_KINDS.contains(&self) && !REFACTOR_KINDS.contains(&self)
     }
 
     pub fn is_typo(self) -> bool {
@@ -167,8 +185,12 @@ pub struct Site {
     pub file: usize,
     /// Byte ranges of the clean text to delete.
     pub deletions: Vec<(usize, usize)>,
-    /// For typos: the byte range of the identifier to misspell.
+    /// For typos: the byte range of the identifier to misspell (for `RenameMember`, the
+    /// definition to rename).
     pub rename: Option<(usize, usize)>,
+    /// Text inserted into a file: (file, byte offset in its clean text, text). Only a moved
+    /// item is written somewhere else than the site's file.
+    pub insertions: Vec<(usize, usize, String)>,
     /// (file, line) pairs nothing else may touch.
     pub lines: Vec<(usize, usize)>,
     pub occupancy: Vec<(usize, Occ)>,
@@ -404,6 +426,8 @@ pub fn find_sites(files: &[SourceFile]) -> Vec<Site> {
             marked_site(files, f, *index, body, &tags, &mut sites);
         }
     }
+    refactors::move_sites(files, &mut sites);
+    refactors::rename_sites(files, crate::STD_NAMES, &mut sites);
     for site in &mut sites {
         site.lines.sort();
         site.lines.dedup();
@@ -439,6 +463,7 @@ fn simple(
         } else {
             None
         },
+        insertions: Vec::new(),
         lines: vec![(f, file.token_line(index))],
         occupancy: vec![(file.region_of[index].expect("site outside a function"), occ)],
         expected: vec![expect(code, f, token.start)],
@@ -826,6 +851,7 @@ fn marked_site(
                 file: f,
                 deletions: vec![deletion],
                 rename: None,
+                insertions: Vec::new(),
                 lines: std::iter::once((f, file.token_line(index)))
                     .chain(users.iter().map(|u| (u.0, u.1)))
                     .collect(),
@@ -860,6 +886,7 @@ fn marked_site(
                 file: f,
                 deletions: vec![file.line_range(file.tokens[index].start)],
                 rename: None,
+                insertions: Vec::new(),
                 lines: lines.clone(),
                 occupancy: occupancy.clone(),
                 expected: users.iter().map(|u| expect(code, u.0, u.3)).collect(),
@@ -873,6 +900,7 @@ fn marked_site(
                     file: f,
                     deletions: Vec::new(),
                     rename: Some((token.start, token.end)),
+                    insertions: Vec::new(),
                     lines,
                     occupancy,
                     // The use sites still name the original, so they fail as well.
@@ -927,6 +955,7 @@ fn marked_site(
                 file: f,
                 deletions,
                 rename: None,
+                insertions: Vec::new(),
                 lines: vec![(f, file.token_line(at))],
                 occupancy,
                 expected: vec![expect("E0106", f, file.tokens[at].start)],
