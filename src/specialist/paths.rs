@@ -108,6 +108,13 @@ fn definitions<'i>(index: &'i ItemIndex, name: &str, file: &std::path::Path) -> 
     found
 }
 
+/// The workspace's items named `name`, wherever they are; items before modules, public first.
+fn definitions_anywhere<'i>(index: &'i ItemIndex, name: &str) -> Vec<&'i Item> {
+    let mut found: Vec<&Item> = index.named(name);
+    found.sort_by_key(|item| (item.kind == index::ItemKind::Mod, !item.public));
+    found
+}
+
 impl Rule for WorkspacePaths {
     const NAME: &'static str = "workspace-paths";
     const CODES: &'static [ErrorCode] = &[
@@ -134,7 +141,14 @@ impl Rule for WorkspacePaths {
         };
         let index = context.index();
         if let Some((start, end)) = use_statement(text, primary.byte_start) {
-            return rewrite_use(index, context.dependencies(), text, file, start, end);
+            let unresolved = &text[primary.byte_start..primary.byte_end];
+            let statement = UseStatement {
+                text,
+                file,
+                range: start..end,
+                unresolved,
+            };
+            return rewrite_use(index, context.dependencies(), &statement);
         }
         let (start, end) = path_region(text, primary);
         let region = &text[start..end];
@@ -222,18 +236,33 @@ fn moved_in_dependency(
 /// likely successors.
 const CHOICES: usize = 3;
 
+/// A `use` statement rustc could not resolve a name of.
+struct UseStatement<'t> {
+    text: &'t str,
+    file: &'t std::path::Path,
+    range: std::ops::Range<usize>,
+    /// The text rustc points at: the name (or the module) it could not find.
+    unresolved: &'t str,
+}
+
 /// Rewrites a `use` statement with one `use` per name, each at the path the workspace (or, for a
 /// dependency's path, the dependency's API now) defines it at; `None` when some name is defined
-/// nowhere or the tree is too complex. A name a dependency renamed may have several successors:
-/// the `k`th rewrite takes each name's `k`th choice (or its last).
+/// nowhere or the tree is too complex. The name rustc could not find is looked for outside its
+/// file (it moved away); the others may be defined anywhere, this file included
+/// (`use super::{kept, moved}` in a test module). A name a dependency renamed may have several
+/// successors: the `k`th rewrite takes each name's `k`th choice (or its last).
 fn rewrite_use(
     index: &ItemIndex,
     dependencies: &DependencyIndex,
-    text: &str,
-    file: &std::path::Path,
-    start: usize,
-    end: usize,
+    use_statement: &UseStatement<'_>,
 ) -> Vec<(String, Vec<Edit>)> {
+    let UseStatement {
+        text,
+        file,
+        range,
+        unresolved,
+    } = use_statement;
+    let (start, end) = (range.start, range.end);
     let statement = &text[start..end];
     let Some(tree) = statement
         .trim_start_matches("pub ")
@@ -267,7 +296,12 @@ fn rewrite_use(
     let mut choices: Vec<(Vec<String>, Option<String>)> = Vec::new();
     let mut from_dependency = false;
     for (leaf, alias) in leaves {
-        let paths = match definitions(index, &leaf, file).into_iter().next() {
+        let found = if leaf == *unresolved {
+            definitions(index, &leaf, file)
+        } else {
+            definitions_anywhere(index, &leaf)
+        };
+        let paths = match found.into_iter().next() {
             Some(item) => vec![item.path_from(file)],
             None => {
                 from_dependency = true;
@@ -340,6 +374,26 @@ mod tests {
             ),
             ("src/report.rs", report),
         ])
+    }
+
+    #[test]
+    fn a_name_that_moved_away_is_rewritten_and_its_neighbours_in_the_tree_kept() {
+        // `render` is still defined in this file; `Circle` moved to another module.
+        let report = "pub fn render() -> u32 {\n    1\n}\n\n#[cfg(test)]\nmod tests {\n    use super::{render, Circle};\n}\n";
+        let sources = workspace(report);
+        let error = diagnostic(
+            "E0432",
+            "unresolved import `super::Circle`",
+            span_of(&sources, "src/report.rs", "Circle", 0),
+        );
+        let results = outcomes(&WorkspacePaths, error, &sources);
+        assert_eq!(
+            results[0].1,
+            report.replace(
+                "    use super::{render, Circle};",
+                "    use crate::report::render;\n    use crate::geometry::round::Circle;"
+            )
+        );
     }
 
     #[test]
