@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::lex::Kind as TokKind;
-use crate::sites::{Expected, Kind, Occ, Site, SourceFile};
+use crate::site::{Expected, Kind, Occ, Site, SourceFile};
 
 /// What the crate defines under one function name.
 #[derive(Default)]

@@ -10,6 +10,7 @@ mod holes;
 mod lex;
 mod refactors;
 mod rng;
+mod site;
 mod sites;
 
 use std::collections::{BTreeMap, BTreeSet};

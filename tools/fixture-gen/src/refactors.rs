@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::sites::{Expected, Kind, Occ, Site, SourceFile};
+use crate::site::{Expected, Kind, Occ, Site, SourceFile};
 
 /// A rename needs at least this many uses (a private field's are all in its own file).
 pub const MIN_RENAMED_USES: usize = 10;
