@@ -14,7 +14,7 @@ use crate::error_code::ErrorCode;
 use crate::patch::Sources;
 
 use super::Context;
-use super::rule::{Rule, replace, text_of};
+use super::rule::{Rule, replace};
 use super::scan;
 
 use derive::Place;
@@ -42,8 +42,8 @@ impl Rule for Conversions {
     ) -> Vec<(String, Vec<Edit>)> {
         let sources = context.sources();
         let sites = sites(diagnostic);
-        // Each site's rewrites, as (label, edit), in rank order.
-        let per_site: Vec<Vec<(String, Edit)>> = sites
+        // Each site's rewrites, as (label, edits), in rank order.
+        let per_site: Vec<Vec<(String, Vec<Edit>)>> = sites
             .iter()
             .map(|site| rewrites_at(site, sources))
             .collect();
@@ -55,7 +55,7 @@ impl Rule for Conversions {
         let count = per_site.iter().map(Vec::len).max().unwrap_or(0);
         (0..count)
             .map(|rank| {
-                let chosen: Vec<&(String, Edit)> = per_site
+                let chosen: Vec<&(String, Vec<Edit>)> = per_site
                     .iter()
                     .map(|rewrites| &rewrites[rank.min(rewrites.len() - 1)])
                     .collect();
@@ -64,10 +64,11 @@ impl Rule for Conversions {
                     .map(|(label, _)| label.as_str())
                     .collect::<Vec<_>>()
                     .join("; ");
-                (
-                    label,
-                    chosen.into_iter().map(|(_, edit)| edit.clone()).collect(),
-                )
+                let edits = chosen
+                    .into_iter()
+                    .flat_map(|(_, edits)| edits.iter().cloned())
+                    .collect();
+                (label, edits)
             })
             .collect()
     }
@@ -145,20 +146,58 @@ fn pair_in_note(note: &str) -> Option<(Ty, Ty)> {
     }
 }
 
-/// The rewrites of one site, each as its label and its edit, most direct first; none for text
-/// that is not one expression on one line.
-fn rewrites_at(site: &Site<'_>, sources: &Sources) -> Vec<(String, Edit)> {
-    let Some(expression) = text_of(sources, site.span) else {
-        return Vec::new();
-    };
-    if expression.contains('\n') || expression.trim().is_empty() {
-        return Vec::new();
-    }
+/// The rewrites of one site, each as its label and its edits, most direct first; none for text
+/// that is not one expression on one line. An element of a `vec![…]` or array literal gets each
+/// rewrite twice: alone, then with the literal's later elements converted the same way, since
+/// rustc reports only the first element that mismatches, and the next one, worded the same,
+/// takes its place once it is fixed.
+fn rewrites_at(site: &Site<'_>, sources: &Sources) -> Vec<(String, Vec<Edit>)> {
     let Some(text) = sources.get(&site.span.file) else {
         return Vec::new();
     };
-    let before = &text[..site.span.byte_start];
-    let after = &text[site.span.byte_end..];
+    let Some(alone) = rewrites_of(site, text, site.span.byte_start..site.span.byte_end) else {
+        return Vec::new();
+    };
+    let later: Vec<Vec<(String, Edit)>> = later_elements(text, site.span)
+        .into_iter()
+        .filter_map(|range| rewrites_of(site, text, range))
+        .collect();
+    let mut out: Vec<(String, Vec<Edit>)> = alone
+        .iter()
+        .map(|(label, edit)| (label.clone(), vec![edit.clone()]))
+        .collect();
+    if !later.is_empty() {
+        out.extend(alone.into_iter().enumerate().map(|(rank, (label, edit))| {
+            let mut edits = vec![edit];
+            edits.extend(
+                later
+                    .iter()
+                    .map(|rewrites| rewrites[rank.min(rewrites.len() - 1)].1.clone()),
+            );
+            let label = format!("{label}, and the literal's {} later elements", later.len());
+            (label, edits)
+        }));
+    }
+    out
+}
+
+/// The rewrites of the expression at `range` of `text` from the site's found type into its
+/// expected one, each as its label and its edit.
+fn rewrites_of(
+    site: &Site<'_>,
+    text: &str,
+    range: std::ops::Range<usize>,
+) -> Option<Vec<(String, Edit)>> {
+    let expression = text.get(range.clone())?;
+    if expression.contains('\n') || expression.trim().is_empty() {
+        return None;
+    }
+    let span = Span {
+        byte_start: range.start,
+        byte_end: range.end,
+        ..site.span.clone()
+    };
+    let (before, after) = (&text[..range.start], &text[range.end..]);
     let e = Expr::read(expression);
     let shorthand = is_shorthand_field(before, expression, after);
     let tight = binds_tightly(before, after);
@@ -171,7 +210,7 @@ fn rewrites_at(site: &Site<'_>, sources: &Sources) -> Vec<(String, Edit)> {
         // Owned values the derivation has no rule for may still have a `From` impl.
         rewrites.push(e.method("into()"));
     }
-    rewrites
+    let rewrites: Vec<(String, Edit)> = rewrites
         .into_iter()
         .map(|rewrite| {
             let written = if shorthand {
@@ -186,10 +225,61 @@ fn rewrites_at(site: &Site<'_>, sources: &Sources) -> Vec<(String, Edit)> {
                     "convert `{}` to `{}`: `{}`",
                     site.found, site.expected, rewrite.text
                 ),
-                replace(site.span, &written),
+                replace(&span, &written),
             )
         })
-        .collect()
+        .collect();
+    (!rewrites.is_empty()).then_some(rewrites)
+}
+
+/// The byte ranges of the elements after `span` in the `vec![…]` or array literal whose element
+/// it is; none when it is not one (an index `a[i]`, a call's argument).
+fn later_elements(text: &str, span: &Span) -> Vec<std::ops::Range<usize>> {
+    let before = &text[..span.byte_start];
+    let mut depth = 0i32;
+    let mut open = None;
+    for (at, ch) in before.char_indices().rev() {
+        match ch {
+            ')' | ']' | '}' => depth += 1,
+            '(' | '{' if depth == 0 => return Vec::new(),
+            '(' | '[' | '{' if depth > 0 => depth -= 1,
+            '[' => {
+                open = Some(at);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let Some(open) = open else {
+        return Vec::new();
+    };
+    // `a[i]` and `f()[i]` index; `vec![`, `= [`, `([`, `, [` open a literal.
+    let previous = text[..open].trim_end();
+    if previous.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ')' || c == ']')
+        && !previous.ends_with("vec!")
+    {
+        return Vec::new();
+    }
+    let Some(inside) = scan::balanced(text, open) else {
+        return Vec::new();
+    };
+    let start = open + 1;
+    let elements: Vec<std::ops::Range<usize>> = scan::split_top_level(inside)
+        .into_iter()
+        .filter(|(_, part)| !part.trim().is_empty())
+        .map(|(offset, part)| {
+            let leading = part.len() - part.trim_start().len();
+            let from = start + offset + leading;
+            from..from + part.trim().len()
+        })
+        .collect();
+    match elements
+        .iter()
+        .position(|element| *element == (span.byte_start..span.byte_end))
+    {
+        Some(at) => elements[at + 1..].to_vec(),
+        None => Vec::new(),
+    }
 }
 
 /// Whether the expression is a struct literal's shorthand field (`Point { x, y }`), which a
@@ -362,6 +452,27 @@ mod tests {
         assert_eq!(changed_lines(text, error.clone()), ["a + u64::from(b)"]);
         error.label = Some("expected `u32`, found `u64`".to_owned());
         assert_eq!(changed_lines(text, error), ["a + (b as u32)"]);
+    }
+
+    #[test]
+    fn a_literal_element_is_converted_alone_then_with_the_later_ones() {
+        let text = "fn f(a: u32, b: u32) -> Vec<u64> {\n    let v = vec![a, b, 7];\n    v[i]\n}\n";
+        let sources = sources(&[("src/lib.rs", text)]);
+        let mut error = diagnostic(
+            "E0308",
+            "mismatched types",
+            span_of(&sources, "src/lib.rs", "a", 1),
+        );
+        error.label = Some("expected `u64`, found `u32`".to_owned());
+        assert_eq!(
+            changed_lines(text, error),
+            [
+                "let v = vec![a.into(), b, 7];",
+                "let v = vec![a.into(), b.into(), 7.into()];"
+            ]
+        );
+        let index = span_of(&sources, "src/lib.rs", "i", 0);
+        assert!(later_elements(text, &index).is_empty(), "an index");
     }
 
     #[test]
