@@ -158,8 +158,12 @@ fn rewrites_at(site: &Site<'_>, sources: &Sources) -> Vec<(String, Vec<Edit>)> {
     let Some(alone) = rewrites_of(site, text, site.span.byte_start..site.span.byte_end) else {
         return Vec::new();
     };
+    // An unsuffixed number literal takes the expected number type by itself (`9.into()` would
+    // leave its type open).
+    let number = site.expected.name().and_then(ty::Number::of).is_some();
     let later: Vec<Vec<(String, Edit)>> = later_elements(text, site.span)
         .into_iter()
+        .filter(|range| !(number && is_number_literal(&text[range.clone()])))
         .filter_map(|range| rewrites_of(site, text, range))
         .collect();
     let mut out: Vec<(String, Vec<Edit>)> = alone
@@ -280,6 +284,15 @@ fn later_elements(text: &str, span: &Span) -> Vec<std::ops::Range<usize>> {
         Some(at) => elements[at + 1..].to_vec(),
         None => Vec::new(),
     }
+}
+
+/// Whether `expression` is a number literal without a type suffix (`9`, `-1.5`, `1_000`).
+fn is_number_literal(expression: &str) -> bool {
+    let digits = expression.trim_start_matches('-');
+    digits.starts_with(|c: char| c.is_ascii_digit())
+        && digits
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '_' || c == '.')
 }
 
 /// Whether the expression is a struct literal's shorthand field (`Point { x, y }`), which a
@@ -468,7 +481,7 @@ mod tests {
             changed_lines(text, error),
             [
                 "let v = vec![a.into(), b, 7];",
-                "let v = vec![a.into(), b.into(), 7.into()];"
+                "let v = vec![a.into(), b.into(), 7];"
             ]
         );
         let index = span_of(&sources, "src/lib.rs", "i", 0);
