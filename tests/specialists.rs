@@ -554,3 +554,29 @@ fn hole_made_up_value_refused() {
     // `false` is all there is for `describe`, and it is made up (and wrong: the tests say so).
     assert_eq!(proposed[1].invented, [true]);
 }
+
+#[test]
+fn conversions_unsuggested() {
+    let proposed = check("conversions-unsuggested", &Conversions);
+    // Scopes by file: batch.rs, label.rs, reading.rs.
+    let intended: [(&str, &[&str]); 12] = [
+        ("src/batch.rs", &["    Ok(sizes.to_vec())\n"]),
+        ("src/batch.rs", &["    Some(found.clone())\n"]),
+        ("src/batch.rs", &["let wide: u64 = (*largest).into();"]),
+        ("src/label.rs", &["part.note = Some(note.clone());"]),
+        (
+            "src/label.rs",
+            &["aliases: aliases.into_iter().map(|item| item.to_string()).collect::<Vec<_>>(),"],
+        ),
+        ("src/label.rs", &["    note.map(|item| item.to_string())\n"]),
+        ("src/label.rs", &["    Ok(code.to_string())\n"]),
+        ("src/reading.rs", &["let wide: u64 = (*millis).into();"]),
+        ("src/reading.rs", &["millis: first.into(),"]),
+        ("src/reading.rs", &["peak_volts: peak.into(),"]),
+        ("src/reading.rs", &["samples: Some(samples.into()),"]),
+        ("src/reading.rs", &["    (*biggest).into()\n"]),
+    ];
+    assert_eq!(ranks(&proposed, &intended), [Some(1); 12]);
+    // Each proposal makes no value up: every alternative is the expression, converted.
+    assert!(proposed.iter().all(|p| p.invented.iter().all(|i| !i)));
+}
