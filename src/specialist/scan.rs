@@ -26,24 +26,33 @@ pub fn balanced(text: &str, open: usize) -> Option<&str> {
     None
 }
 
-/// Splits at commas outside brackets, with each part's byte offset into `text`.
+/// Splits at commas outside brackets, with each part's byte offset into `text`; a trailing comma
+/// makes no empty last part.
 pub fn split_top_level(text: &str) -> Vec<(usize, &str)> {
+    let mut parts = split_outside_brackets(text, ',');
+    if parts.last().is_some_and(|(_, last)| last.trim().is_empty()) {
+        parts.pop();
+    }
+    parts
+}
+
+/// Splits at `separator` outside brackets of any kind, with each part's byte offset into `text`;
+/// the last part is kept even when empty (`(T,)` is a tuple).
+pub fn split_outside_brackets(text: &str, separator: char) -> Vec<(usize, &str)> {
     let mut parts = Vec::new();
     let (mut depth, mut start) = (0i32, 0);
     for (offset, ch) in text.char_indices() {
         match ch {
             '(' | '[' | '{' | '<' => depth += 1,
             ')' | ']' | '}' | '>' => depth -= 1,
-            ',' if depth == 0 => {
+            _ if ch == separator && depth == 0 => {
                 parts.push((start, &text[start..offset]));
-                start = offset + 1;
+                start = offset + ch.len_utf8();
             }
             _ => {}
         }
     }
-    if !text[start..].trim().is_empty() {
-        parts.push((start, &text[start..]));
-    }
+    parts.push((start, &text[start..]));
     parts
 }
 

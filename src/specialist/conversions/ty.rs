@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use crate::specialist::scan;
+
 /// A type read from rustc's text. Lifetimes are dropped: no conversion depends on them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ty {
@@ -256,21 +258,10 @@ fn skip_lifetime(rest: &str) -> &str {
 
 /// Splits `text` at `separator` outside brackets of any kind.
 fn split_top(text: &str, separator: char) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let (mut depth, mut start) = (0i32, 0);
-    for (offset, ch) in text.char_indices() {
-        match ch {
-            '(' | '[' | '{' | '<' => depth += 1,
-            ')' | ']' | '}' | '>' => depth -= 1,
-            _ if ch == separator && depth == 0 => {
-                parts.push(&text[start..offset]);
-                start = offset + ch.len_utf8();
-            }
-            _ => {}
-        }
-    }
-    parts.push(&text[start..]);
-    parts
+    scan::split_outside_brackets(text, separator)
+        .into_iter()
+        .map(|(_, part)| part)
+        .collect()
 }
 
 #[cfg(test)]
