@@ -33,10 +33,12 @@ pub fn merge(patches: &[&Patch]) -> Merged {
                 .get(path.as_path())
                 .is_none_or(|base| *base == change.before)
         });
+        // An edit another patch made already (the same import, the same derive) is made once.
         let edits: Vec<Edit> = patch
             .files
             .iter()
             .flat_map(|(path, change)| narrow_edits(path, &change.before, &change.after))
+            .filter(|edit| !taken.contains(edit))
             .collect();
         if !same_base || edits.iter().any(|e| taken.iter().any(|t| touch(e, t))) {
             merged.conflicted.push(position);
@@ -155,6 +157,19 @@ mod tests {
         assert_eq!(
             merged.files[Path::new("src/report.rs")],
             BASE.replace("item.qty", "&item.on_hand")
+        );
+    }
+
+    #[test]
+    fn the_same_edit_in_two_patches_is_made_once() {
+        let import = "use std::fmt;\n";
+        let one = patch(BASE, &format!("{import}{}", BASE.replace("qty", "on_hand")));
+        let other = patch(BASE, &format!("{import}{BASE}"));
+        let merged = merge(&[&one, &other]);
+        assert_eq!(merged.merged, [0, 1]);
+        assert_eq!(
+            merged.files[Path::new("src/report.rs")],
+            format!("{import}{}", BASE.replace("qty", "on_hand"))
         );
     }
 
