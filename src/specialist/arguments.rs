@@ -22,7 +22,7 @@ impl Rule for ExtraArguments {
         diagnostic: &Diagnostic,
         context: &Context<'_>,
     ) -> Vec<(String, Vec<Edit>)> {
-        let Some((wanted, supplied)) = counts(&diagnostic.message) else {
+        let Some((wanted, supplied)) = scan::argument_counts(&diagnostic.message) else {
             return Vec::new();
         };
         if supplied <= wanted {
@@ -88,17 +88,6 @@ impl Rule for ExtraArguments {
             })
             .collect()
     }
-}
-
-/// `this function takes 1 argument but 2 arguments were supplied` → (1, 2).
-fn counts(message: &str) -> Option<(usize, usize)> {
-    let words: Vec<&str> = message.split_whitespace().collect();
-    let takes = words.iter().position(|w| *w == "takes")?;
-    let but = words.iter().position(|w| *w == "but")?;
-    Some((
-        words.get(takes + 1)?.parse().ok()?,
-        words.get(but + 1)?.parse().ok()?,
-    ))
 }
 
 /// One edit rewriting the argument list without the arguments at `remove`.

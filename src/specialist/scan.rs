@@ -26,6 +26,18 @@ pub fn balanced(text: &str, open: usize) -> Option<&str> {
     None
 }
 
+/// The arguments a function takes and those a call supplied, from E0061's message: `this
+/// function takes 3 arguments but 2 arguments were supplied` → (3, 2).
+pub fn argument_counts(message: &str) -> Option<(usize, usize)> {
+    let words: Vec<&str> = message.split_whitespace().collect();
+    let takes = words.iter().position(|w| *w == "takes")?;
+    let but = words.iter().position(|w| *w == "but")?;
+    Some((
+        words.get(takes + 1)?.parse().ok()?,
+        words.get(but + 1)?.parse().ok()?,
+    ))
+}
+
 /// Splits at commas outside brackets, with each part's byte offset into `text`; a trailing comma
 /// makes no empty last part.
 pub fn split_top_level(text: &str) -> Vec<(usize, &str)> {

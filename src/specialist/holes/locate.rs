@@ -18,7 +18,7 @@ pub(super) fn arguments(
     diagnostic: &Diagnostic,
     context: &Context<'_>,
 ) -> Option<(Vec<Hole>, Shape)> {
-    let (wanted, supplied) = counts(&diagnostic.message)?;
+    let (wanted, supplied) = scan::argument_counts(&diagnostic.message)?;
     if supplied >= wanted {
         return None;
     }
@@ -173,17 +173,6 @@ pub(super) fn definition(
     }
     found.sort_by_key(|(closeness, _)| *closeness);
     found.into_iter().next().map(|(_, parameters)| parameters)
-}
-
-/// `this function takes 3 arguments but 2 arguments were supplied` → (3, 2).
-pub(super) fn counts(message: &str) -> Option<(usize, usize)> {
-    let words: Vec<&str> = message.split_whitespace().collect();
-    let takes = words.iter().position(|w| *w == "takes")?;
-    let but = words.iter().position(|w| *w == "but")?;
-    Some((
-        words.get(takes + 1)?.parse().ok()?,
-        words.get(but + 1)?.parse().ok()?,
-    ))
 }
 
 /// Whether a placeholder names a parameter (`/* v2 */`, when rustc knows no type) rather than a
