@@ -10,6 +10,10 @@ use tokio::io::{AsyncRead, AsyncReadExt as _};
 use tokio::process::{Child, Command};
 use tokio_util::sync::CancellationToken;
 
+mod clock;
+
+pub use clock::{CargoClock, CargoTime};
+
 /// A workspace member: its name and the directory of its manifest, relative to the checkout.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Member {
@@ -73,13 +77,28 @@ pub struct CargoRun {
 #[derive(Clone, Debug)]
 pub struct Cargo {
     program: OsString,
+    clock: CargoClock,
 }
 
 impl Cargo {
     pub fn from_env() -> Cargo {
         Cargo {
             program: std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo")),
+            clock: CargoClock::default(),
         }
+    }
+
+    /// The same cargo with a clock of its own, which its clones share: for one run's time.
+    pub fn with_new_clock(&self) -> Cargo {
+        Cargo {
+            program: self.program.clone(),
+            clock: CargoClock::default(),
+        }
+    }
+
+    /// How long cargo ran through this `Cargo` and its clones (`cargo metadata` aside).
+    pub fn time(&self) -> CargoTime {
+        self.clock.time()
     }
 
     /// Runs `cargo metadata` as `command` says, its failure as a `CargoError`.
@@ -223,6 +242,7 @@ impl Cargo {
             program: self.program.clone(),
             source,
         })?;
+        let _timed = self.clock.start();
         let mut running = Running::new(child);
         let (stdout, stderr, status) = tokio::select! {
             output = running.finish() => output.map_err(|source| CargoError::Spawn {

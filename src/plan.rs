@@ -28,7 +28,8 @@ pub struct Plan {
 }
 
 /// Plans a round. Scopes come in phase order, then by code; a scope of more than `split_above`
-/// errors that spans several files is split by file so that several workers can share it. The
+/// errors that spans several files is split in parts of whole files of at most `split_above`
+/// errors, so that several workers can share it. The
 /// result depends only on the input, so that the same errors always give the same plan.
 pub fn plan(diagnostics: &[Diagnostic], split_above: usize) -> Plan {
     let mut by_code: BTreeMap<(Phase, String), Vec<Diagnostic>> = BTreeMap::new();
@@ -50,17 +51,24 @@ pub fn plan(diagnostics: &[Diagnostic], split_above: usize) -> Plan {
         let code = group[0].code.clone();
         let files = files_of(&group);
         if group.len() > split_above && files.len() > 1 {
-            let mut by_file: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();
-            for diagnostic in group {
-                let file = diagnostic.file().map(PathBuf::from).unwrap_or_default();
-                by_file.entry(file).or_default().push(diagnostic);
-            }
-            for (file, part) in by_file {
+            for part in parts_by_file(group, split_above) {
+                let files = files_of(&part);
+                let id = match files.iter().collect::<Vec<_>>().as_slice() {
+                    [one] => format!("{label} in {}", one.display()),
+                    [first, rest @ ..] => {
+                        let more = match rest.len() {
+                            1 => "1 more file".to_owned(),
+                            n => format!("{n} more files"),
+                        };
+                        format!("{label} in {} and {more}", first.display())
+                    }
+                    [] => label.clone(),
+                };
                 scopes.push(Scope {
-                    id: format!("{label} in {}", file.display()),
+                    id,
                     code: code.clone(),
                     phase,
-                    files: files_of(&part),
+                    files,
                     diagnostics: part,
                 });
             }
@@ -75,6 +83,27 @@ pub fn plan(diagnostics: &[Diagnostic], split_above: usize) -> Plan {
         }
     }
     Plan { scopes, outside }
+}
+
+/// A large scope's errors in parts of whole files, in file order, each of at most `size` errors
+/// unless one file alone has more. Every part costs at least one gate run, which checks the whole
+/// crate whatever the part's size: parts of one file each would spend a gate run on every file
+/// with a few errors (a renamed field's forty files), where a part of forty errors passes in one.
+/// The size, not the number of jobs, decides the parts, so that the plan is the same at any `-j`.
+fn parts_by_file(group: Vec<Diagnostic>, size: usize) -> Vec<Vec<Diagnostic>> {
+    let mut by_file: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();
+    for diagnostic in group {
+        let file = diagnostic.file().map(PathBuf::from).unwrap_or_default();
+        by_file.entry(file).or_default().push(diagnostic);
+    }
+    let mut parts: Vec<Vec<Diagnostic>> = Vec::new();
+    for (_, errors) in by_file {
+        match parts.last_mut() {
+            Some(part) if part.len() + errors.len() <= size => part.extend(errors),
+            _ => parts.push(errors),
+        }
+    }
+    parts
 }
 
 fn files_of(diagnostics: &[Diagnostic]) -> BTreeSet<PathBuf> {
@@ -136,6 +165,30 @@ mod tests {
             ["E0425 in src/a.rs", "E0425 in src/b.rs"]
         );
         assert_eq!(ids(&plan(&diagnostics, 3)), ["E0425"]);
+    }
+
+    #[test]
+    fn files_with_few_errors_share_a_part_up_to_the_split_size() {
+        let files = ["src/a.rs", "src/b.rs", "src/c.rs", "src/d.rs", "src/e.rs"];
+        // a: 1, b: 2, c: 1, d: 4 (over the size alone), e: 1.
+        let counts = [1, 2, 1, 4, 1];
+        let diagnostics: Vec<Diagnostic> = files
+            .iter()
+            .zip(counts)
+            .flat_map(|(file, n)| (0..n).map(move |_| error(Some("E0609"), file)))
+            .collect();
+        let plan = plan(&diagnostics, 3);
+        assert_eq!(
+            ids(&plan),
+            [
+                "E0609 in src/a.rs and 1 more file",
+                "E0609 in src/c.rs",
+                "E0609 in src/d.rs",
+                "E0609 in src/e.rs"
+            ]
+        );
+        let sizes: Vec<usize> = plan.scopes.iter().map(|s| s.diagnostics.len()).collect();
+        assert_eq!(sizes, [3, 1, 4, 1]);
     }
 
     #[test]

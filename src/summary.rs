@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::cargo::CargoTime;
 use crate::reason::UnfixedReason;
 use crate::skipped_file::SkippedFile;
 use crate::stop::StopSignal;
@@ -75,6 +76,8 @@ pub struct RunSummary {
     pub rounds: usize,
     pub gate_runs: usize,
     pub duration_ms: u64,
+    /// How long cargo ran (checks, tests) within `duration_ms`.
+    pub cargo: CargoTime,
     pub fixes: Vec<ScopeFix>,
     pub unfixed: Vec<Unfixed>,
     /// Files written to the user's tree (with `--dry-run`, those that would be).

@@ -7,9 +7,11 @@ use serde_json::Value;
 use crate::util::{BROKEN_LIB, Scenario};
 
 /// Keys whose values change from run to run.
-const VARYING: [&str; 6] = [
+const VARYING: [&str; 8] = [
     "elapsed_ms",
     "duration_ms",
+    "busy_ms",
+    "processes_ms",
     "run_id",
     "commit",
     "saved_patch",

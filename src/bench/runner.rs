@@ -262,6 +262,7 @@ async fn run_swarm(
             green: judged.green,
             tests_pass: judged.tests_pass,
             wall_ms,
+            cargo_ms: summary.cargo.busy_ms,
             rounds: summary.rounds,
             gate_runs: summary.gate_runs,
             failure: None,
@@ -272,6 +273,7 @@ async fn run_swarm(
             green: judged.green,
             tests_pass: judged.tests_pass,
             wall_ms,
+            cargo_ms: 0,
             rounds: 0,
             gate_runs: 0,
             failure: Some(error.to_string()),
@@ -314,6 +316,7 @@ async fn run_cargo_fix(
     ]
     .map(str::to_owned)
     .to_vec();
+    let cargo = &cargo.with_new_clock();
     let started = Instant::now();
     let mut rounds = 0;
     let mut invocations = 0;
@@ -333,6 +336,7 @@ async fn run_cargo_fix(
         rounds += 1;
     }
     let wall_ms = started.elapsed().as_millis() as u64;
+    let cargo_ms = cargo.time().busy_ms;
     let judged = judge(cargo, dir, true, cancel).await?;
     Ok(EngineResult {
         errors_before,
@@ -340,6 +344,7 @@ async fn run_cargo_fix(
         green: judged.green,
         tests_pass: judged.tests_pass,
         wall_ms,
+        cargo_ms,
         rounds,
         gate_runs: invocations,
         failure: None,

@@ -12,6 +12,8 @@ pub struct EngineResult {
     pub green: bool,
     pub tests_pass: bool,
     pub wall_ms: u64,
+    /// Of `wall_ms`, the time cargo was running: the rest is the engine's own.
+    pub cargo_ms: u64,
     pub rounds: usize,
     pub gate_runs: usize,
     /// Set when the engine could not run at all.
@@ -48,12 +50,13 @@ fn cells(result: &EngineResult) -> String {
         return format!("failed: {first_line}");
     }
     format!(
-        "{:>3} → {:<3} {:<5} {:<5} {:>6.1}s {:>3} {:>5}",
+        "{:>3} → {:<3} {:<5} {:<5} {:>6.1}s {:>5} {:>3} {:>5}",
         result.errors_before,
         result.errors_after,
         if result.green { "yes" } else { "no" },
         if result.tests_pass { "pass" } else { "FAIL" },
         result.wall_ms as f64 / 1000.0,
+        share(result.cargo_ms, result.wall_ms),
         result.rounds,
         result.gate_runs,
     )
@@ -65,14 +68,24 @@ fn totals(results: &[&EngineResult]) -> String {
     let green = results.iter().filter(|r| r.green).count();
     let repaired = results.iter().filter(|r| r.repaired()).count();
     let wall: u64 = results.iter().map(|r| r.wall_ms).sum();
+    let cargo: u64 = results.iter().map(|r| r.cargo_ms).sum();
     let rounds: usize = results.iter().map(|r| r.rounds).sum();
     let gates: usize = results.iter().map(|r| r.gate_runs).sum();
     format!(
-        "{before:>3} → {after:<3} {:<5} {:<5} {:>6.1}s {rounds:>3} {gates:>5}",
+        "{before:>3} → {after:<3} {:<5} {:<5} {:>6.1}s {:>5} {rounds:>3} {gates:>5}",
         format!("{green}/{}", results.len()),
         format!("{repaired}/{}", results.len()),
         wall as f64 / 1000.0,
+        share(cargo, wall),
     )
+}
+
+/// `part` as a whole percentage of `whole`.
+fn share(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        return "-".to_owned();
+    }
+    format!("{}%", (part.min(whole) * 100 + whole / 2) / whole)
 }
 
 /// The table people read: one row per fixture, totals last; with a baseline, side by side.
@@ -85,7 +98,7 @@ pub fn render_table(report: &BenchReport) -> String {
         .unwrap_or(7)
         .max(7);
     let has_baseline = report.fixtures.iter().any(|f| f.baseline.is_some());
-    let columns = "errors    green tests   wall rnd gates";
+    let columns = "errors    green tests   wall cargo rnd gates";
     let mut out = String::new();
     let swarm_title = format!("cargo fix-swarm (-j {})", report.jobs);
     let _ = write!(out, "{:<width$}  {swarm_title:<w$}", "", w = columns.len());
@@ -147,6 +160,7 @@ mod tests {
             green: after == 0,
             tests_pass,
             wall_ms: 1500,
+            cargo_ms: 1200,
             rounds: 2,
             gate_runs: 7,
             failure: None,

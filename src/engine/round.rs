@@ -83,6 +83,7 @@ fn ending(session: &Session) -> Ending {
         record: session.record_dir.clone(),
         dry_run: session.config.dry_run,
         duration_ms: duration_ms(session.events.elapsed()),
+        cargo: session.cargo.time(),
     }
 }
 

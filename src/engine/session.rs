@@ -7,7 +7,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::dependencies::DependencyLoader;
 use super::error::RunError;
-use crate::cargo::CargoError;
+use crate::cargo::{Cargo, CargoError};
 use crate::config::FixConfig;
 use crate::event::Event;
 use crate::event_sink::EventSink;
@@ -35,6 +35,8 @@ pub(super) struct Session {
     pub(super) snapshot: Oid,
     /// The dependencies' API, read when a round's errors first name a dependency.
     pub(super) dependencies: DependencyLoader,
+    /// The cargo every part of the run uses (gate, dependencies), for its clock.
+    pub(super) cargo: Cargo,
 }
 
 impl Session {

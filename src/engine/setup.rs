@@ -38,7 +38,9 @@ pub async fn repair(
         Err(error) => return stopped_in_set_up(&stop, error, config.dry_run, None, &events),
     };
     let scratch_git = repo.temporary.then(|| repo.git_dir.clone());
-    let result = run_in(config, cargo, repo, setup, events, stop).await;
+    // The run's own clock, so that cargo's time in its summary is this run's alone (a bench runs
+    // many with one `Cargo`).
+    let result = run_in(config, cargo.with_new_clock(), repo, setup, events, stop).await;
     if let Some(git_dir) = scratch_git {
         let _ = std::fs::remove_dir_all(git_dir);
     }
@@ -152,6 +154,7 @@ async fn set_up(
     });
     let start = start(&config, &repo, &dirs, snapshot).await?;
     let cargo_for_dependencies = cargo.clone();
+    let cargo_clock = cargo.clone();
     let Equipment { pool, gate } = equip(&config, cargo, &repo, &setup, &exclude, snapshot).await?;
     let specialists: Arc<[Box<dyn Specialist>]> = specialist::embedded().into();
     let dependencies = DependencyLoader::new(
@@ -174,6 +177,7 @@ async fn set_up(
         run,
         snapshot,
         dependencies,
+        cargo: cargo_clock,
     };
     Ok((session, start))
 }

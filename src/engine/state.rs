@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
+use crate::cargo::CargoTime;
 use crate::checkpoint;
 use crate::decision::{self, Decided};
 use crate::diagnostic::{Diagnostic, Identity, Location, code_label};
@@ -64,6 +65,7 @@ pub(super) struct Ending {
     pub(super) record: PathBuf,
     pub(super) dry_run: bool,
     pub(super) duration_ms: u64,
+    pub(super) cargo: CargoTime,
 }
 
 /// What the final apply did (with `--dry-run`, would have done).
@@ -206,6 +208,7 @@ impl RunState {
             rounds: self.rounds,
             gate_runs: self.gate_runs,
             duration_ms: ending.duration_ms,
+            cargo: ending.cargo,
             fixes: self.fixes.clone(),
             unfixed,
             files_changed: delivery.files_changed,
@@ -233,6 +236,7 @@ impl RunState {
             rounds: self.rounds,
             gate_runs: self.gate_runs,
             saved,
+            cargo: ending.cargo,
             ..interrupted_before_check(
                 signal,
                 Some(ending.record),
@@ -260,6 +264,7 @@ pub(super) fn interrupted_before_check(
         rounds: 0,
         gate_runs: 0,
         duration_ms,
+        cargo: CargoTime::default(),
         fixes: Vec::new(),
         unfixed: Vec::new(),
         files_changed: Vec::new(),

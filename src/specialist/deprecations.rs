@@ -27,7 +27,7 @@ impl Rule for Deprecations {
         ErrorCode::from_static("E0599"),
     ];
 
-    fn alternatives(
+    fn dependency_alternatives(
         &self,
         diagnostic: &Diagnostic,
         context: &Context<'_>,
@@ -107,9 +107,12 @@ mod tests {
 
     use super::*;
     use crate::api::{CrateApi, DependencyApi};
+    use crate::patch::Sources;
     use crate::plan::Scope;
     use crate::specialist::testing::{diagnostic, sources, span_of};
-    use crate::specialist::{Specialist, paths::WorkspacePaths};
+    use crate::specialist::{
+        FromDependencies, RenamedMethods, Specialist, Tier, paths::WorkspacePaths,
+    };
 
     fn crate_api(lib: &str) -> CrateApi {
         let files = BTreeMap::from([(PathBuf::from("src/lib.rs"), lib.to_owned())]);
@@ -179,7 +182,7 @@ mod tests {
             "cannot find function `fold_sum` in crate `figures`",
             span_of(&sources, "src/lib.rs", "fold_sum", 0),
         );
-        let results = propose(&Deprecations, error, &sources);
+        let results = propose(&FromDependencies(Deprecations), error, &sources);
         assert_eq!(
             results,
             ["pub fn total(v: &[f64]) -> f64 {\n    figures::fold_total(v)\n}\n"]
@@ -195,7 +198,7 @@ mod tests {
             "cannot find value `URL_SAFE` in crate `figures`",
             span_of(&sources, "src/lib.rs", "URL_SAFE", 0),
         );
-        assert!(propose(&Deprecations, error, &sources).is_empty());
+        assert!(propose(&FromDependencies(Deprecations), error, &sources).is_empty());
     }
 
     #[test]
@@ -208,7 +211,7 @@ mod tests {
             span_of(&sources, "src/lib.rs", "figures::URL_SAFE", 0),
         );
         assert_eq!(
-            propose(&WorkspacePaths, error, &sources),
+            propose(&FromDependencies(WorkspacePaths), error, &sources),
             [
                 "use figures::general_purpose::URL_SAFE;\n\npub fn f() -> u8 {\n    figures::URL_SAFE\n}\n"
             ]
@@ -219,10 +222,121 @@ mod tests {
             span_of(&sources, "src/lib.rs", "URL_SAFE", 1),
         );
         assert_eq!(
-            propose(&WorkspacePaths, error, &sources),
+            propose(&FromDependencies(WorkspacePaths), error, &sources),
             [
                 "use figures::URL_SAFE;\n\npub fn f() -> u8 {\n    figures::general_purpose::URL_SAFE\n}\n"
             ]
+        );
+    }
+
+    /// `casing` bumped: 0.3's traits `SnakeCase` and `CamelCase` became 0.5's `ToSnakeCase`,
+    /// `ToUpperCamelCase` and `ToLowerCamelCase`, beside new structs of similar names.
+    fn traits_renamed() -> DependencyIndex {
+        let trait_of = |name: &str, method: &str| {
+            format!(
+                "pub trait {name} {{\n    fn {method}(&self) -> String;\n}}\n\
+                 impl {name} for str {{\n    fn {method}(&self) -> String {{ String::new() }}\n}}\n"
+            )
+        };
+        let before = [
+            trait_of("SnakeCase", "to_snake_case"),
+            trait_of("CamelCase", "to_camel_case"),
+        ]
+        .concat();
+        let after = [
+            trait_of("ToSnakeCase", "to_snake_case"),
+            trait_of("ToUpperCamelCase", "to_upper_camel_case"),
+            trait_of("ToLowerCamelCase", "to_lower_camel_case"),
+            "pub struct AsSnakeCase<T>(pub T);\n".to_owned(),
+        ]
+        .concat();
+        let read = |lib: &str| {
+            CrateApi::read(
+                "casing",
+                &BTreeMap::from([(PathBuf::from("src/lib.rs"), lib.to_owned())]),
+            )
+        };
+        let mut index = DependencyIndex::default();
+        index.insert(
+            "casing",
+            Arc::new(DependencyApi {
+                version: "0.5.0".to_owned(),
+                current: read(&after),
+                previous: Some(("0.3.0".to_owned(), read(&before))),
+            }),
+        );
+        index
+    }
+
+    /// Each alternative `specialist` proposes with the `casing` bump's index, applied.
+    fn with_casing(
+        specialist: &dyn Specialist,
+        error: Diagnostic,
+        sources: &Sources,
+    ) -> Vec<String> {
+        let dependencies = traits_renamed();
+        let scope = Scope {
+            id: "test".to_owned(),
+            code: error.code.clone(),
+            phase: error.phase(),
+            files: error.file().map(PathBuf::from).into_iter().collect(),
+            diagnostics: vec![error],
+        };
+        let cell = OnceLock::new();
+        let context = Context::new(sources, &cell).with_dependencies(&dependencies);
+        specialist
+            .propose(&scope, &context)
+            .into_iter()
+            .flat_map(|p| p.alternatives)
+            .map(|a| {
+                let edits = crate::edit::by_file(&a.edits);
+                let (path, edits) = edits.iter().next().expect("one file");
+                crate::edit::apply_edits(path, sources.get(path).expect("file"), edits)
+                    .expect("applies")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_renamed_trait_is_offered_from_the_dependency_beside_rustc_not_after_it() {
+        let text =
+            "use casing::SnakeCase;\n\npub fn f(s: &str) -> String {\n    s.to_snake_case()\n}\n";
+        let sources = sources(&[("src/lib.rs", text)]);
+        let error = diagnostic(
+            "E0432",
+            "unresolved import `casing::SnakeCase`",
+            span_of(&sources, "src/lib.rs", "casing::SnakeCase", 0),
+        );
+        // What the dependency's API says is its own tier, tried with rustc's suggestions; the
+        // rule of the workspace's guesses has nothing to say about a dependency's names.
+        assert_eq!(FromDependencies(WorkspacePaths).tier(), Tier::Dependencies);
+        assert!(with_casing(&WorkspacePaths, error.clone(), &sources).is_empty());
+        let offered = with_casing(&FromDependencies(WorkspacePaths), error, &sources);
+        assert_eq!(
+            offered.first().map(String::as_str),
+            Some(
+                "use casing::ToSnakeCase;\n\npub fn f(s: &str) -> String {\n    s.to_snake_case()\n}\n"
+            )
+        );
+    }
+
+    #[test]
+    fn a_method_of_a_renamed_trait_is_first_the_one_of_the_trait_in_scope() {
+        let text = "use casing::ToUpperCamelCase;\n\npub fn f(s: &str) -> String {\n    s.to_camel_case()\n}\n";
+        let sources = sources(&[("src/lib.rs", text)]);
+        let error = diagnostic(
+            "E0599",
+            "no method named `to_camel_case` found for reference `&str` in the current scope",
+            span_of(&sources, "src/lib.rs", "to_camel_case", 0),
+        );
+        assert!(with_casing(&RenamedMethods, error.clone(), &sources).is_empty());
+        let offered = with_casing(&FromDependencies(RenamedMethods), error, &sources);
+        assert_eq!(
+            offered.first().map(String::as_str),
+            Some(
+                "use casing::ToUpperCamelCase;\n\npub fn f(s: &str) -> String {\n    s.to_upper_camel_case()\n}\n"
+            ),
+            "{offered:#?}"
         );
     }
 }

@@ -53,22 +53,23 @@ fn methods_of(sources: &Sources, type_name: &str) -> Vec<(String, usize)> {
     found
 }
 
-impl Rule for RenamedMethods {
-    const NAME: &'static str = "renamed-methods";
-    const CODES: &'static [ErrorCode] = &[ErrorCode::from_static("E0599")];
+/// A call of a method the receiver's type does not have (`c.compute_total()`).
+struct MissingCall<'t> {
+    primary: &'t crate::diagnostic::Span,
+    text: &'t str,
+    wrong: String,
+    type_name: String,
+    arguments: usize,
+}
 
-    fn alternatives(
-        &self,
-        diagnostic: &Diagnostic,
-        context: &Context<'_>,
-    ) -> Vec<(String, Vec<Edit>)> {
-        let sources = context.sources();
+impl<'t> MissingCall<'t> {
+    fn read(diagnostic: &'t Diagnostic, sources: &'t Sources) -> Option<MissingCall<'t>> {
         if !diagnostic.message.starts_with("no method named") {
-            return Vec::new();
+            return None;
         }
         let names = scan::backticked(&diagnostic.message);
         let (Some(wrong), Some(type_text)) = (names.first(), names.get(1)) else {
-            return Vec::new();
+            return None;
         };
         let type_name = type_text
             .trim_start_matches('&')
@@ -79,63 +80,96 @@ impl Rule for RenamedMethods {
             .rsplit("::")
             .next()
             .unwrap_or_default()
-            .trim();
-        let Some(primary) = &diagnostic.primary else {
-            return Vec::new();
-        };
+            .trim()
+            .to_owned();
+        let primary = diagnostic.primary.as_ref()?;
         let text = sources.get(&primary.file).unwrap_or_default();
-        let arguments = text[primary.byte_end..]
-            .trim_start()
-            .starts_with('(')
-            .then(|| {
-                let open = primary.byte_end + text[primary.byte_end..].find('(')?;
-                Some(scan::split_top_level(scan::balanced(text, open)?).len())
-            })
-            .flatten();
-        let Some(arguments) = arguments else {
+        if !text[primary.byte_end..].trim_start().starts_with('(') {
+            return None;
+        }
+        let open = primary.byte_end + text[primary.byte_end..].find('(')?;
+        let arguments = scan::split_top_level(scan::balanced(text, open)?).len();
+        Some(MissingCall {
+            primary,
+            text,
+            wrong: wrong.to_string(),
+            type_name,
+            arguments,
+        })
+    }
+
+    /// The workspace's methods of the type taking as many arguments, other than the wrong one.
+    /// Where rustc has suggestions, they name the workspace's similar methods already.
+    fn workspace_methods(&self, diagnostic: &Diagnostic, sources: &Sources) -> Vec<String> {
+        if !diagnostic.suggestions.is_empty() {
             return Vec::new();
-        };
-        // rustc's suggestions name the workspace's similar methods; a dependency's renamed ones
-        // it cannot know.
-        let workspace = if diagnostic.suggestions.is_empty() {
-            methods_of(sources, type_name)
-        } else {
-            Vec::new()
-        };
-        let mut methods: Vec<String> = workspace
+        }
+        let mut methods: Vec<String> = methods_of(sources, &self.type_name)
             .into_iter()
-            .filter(|(name, count)| *count == arguments && name != wrong)
+            .filter(|(name, count)| *count == self.arguments && *name != self.wrong)
             .map(|(name, _)| name)
             .collect();
-        if methods.is_empty() {
-            return dependency_methods(context, primary, text, type_name, wrong, arguments);
-        }
-        methods.sort_by_key(|name| scan::edit_distance(name, wrong));
+        methods.sort_by_key(|name| scan::edit_distance(name, &self.wrong));
         methods.dedup();
         methods
+    }
+}
+
+impl Rule for RenamedMethods {
+    const NAME: &'static str = "renamed-methods";
+    const CODES: &'static [ErrorCode] = &[ErrorCode::from_static("E0599")];
+
+    fn alternatives(
+        &self,
+        diagnostic: &Diagnostic,
+        context: &Context<'_>,
+    ) -> Vec<(String, Vec<Edit>)> {
+        let sources = context.sources();
+        let Some(call) = MissingCall::read(diagnostic, sources) else {
+            return Vec::new();
+        };
+        call.workspace_methods(diagnostic, sources)
             .into_iter()
             .take(3)
             .map(|name| {
                 (
                     format!("the method was renamed to `{name}`"),
-                    vec![replace(primary, &name)],
+                    vec![replace(call.primary, &name)],
                 )
             })
             .collect()
+    }
+
+    /// A dependency's methods, when the workspace has none to offer: a dependency's renamed ones
+    /// rustc cannot know.
+    fn dependency_alternatives(
+        &self,
+        diagnostic: &Diagnostic,
+        context: &Context<'_>,
+    ) -> Vec<(String, Vec<Edit>)> {
+        let sources = context.sources();
+        let Some(call) = MissingCall::read(diagnostic, sources) else {
+            return Vec::new();
+        };
+        if !call.workspace_methods(diagnostic, sources).is_empty() {
+            return Vec::new();
+        }
+        dependency_methods(context, &call)
     }
 }
 
 /// The methods a dependency's type offers in place of `wrong`: those that replace it (a note of
 /// the version before a bump names them, or they have its signature), else those taking as many
 /// arguments, likeliest first; a trait's method with the trait's `use` when the file lacks it.
-fn dependency_methods(
-    context: &Context<'_>,
-    primary: &crate::diagnostic::Span,
-    text: &str,
-    type_name: &str,
-    wrong: &str,
-    arguments: usize,
-) -> Vec<(String, Vec<Edit>)> {
+fn dependency_methods(context: &Context<'_>, call: &MissingCall<'_>) -> Vec<(String, Vec<Edit>)> {
+    let MissingCall {
+        primary,
+        text,
+        wrong,
+        type_name,
+        arguments,
+    } = call;
+    let (text, arguments) = (*text, *arguments);
     let dependencies = context.dependencies();
     let crates = api::crates_used_by(text, dependencies);
     let mut offers = dependencies.methods_for(&crates, type_name, wrong, arguments);

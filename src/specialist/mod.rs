@@ -31,7 +31,7 @@ pub use methods::RenamedMethods;
 pub use moves::Moves;
 pub use mutability::MissingMut;
 pub use paths::WorkspacePaths;
-pub use rule::{Invention, Rule};
+pub use rule::{FromDependencies, Invention, Rule};
 pub use suggestion::RustcSuggestions;
 
 use crate::candidate::Proposal;
@@ -42,6 +42,9 @@ use crate::plan::Scope;
 pub enum Tier {
     /// rustc's own suggestions: tried first.
     Compiler,
+    /// What the dependencies' API says (a rule's `dependency_alternatives`): tried side by side with
+    /// rustc's suggestions for the same error.
+    Dependencies,
     /// Rules' guesses: tried only for what rustc's suggestions left unfixed.
     Rule,
 }
@@ -63,12 +66,14 @@ pub trait Specialist: Send + Sync + fmt::Debug {
 pub fn embedded() -> Vec<Box<dyn Specialist>> {
     vec![
         Box::new(RustcSuggestions),
+        Box::new(FromDependencies(WorkspacePaths)),
+        Box::new(FromDependencies(RenamedMethods)),
+        Box::new(FromDependencies(Deprecations)),
         Box::new(FieldNames),
         Box::new(ExtraArguments),
         Box::new(Holes),
         Box::new(MissingDerives),
         Box::new(WorkspacePaths),
-        Box::new(Deprecations),
         Box::new(MissingMut),
         Box::new(RenamedMethods),
         Box::new(Moves),

@@ -132,69 +132,98 @@ impl Rule for WorkspacePaths {
         diagnostic: &Diagnostic,
         context: &Context<'_>,
     ) -> Vec<(String, Vec<Edit>)> {
-        let Some(primary) = &diagnostic.primary else {
-            return Vec::new();
-        };
-        let file = &primary.file;
-        let Some(text) = context.sources().get(file) else {
-            return Vec::new();
-        };
-        let index = context.index();
-        if let Some((start, end)) = use_statement(text, primary.byte_start) {
-            let unresolved = &text[primary.byte_start..primary.byte_end];
-            let statement = UseStatement {
-                text,
-                file,
-                range: start..end,
-                unresolved,
-            };
-            return rewrite_use(index, context.dependencies(), &statement);
+        match offers(diagnostic, context) {
+            (Whose::Workspace, found) => found,
+            (Whose::Dependency, _) => Vec::new(),
         }
-        let (start, end) = path_region(text, primary);
-        let region = &text[start..end];
-        let segments: Vec<&str> = region.split("::").collect();
-        let mut out = Vec::new();
-        if segments.len() > 1 {
-            // A qualified path: replace it up to the first segment the workspace defines as an
-            // item (a type, function or constant) with that item's path.
-            let unresolved = text[primary.byte_start..primary.byte_end]
-                .rsplit("::")
-                .next()
-                .unwrap_or("");
-            let from = segments.iter().position(|s| *s == unresolved).unwrap_or(0);
-            for (n, segment) in segments.iter().enumerate().skip(from) {
-                let items = definitions(index, segment, file);
-                let items: Vec<&&Item> = items
-                    .iter()
-                    .filter(|item| item.kind != index::ItemKind::Mod)
-                    .collect();
-                if items.is_empty() {
-                    continue;
-                }
-                let rest: String = segments[n + 1..].iter().map(|s| format!("::{s}")).collect();
-                for item in items {
-                    let path = item.path_from(file);
-                    let edit = Edit::new(file, start..end, format!("{path}{rest}"));
-                    out.push((format!("`{segment}` is defined at `{path}`"), vec![edit]));
-                }
-                break;
-            }
-            if out.is_empty() {
-                out =
-                    moved_in_dependency(context.dependencies(), &segments, from, file, start..end);
-            }
-            return out;
-        }
-        // A bare name: import it.
-        let name = region;
-        let at = scan::use_insertion_point(text);
-        for item in definitions(index, name, file) {
-            let path = item.path_from(file);
-            let edit = Edit::insert(file, at, format!("use {path};\n"));
-            out.push((format!("import `{path}`"), vec![edit]));
-        }
-        out
     }
+
+    fn dependency_alternatives(
+        &self,
+        diagnostic: &Diagnostic,
+        context: &Context<'_>,
+    ) -> Vec<(String, Vec<Edit>)> {
+        match offers(diagnostic, context) {
+            (Whose::Dependency, found) => found,
+            (Whose::Workspace, _) => Vec::new(),
+        }
+    }
+}
+
+/// Whose items a path's alternatives name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Whose {
+    Workspace,
+    /// A dependency's, read from its API (some names of a rewritten `use` may be the workspace's).
+    Dependency,
+}
+
+/// Where the name rustc could not find is defined, as rewrites of the path or `use` naming it.
+fn offers(diagnostic: &Diagnostic, context: &Context<'_>) -> (Whose, Vec<(String, Vec<Edit>)>) {
+    let none = (Whose::Workspace, Vec::new());
+    let Some(primary) = &diagnostic.primary else {
+        return none;
+    };
+    let file = &primary.file;
+    let Some(text) = context.sources().get(file) else {
+        return none;
+    };
+    let index = context.index();
+    if let Some((start, end)) = use_statement(text, primary.byte_start) {
+        let unresolved = &text[primary.byte_start..primary.byte_end];
+        let statement = UseStatement {
+            text,
+            file,
+            range: start..end,
+            unresolved,
+        };
+        return rewrite_use(index, context.dependencies(), &statement);
+    }
+    let (start, end) = path_region(text, primary);
+    let region = &text[start..end];
+    let segments: Vec<&str> = region.split("::").collect();
+    let mut out = Vec::new();
+    if segments.len() > 1 {
+        // A qualified path: replace it up to the first segment the workspace defines as an
+        // item (a type, function or constant) with that item's path.
+        let unresolved = text[primary.byte_start..primary.byte_end]
+            .rsplit("::")
+            .next()
+            .unwrap_or("");
+        let from = segments.iter().position(|s| *s == unresolved).unwrap_or(0);
+        for (n, segment) in segments.iter().enumerate().skip(from) {
+            let items = definitions(index, segment, file);
+            let items: Vec<&&Item> = items
+                .iter()
+                .filter(|item| item.kind != index::ItemKind::Mod)
+                .collect();
+            if items.is_empty() {
+                continue;
+            }
+            let rest: String = segments[n + 1..].iter().map(|s| format!("::{s}")).collect();
+            for item in items {
+                let path = item.path_from(file);
+                let edit = Edit::new(file, start..end, format!("{path}{rest}"));
+                out.push((format!("`{segment}` is defined at `{path}`"), vec![edit]));
+            }
+            break;
+        }
+        if out.is_empty() {
+            let moved =
+                moved_in_dependency(context.dependencies(), &segments, from, file, start..end);
+            return (Whose::Dependency, moved);
+        }
+        return (Whose::Workspace, out);
+    }
+    // A bare name: import it.
+    let name = region;
+    let at = scan::use_insertion_point(text);
+    for item in definitions(index, name, file) {
+        let path = item.path_from(file);
+        let edit = Edit::insert(file, at, format!("use {path};\n"));
+        out.push((format!("import `{path}`"), vec![edit]));
+    }
+    (Whose::Workspace, out)
 }
 
 /// A qualified path into a dependency (`base64::URL_SAFE_NO_PAD`), replaced up to the first
@@ -255,7 +284,7 @@ fn rewrite_use(
     index: &ItemIndex,
     dependencies: &DependencyIndex,
     use_statement: &UseStatement<'_>,
-) -> Vec<(String, Vec<Edit>)> {
+) -> (Whose, Vec<(String, Vec<Edit>)>) {
     let UseStatement {
         text,
         file,
@@ -270,7 +299,7 @@ fn rewrite_use(
         .and_then(|t| t.strip_suffix(';'))
         .map(str::trim)
     else {
-        return Vec::new();
+        return (Whose::Workspace, Vec::new());
     };
     let root = tree
         .trim_start_matches("::")
@@ -291,10 +320,10 @@ fn rewrite_use(
         format!("{visibility} ")
     };
     let Some(leaves) = leaves(tree) else {
-        return Vec::new();
+        return (Whose::Workspace, Vec::new());
     };
     let mut choices: Vec<(Vec<String>, Option<String>)> = Vec::new();
-    let mut from_dependency = false;
+    let mut whose = Whose::Workspace;
     for (leaf, alias) in leaves {
         let found = if leaf == *unresolved {
             definitions(index, &leaf, file)
@@ -304,17 +333,17 @@ fn rewrite_use(
         let paths = match found.into_iter().next() {
             Some(item) => vec![item.path_from(file)],
             None => {
-                from_dependency = true;
+                whose = Whose::Dependency;
                 dependency_paths(dependencies, root, &leaf)
             }
         };
         if paths.is_empty() {
-            return Vec::new();
+            return (Whose::Workspace, Vec::new());
         }
         choices.push((paths, alias));
     }
     let rewrites = choices.iter().map(|(p, _)| p.len()).max().unwrap_or(0);
-    (0..rewrites.min(CHOICES))
+    let found = (0..rewrites.min(CHOICES))
         .map(|k| {
             let mut lines = Vec::new();
             let mut paths = Vec::new();
@@ -325,17 +354,17 @@ fn rewrite_use(
                 paths.push(path.clone());
             }
             let edit = Edit::new(file, line_start..end, lines.join("\n"));
-            let whose = if from_dependency {
-                "the dependency offers it now"
-            } else {
-                "the workspace defines it"
+            let where_ = match whose {
+                Whose::Dependency => "the dependency offers it now",
+                Whose::Workspace => "the workspace defines it",
             };
             (
-                format!("import from where {whose}: {}", paths.join(", ")),
+                format!("import from where {where_}: {}", paths.join(", ")),
                 vec![edit],
             )
         })
-        .collect()
+        .collect();
+    (whose, found)
 }
 
 /// Where dependency `krate` offers `name` now: its public paths, shortest first; or, when its
@@ -355,95 +384,4 @@ fn dependency_paths(dependencies: &DependencyIndex, krate: &str, name: &str) -> 
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::patch::Sources;
-    use crate::specialist::testing::{diagnostic, outcomes, sources, span_of};
-
-    fn workspace(report: &str) -> Sources {
-        sources(&[
-            ("src/lib.rs", "pub mod geometry;\npub mod report;\n"),
-            ("src/geometry/mod.rs", "pub mod round;\npub mod angular;\n"),
-            (
-                "src/geometry/round.rs",
-                "pub struct Circle {\n    pub r: f64,\n}\n",
-            ),
-            (
-                "src/geometry/angular.rs",
-                "pub struct Rect;\nimpl Rect {\n    pub fn unit() -> Rect {\n        Rect\n    }\n}\n",
-            ),
-            ("src/report.rs", report),
-        ])
-    }
-
-    #[test]
-    fn a_name_that_moved_away_is_rewritten_and_its_neighbours_in_the_tree_kept() {
-        // `render` is still defined in this file; `Circle` moved to another module.
-        let report = "pub fn render() -> u32 {\n    1\n}\n\n#[cfg(test)]\nmod tests {\n    use super::{render, Circle};\n}\n";
-        let sources = workspace(report);
-        let error = diagnostic(
-            "E0432",
-            "unresolved import `super::Circle`",
-            span_of(&sources, "src/report.rs", "Circle", 0),
-        );
-        let results = outcomes(&WorkspacePaths, error, &sources);
-        assert_eq!(
-            results[0].1,
-            report.replace(
-                "    use super::{render, Circle};",
-                "    use crate::report::render;\n    use crate::geometry::round::Circle;"
-            )
-        );
-    }
-
-    #[test]
-    fn a_use_of_a_deleted_module_is_rewritten_name_by_name() {
-        let sources = workspace(
-            "//! Reports.\n    pub use crate::shapes::{Circle, Rect as Square};\n\nfn f() {}\n",
-        );
-        let error = diagnostic(
-            "E0432",
-            "unresolved import `crate::shapes`",
-            span_of(&sources, "src/report.rs", "crate::shapes", 0),
-        );
-        let results = outcomes(&WorkspacePaths, error, &sources);
-        assert_eq!(
-            results[0].1,
-            "//! Reports.\n    pub use crate::geometry::round::Circle;\n    pub use crate::geometry::angular::Rect as Square;\n\nfn f() {}\n"
-        );
-    }
-
-    #[test]
-    fn a_qualified_path_is_replaced_in_place() {
-        let sources =
-            workspace("pub fn unit() -> f64 {\n    let _ = shapes::Rect::unit();\n    1.0\n}\n");
-        let error = diagnostic(
-            "E0433",
-            "cannot find `Rect` in `shapes`",
-            span_of(&sources, "src/report.rs", "Rect", 0),
-        );
-        let results = outcomes(&WorkspacePaths, error, &sources);
-        assert!(
-            results[0]
-                .1
-                .contains("let _ = crate::geometry::angular::Rect::unit();"),
-            "{}",
-            results[0].1
-        );
-    }
-
-    #[test]
-    fn a_bare_name_gets_a_use_line() {
-        let sources = workspace("//! Reports.\n\npub fn unit() -> Rect {\n    Rect\n}\n");
-        let error = diagnostic(
-            "E0412",
-            "cannot find type `Rect` in this scope",
-            span_of(&sources, "src/report.rs", "Rect", 0),
-        );
-        let results = outcomes(&WorkspacePaths, error, &sources);
-        assert_eq!(
-            results[0].1,
-            "//! Reports.\nuse crate::geometry::angular::Rect;\n\npub fn unit() -> Rect {\n    Rect\n}\n"
-        );
-    }
-}
+mod tests;

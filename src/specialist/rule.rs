@@ -25,11 +25,26 @@ pub trait Rule: Send + Sync + fmt::Debug {
 
     /// Ways to fix `diagnostic`, likeliest first, as `(label, edits)`. Every span of the diagnostic
     /// lies on character boundaries of the context's sources.
+    /// None by default: a rule that only reads the dependencies offers `dependency_alternatives`.
     fn alternatives(
         &self,
-        diagnostic: &Diagnostic,
-        context: &Context<'_>,
-    ) -> Vec<(String, Vec<Edit>)>;
+        _diagnostic: &Diagnostic,
+        _context: &Context<'_>,
+    ) -> Vec<(String, Vec<Edit>)> {
+        Vec::new()
+    }
+
+    /// Ways to fix `diagnostic` read from the dependencies' API rather than guessed from the
+    /// workspace's text: where a dependency offers an item now, what replaced a method or trait it
+    /// removed, what its deprecation notes name. Offered by `FromDependencies<Self>`, beside rustc's
+    /// own suggestions. None by default.
+    fn dependency_alternatives(
+        &self,
+        _diagnostic: &Diagnostic,
+        _context: &Context<'_>,
+    ) -> Vec<(String, Vec<Edit>)> {
+        Vec::new()
+    }
 
     /// Ways to fix `diagnostic` that write values the code never had (`0`, `Vec::new()`), likeliest
     /// first: tried after `alternatives`, and accepted only by passing tests. None by default.
@@ -57,36 +72,80 @@ impl<R: Rule> Specialist for R {
     }
 
     fn propose(&self, scope: &Scope, context: &Context<'_>) -> Vec<Proposal> {
-        let handled = |diagnostic: &&Diagnostic| {
-            diagnostic
-                .code
-                .as_ref()
-                .is_some_and(|code| R::CODES.contains(code))
-        };
-        scope
-            .diagnostics
-            .iter()
-            .filter(handled)
-            .filter(|diagnostic| spans_fit(diagnostic, context.sources()))
-            .filter_map(|diagnostic| {
-                let found =
-                    self.alternatives(diagnostic, context)
-                        .into_iter()
-                        .map(|(label, edits)| Invention {
-                            label,
-                            edits,
-                            values: Vec::new(),
-                        });
-                let alternatives =
-                    distinct(found.chain(self.inventions(diagnostic, context)).collect());
-                (!alternatives.is_empty()).then(|| Proposal {
-                    target: diagnostic.identity(),
-                    site: diagnostic.primary.clone(),
-                    alternatives,
-                })
-            })
-            .collect()
+        proposals::<R>(scope, context, |diagnostic| {
+            let found = self
+                .alternatives(diagnostic, context)
+                .into_iter()
+                .map(|(label, edits)| Invention {
+                    label,
+                    edits,
+                    values: Vec::new(),
+                });
+            found.chain(self.inventions(diagnostic, context)).collect()
+        })
     }
+}
+
+/// A rule's knowledge of the dependencies' API, as a specialist of its own tier. When a bump
+/// breaks the build, rustc's suggestions are spellings near the wrong name among what is in scope
+/// (`AsSnakeCase` for a trait `SnakeCase`); the dependency's sources say what replaced it
+/// (`ToSnakeCase`, the trait that has the methods `SnakeCase` had). Neither is sure, so they are
+/// tried side by side and the gate keeps the better, where a rule's guess would only be tried after
+/// rustc's had passed or failed.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FromDependencies<R>(pub R);
+
+impl<R: Rule> Specialist for FromDependencies<R> {
+    fn name(&self) -> &'static str {
+        R::NAME
+    }
+
+    fn tier(&self) -> Tier {
+        Tier::Dependencies
+    }
+
+    fn propose(&self, scope: &Scope, context: &Context<'_>) -> Vec<Proposal> {
+        proposals::<R>(scope, context, |diagnostic| {
+            self.0
+                .dependency_alternatives(diagnostic, context)
+                .into_iter()
+                .map(|(label, edits)| Invention {
+                    label,
+                    edits,
+                    values: Vec::new(),
+                })
+                .collect()
+        })
+    }
+}
+
+/// One proposal per diagnostic of `R`'s codes whose spans fit the text and for which `offers`
+/// gives at least one distinct, non-empty alternative.
+fn proposals<R: Rule>(
+    scope: &Scope,
+    context: &Context<'_>,
+    offers: impl Fn(&Diagnostic) -> Vec<Invention>,
+) -> Vec<Proposal> {
+    let handled = |diagnostic: &&Diagnostic| {
+        diagnostic
+            .code
+            .as_ref()
+            .is_some_and(|code| R::CODES.contains(code))
+    };
+    scope
+        .diagnostics
+        .iter()
+        .filter(handled)
+        .filter(|diagnostic| spans_fit(diagnostic, context.sources()))
+        .filter_map(|diagnostic| {
+            let alternatives = distinct(offers(diagnostic));
+            (!alternatives.is_empty()).then(|| Proposal {
+                target: diagnostic.identity(),
+                site: diagnostic.primary.clone(),
+                alternatives,
+            })
+        })
+        .collect()
 }
 
 /// A rule's alternatives without the empty ones and without repeated edits (the first label is

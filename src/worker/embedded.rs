@@ -94,7 +94,7 @@ impl Embedded {
         for specialist in self.specialists.iter() {
             // A tier added later (a model's) must choose its place here, not fall into one.
             let tier = match specialist.tier() {
-                Tier::Compiler => &mut compiler,
+                Tier::Compiler | Tier::Dependencies => &mut compiler,
                 Tier::Rule => &mut rules,
             };
             for proposal in specialist.propose(scope, &read) {

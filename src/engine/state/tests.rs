@@ -44,6 +44,7 @@ fn ending() -> Ending {
         record: PathBuf::from("target/fix-swarm/runs/1-2"),
         dry_run: false,
         duration_ms: 7,
+        cargo: crate::cargo::CargoTime::default(),
     }
 }
 

@@ -1,0 +1,90 @@
+use super::*;
+use crate::patch::Sources;
+use crate::specialist::testing::{diagnostic, outcomes, sources, span_of};
+
+fn workspace(report: &str) -> Sources {
+    sources(&[
+        ("src/lib.rs", "pub mod geometry;\npub mod report;\n"),
+        ("src/geometry/mod.rs", "pub mod round;\npub mod angular;\n"),
+        (
+            "src/geometry/round.rs",
+            "pub struct Circle {\n    pub r: f64,\n}\n",
+        ),
+        (
+            "src/geometry/angular.rs",
+            "pub struct Rect;\nimpl Rect {\n    pub fn unit() -> Rect {\n        Rect\n    }\n}\n",
+        ),
+        ("src/report.rs", report),
+    ])
+}
+
+#[test]
+fn a_name_that_moved_away_is_rewritten_and_its_neighbours_in_the_tree_kept() {
+    // `render` is still defined in this file; `Circle` moved to another module.
+    let report = "pub fn render() -> u32 {\n    1\n}\n\n#[cfg(test)]\nmod tests {\n    use super::{render, Circle};\n}\n";
+    let sources = workspace(report);
+    let error = diagnostic(
+        "E0432",
+        "unresolved import `super::Circle`",
+        span_of(&sources, "src/report.rs", "Circle", 0),
+    );
+    let results = outcomes(&WorkspacePaths, error, &sources);
+    assert_eq!(
+        results[0].1,
+        report.replace(
+            "    use super::{render, Circle};",
+            "    use crate::report::render;\n    use crate::geometry::round::Circle;"
+        )
+    );
+}
+
+#[test]
+fn a_use_of_a_deleted_module_is_rewritten_name_by_name() {
+    let sources = workspace(
+        "//! Reports.\n    pub use crate::shapes::{Circle, Rect as Square};\n\nfn f() {}\n",
+    );
+    let error = diagnostic(
+        "E0432",
+        "unresolved import `crate::shapes`",
+        span_of(&sources, "src/report.rs", "crate::shapes", 0),
+    );
+    let results = outcomes(&WorkspacePaths, error, &sources);
+    assert_eq!(
+        results[0].1,
+        "//! Reports.\n    pub use crate::geometry::round::Circle;\n    pub use crate::geometry::angular::Rect as Square;\n\nfn f() {}\n"
+    );
+}
+
+#[test]
+fn a_qualified_path_is_replaced_in_place() {
+    let sources =
+        workspace("pub fn unit() -> f64 {\n    let _ = shapes::Rect::unit();\n    1.0\n}\n");
+    let error = diagnostic(
+        "E0433",
+        "cannot find `Rect` in `shapes`",
+        span_of(&sources, "src/report.rs", "Rect", 0),
+    );
+    let results = outcomes(&WorkspacePaths, error, &sources);
+    assert!(
+        results[0]
+            .1
+            .contains("let _ = crate::geometry::angular::Rect::unit();"),
+        "{}",
+        results[0].1
+    );
+}
+
+#[test]
+fn a_bare_name_gets_a_use_line() {
+    let sources = workspace("//! Reports.\n\npub fn unit() -> Rect {\n    Rect\n}\n");
+    let error = diagnostic(
+        "E0412",
+        "cannot find type `Rect` in this scope",
+        span_of(&sources, "src/report.rs", "Rect", 0),
+    );
+    let results = outcomes(&WorkspacePaths, error, &sources);
+    assert_eq!(
+        results[0].1,
+        "//! Reports.\nuse crate::geometry::angular::Rect;\n\npub fn unit() -> Rect {\n    Rect\n}\n"
+    );
+}
