@@ -1,6 +1,8 @@
 //! fixture-gen: writes the `shopkeeper` base crate with N injected compile errors, each one a
 //! mutation whose intended fix is known, plus the `fixture.toml` that cargo-fix-swarm's bench
-//! reads. Output depends only on the seed, the error count and the base sources.
+//! reads. With `--members N` it writes a virtual workspace of N copies of the base instead
+//! (`workspace.rs`). Output depends only on the seed, the error count, the kinds, the number of
+//! members and the base sources.
 //!
 //! ```text
 //! cargo run --manifest-path tools/fixture-gen/Cargo.toml -- --seed 7 --errors 320 --out fixtures/scale-320
@@ -12,13 +14,17 @@ mod refactors;
 mod rng;
 mod site;
 mod sites;
+mod verify;
+mod workspace;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::path::PathBuf;
+use std::process::ExitCode;
 
 use rng::Rng;
 use sites::{Kind, Occ, Site, SourceFile, HOLE_KINDS, KINDS, REFACTOR_KINDS};
+use verify::Check;
+use workspace::Member;
 
 /// The base crate, embedded so that the binary alone reproduces every fixture.
 const BASE: &[(&str, &str)] = &[
@@ -38,18 +44,23 @@ const BASE: &[(&str, &str)] = &[
     ("src/stats.rs", include_str!("../base/src/stats.rs")),
     ("src/text.rs", include_str!("../base/src/text.rs")),
 ];
-const MANIFEST: &str = include_str!("../base/Cargo.toml");
+pub const MANIFEST: &str = include_str!("../base/Cargo.toml");
 
 const USAGE: &str = "\
-usage: fixture-gen --seed N --errors N|max --out DIR [--kinds K,K,...] [--verify] [--list]
+usage: fixture-gen --seed N --errors N|max --out DIR [--kinds K,K,...] [--members N] [--verify]
+                   [--list]
 
   --seed N      seed of the generator (any u64)
-  --errors N    number of mutations to inject (0: the clean crate; max: as many as fit)
-  --out DIR     directory to write (created; its src/ is replaced)
+  --errors N    number of mutations to inject (0: the clean crate; max: as many as fit;
+                with --members, in all)
+  --out DIR     directory to write (created; its src/ and shopkeeper-*/ are replaced)
   --kinds K,..  only these kinds (see --help-kinds; the hole and refactor kinds only when
                 named here)
+  --members N   write a virtual workspace of N copies of the base (shopkeeper-a, -b, ...),
+                each mutated on its own, the mutations split evenly (default 1: one crate)
   --verify      check the result in a temporary copy: cargo check must report exactly the
-                predicted errors (and with --errors 0, cargo test must pass)
+                predicted errors (and with --errors 0, cargo test must pass); a
+                workspace is checked whole
   --list        print every mutation
   --help-kinds  list the mutation kinds";
 
@@ -58,6 +69,7 @@ struct Args {
     errors: Option<usize>,
     out: PathBuf,
     kinds: Vec<Kind>,
+    members: usize,
     verify: bool,
     list: bool,
 }
@@ -67,6 +79,7 @@ fn parse_args() -> Result<Args, String> {
     let mut errors = None;
     let mut out = None;
     let mut kinds = KINDS.to_vec();
+    let mut members = 1;
     let mut verify = false;
     let mut list = false;
     let mut args = std::env::args().skip(1);
@@ -100,6 +113,17 @@ fn parse_args() -> Result<Args, String> {
                     })
                     .collect::<Result<_, _>>()?
             }
+            "--members" => {
+                members = value()?
+                    .parse::<usize>()
+                    .map_err(|e| format!("--members: {}", e))?;
+                if !(1..=workspace::MAX_MEMBERS).contains(&members) {
+                    return Err(format!(
+                        "--members: between 1 and {}",
+                        workspace::MAX_MEMBERS
+                    ));
+                }
+            }
             "--verify" => verify = true,
             "--list" => list = true,
             "--help-kinds" => {
@@ -124,16 +148,17 @@ fn parse_args() -> Result<Args, String> {
         errors: errors.ok_or("--errors is required")?,
         out: out.ok_or("--out is required")?,
         kinds,
+        members,
         verify,
         list,
     })
 }
 
 /// A predicted error: code, file index, 1-based line, index of the mutation that causes it.
-type Prediction = (String, usize, usize, usize);
+pub type Prediction = (String, usize, usize, usize);
 
 /// One applied mutation.
-struct Mutation {
+pub struct Mutation {
     site: usize,
     /// For typos: the misspelt name.
     typo: Option<String>,
@@ -626,50 +651,18 @@ fn apply(
     (outputs, predicted)
 }
 
-fn write_output(
-    out: &Path,
-    files: &[SourceFile],
-    outputs: &[String],
-    fixture_toml: &str,
-) -> Result<(), String> {
-    if out.exists() {
-        let mut entries =
-            std::fs::read_dir(out).map_err(|e| format!("{}: {}", out.display(), e))?;
-        let empty = entries.next().is_none();
-        if !empty && !out.join("fixture.toml").is_file() {
-            return Err(format!(
-                "{} exists and holds no fixture.toml; refusing to overwrite it",
-                out.display()
-            ));
-        }
-        let src = out.join("src");
-        if src.exists() {
-            std::fs::remove_dir_all(&src).map_err(|e| format!("{}: {}", src.display(), e))?;
-        }
-    }
-    std::fs::create_dir_all(out.join("src")).map_err(|e| format!("{}: {}", out.display(), e))?;
-    let write = |path: PathBuf, text: &str| {
-        std::fs::write(&path, text).map_err(|e| format!("{}: {}", path.display(), e))
-    };
-    write(out.join("Cargo.toml"), MANIFEST)?;
-    write(out.join("fixture.toml"), fixture_toml)?;
-    for (file, text) in files.iter().zip(outputs) {
-        write(out.join(&file.path), text)?;
-    }
-    Ok(())
-}
-
 fn fixture_toml(
     args_seed: u64,
     requested: &str,
-    mutations: &[Mutation],
+    members: &[Member],
     sites: &[Site],
-    predicted: &[Prediction],
     files: &[SourceFile],
     tests: usize,
 ) -> String {
+    let mutations: Vec<&Mutation> = members.iter().flat_map(|m| &m.mutations).collect();
+    let predicted: Vec<&Prediction> = members.iter().flat_map(|m| &m.predicted).collect();
     let mut per_kind: BTreeMap<Kind, usize> = BTreeMap::new();
-    for mutation in mutations {
+    for mutation in &mutations {
         *per_kind.entry(sites[mutation.site].kind).or_insert(0) += 1;
     }
     let parts: Vec<String> = per_kind
@@ -678,14 +671,44 @@ fn fixture_toml(
         .collect();
     let lines: usize = files.iter().map(|file| file.text.lines().count()).sum();
     let codes: BTreeSet<&str> = predicted.iter().map(|p| p.0.as_str()).collect();
-    let description = if mutations.is_empty() {
+    // One crate: "the `shopkeeper` library (...)"; a workspace: "a workspace of N copies of
+    // the `shopkeeper` library (... each; members `a` and `b`)".
+    let workspace = members.len() > 1;
+    let names: Vec<String> = members.iter().map(Member::quoted).collect();
+    let command = if workspace {
         format!(
-            "Generated by tools/fixture-gen --seed {} --errors {}: the clean `shopkeeper` library ({} modules, {} lines, {} unit tests), no errors.",
+            "--seed {} --errors {} --members {}",
             args_seed,
             requested,
+            members.len()
+        )
+    } else {
+        format!("--seed {} --errors {}", args_seed, requested)
+    };
+    let library = |clean: &str| {
+        let counts = format!(
+            "{} modules, {} lines, {} unit tests",
             files.len() - 1,
             lines,
             tests
+        );
+        if workspace {
+            format!(
+                "a workspace of {} copies of the {}`shopkeeper` library ({} each; members {})",
+                members.len(),
+                clean,
+                counts,
+                workspace::and_list(&names)
+            )
+        } else {
+            format!("the {}`shopkeeper` library ({})", clean, counts)
+        }
+    };
+    let description = if mutations.is_empty() {
+        format!(
+            "Generated by tools/fixture-gen {}: {}, no errors.",
+            command,
+            library("clean ")
         )
     } else {
         let holes = per_kind.keys().any(|kind| HOLE_KINDS.contains(kind));
@@ -696,15 +719,23 @@ fn fixture_toml(
             (false, true) => "some leaving old paths or names behind a refactor (a moved item, a renamed member) that rustc does not point to",
             (true, true) => "some leaving holes (a dropped argument or field) that rustc marks with a placeholder at most, or old paths or names behind a refactor (a moved item, a renamed member) that rustc does not point to",
         };
+        let (split, in_all) = if workspace {
+            let each: Vec<String> = members
+                .iter()
+                .map(|m| format!("{} in {}", m.mutations.len(), m.quoted()))
+                .collect();
+            (format!(" ({})", each.join(", ")), "in all: ")
+        } else {
+            (String::new(), "")
+        };
         format!(
-            "Generated by tools/fixture-gen --seed {} --errors {}: the `shopkeeper` library ({} modules, {} lines, {} unit tests) with {} injected mutations, {} ({}).",
-            args_seed,
-            requested,
-            files.len() - 1,
-            lines,
-            tests,
+            "Generated by tools/fixture-gen {}: {} with {} injected mutations{}, {} ({}{}).",
+            command,
+            library(""),
             mutations.len(),
+            split,
             repaired_by,
+            in_all,
             parts.join(", ")
         )
     };
@@ -715,200 +746,6 @@ fn fixture_toml(
         codes.join(", "),
         predicted.len()
     )
-}
-
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            if entry.file_name() != "target" {
-                copy_dir(&entry.path(), &target)?;
-            }
-        } else {
-            std::fs::copy(entry.path(), target)?;
-        }
-    }
-    Ok(())
-}
-
-/// Runs cargo check (and for a clean crate cargo test) on a copy of `out` and compares the
-/// errors with the prediction. Returns whether they match.
-fn verify(
-    out: &Path,
-    files: &[SourceFile],
-    sites: &[Site],
-    mutations: &[Mutation],
-    predicted: &[Prediction],
-) -> Result<bool, String> {
-    let scratch = std::env::temp_dir().join(format!("fixture-gen-verify-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&scratch);
-    copy_dir(out, &scratch).map_err(|e| format!("copying to {}: {}", scratch.display(), e))?;
-    let result = verify_in(&scratch, files, sites, mutations, predicted);
-    let _ = std::fs::remove_dir_all(&scratch);
-    result
-}
-
-fn verify_in(
-    dir: &Path,
-    files: &[SourceFile],
-    sites: &[Site],
-    mutations: &[Mutation],
-    predicted: &[Prediction],
-) -> Result<bool, String> {
-    let output = Command::new("cargo")
-        .args([
-            "check",
-            "--all-targets",
-            "--keep-going",
-            "--message-format",
-            "short",
-            "--color",
-            "never",
-        ])
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", dir.join("target"))
-        .output()
-        .map_err(|e| format!("running cargo: {}", e))?;
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    // `src/x.rs:12:5: error[E0425]: message`. The lib and lib-test copies of one error have the
-    // same position and code; their messages must be the same too, or a tool that deduplicates
-    // by message would count the error twice.
-    let mut by_position: BTreeMap<(String, usize, usize, String), BTreeSet<String>> =
-        BTreeMap::new();
-    for line in stderr.lines() {
-        let Some((location, rest)) = line.split_once(": error") else {
-            continue;
-        };
-        let mut pieces = location.split(':');
-        let (Some(path), Some(row), Some(col)) = (pieces.next(), pieces.next(), pieces.next())
-        else {
-            continue;
-        };
-        let (Ok(row), Ok(col)) = (row.parse::<usize>(), col.parse::<usize>()) else {
-            continue;
-        };
-        let code = match rest.strip_prefix('[') {
-            Some(tail) => tail.split(']').next().unwrap_or("").to_string(),
-            None => "syntax".to_string(),
-        };
-        by_position
-            .entry((path.to_string(), row, col, code))
-            .or_default()
-            .insert(line.to_string());
-    }
-    let mut differing = 0;
-    let mut actual: BTreeSet<(String, String, usize, String)> = BTreeSet::new();
-    for ((path, row, _col, code), messages) in by_position {
-        if messages.len() > 1 {
-            differing += 1;
-            eprintln!("  lib and lib-test messages differ: {:?}", messages);
-        }
-        let first = messages.into_iter().next().unwrap();
-        actual.insert((path, code, row, first));
-    }
-    let mut expected: Vec<(String, String, usize, usize)> = predicted
-        .iter()
-        .map(|(code, file, line, m)| (files[*file].path.clone(), code.clone(), *line, *m))
-        .collect();
-    let mut unmatched_actual: Vec<(String, String, usize, String)> = actual.into_iter().collect();
-    // First match on (file, code, line), then on (file, code) within a few lines.
-    for slack in [0usize, 3, 30, usize::MAX] {
-        let mut remaining = Vec::new();
-        for item in expected {
-            let found = unmatched_actual
-                .iter()
-                .position(|a| a.0 == item.0 && a.1 == item.1 && a.2.abs_diff(item.2) <= slack);
-            match found {
-                Some(position) => {
-                    unmatched_actual.remove(position);
-                }
-                None => remaining.push(item),
-            }
-        }
-        expected = remaining;
-    }
-    let matched = predicted.len() - expected.len();
-    eprintln!(
-        "verify: {} predicted errors, {} matched",
-        predicted.len(),
-        matched
-    );
-    for item in &expected {
-        let site = &sites[mutations[item.3].site];
-        eprintln!(
-            "  missing {} at {}:{} ({} {})",
-            item.1,
-            item.0,
-            item.2,
-            site.kind.name(),
-            site.what
-        );
-    }
-    for item in &unmatched_actual {
-        eprintln!("  unexpected {}", item.3);
-    }
-    // Every error must carry a suggestion the repair can apply (MachineApplicable or
-    // MaybeIncorrect), but those of the hole kinds, which rustc marks with a placeholder at most.
-    // A plain substring test on cargo's JSON lines is enough for that.
-    let holes: BTreeSet<&str> = mutations
-        .iter()
-        .map(|mutation| &sites[mutation.site])
-        .filter(|site| !site.kind.fixed_by_rustc())
-        .flat_map(|site| site.expected.iter().map(|e| e.code.as_str()))
-        .collect();
-    let json = Command::new("cargo")
-        .args([
-            "check",
-            "--all-targets",
-            "--keep-going",
-            "--message-format",
-            "json",
-            "--color",
-            "never",
-        ])
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", dir.join("target"))
-        .output()
-        .map_err(|e| format!("running cargo: {}", e))?;
-    let mut without_suggestion = BTreeSet::new();
-    for line in String::from_utf8_lossy(&json.stdout).lines() {
-        let error = line.contains("\"reason\":\"compiler-message\"")
-            && line.contains("\"level\":\"error\"");
-        let suggested = line.contains("\"suggestion_applicability\":\"MachineApplicable\"")
-            || line.contains("\"suggestion_applicability\":\"MaybeIncorrect\"")
-            || holes
-                .iter()
-                .any(|code| line.contains(&format!("\"code\":{{\"code\":\"{}\"", code)));
-        if error && !suggested {
-            let rendered = line.split("\"rendered\":\"").nth(1).unwrap_or("");
-            let text = rendered.replace("\\n", "\n");
-            let head: Vec<&str> = text.lines().take(2).map(str::trim).collect();
-            without_suggestion.insert(head.join(" "));
-        }
-    }
-    for item in &without_suggestion {
-        eprintln!("  no usable suggestion: {}", item);
-    }
-    let mut ok = expected.is_empty()
-        && unmatched_actual.is_empty()
-        && differing == 0
-        && without_suggestion.is_empty();
-    if mutations.is_empty() {
-        let status = Command::new("cargo")
-            .args(["test", "--quiet", "--color", "never"])
-            .current_dir(dir)
-            .env("CARGO_TARGET_DIR", dir.join("target"))
-            .status()
-            .map_err(|e| format!("running cargo test: {}", e))?;
-        eprintln!(
-            "verify: cargo test {}",
-            if status.success() { "passed" } else { "FAILED" }
-        );
-        ok &= status.success();
-    }
-    Ok(ok)
 }
 
 fn run() -> Result<bool, String> {
@@ -923,44 +760,76 @@ fn run() -> Result<bool, String> {
         .iter()
         .map(|file| file.text.matches("#[test]").count())
         .sum();
+    // One rng for all members, in order, so that the output depends only on the arguments.
     let mut rng = Rng::new(args.seed);
-    let mutations = match args.errors {
-        Some(0) => Vec::new(),
-        wanted => choose(&sites, &args.kinds, wanted, next_region, &files, &mut rng),
-    };
-    if let Some(wanted) = args.errors {
-        if mutations.len() < wanted {
-            eprintln!(
-                "warning: only {} of {} mutations fit",
-                mutations.len(),
-                wanted
-            );
+    let mut members = Vec::new();
+    for (index, share) in workspace::shares(args.errors, args.members)
+        .into_iter()
+        .enumerate()
+    {
+        let dir = workspace::member_dir(index, args.members);
+        let mutations = match share {
+            Some(0) => Vec::new(),
+            wanted => choose(&sites, &args.kinds, wanted, next_region, &files, &mut rng),
+        };
+        if let Some(wanted) = share {
+            if mutations.len() < wanted {
+                let within = if dir.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in {}", dir)
+                };
+                eprintln!(
+                    "warning: only {} of {} mutations fit{}",
+                    mutations.len(),
+                    wanted,
+                    within
+                );
+            }
         }
+        let (outputs, predicted) = apply(&files, &sites, &mutations);
+        members.push(Member {
+            dir,
+            mutations,
+            outputs,
+            predicted,
+        });
     }
-    let (outputs, predicted) = apply(&files, &sites, &mutations);
     let requested = args.errors.map_or("max".to_string(), |n| n.to_string());
-    let toml = fixture_toml(
-        args.seed, &requested, &mutations, &sites, &predicted, &files, tests,
-    );
-    write_output(&args.out, &files, &outputs, &toml)?;
+    let toml = fixture_toml(args.seed, &requested, &members, &sites, &files, tests);
+    workspace::write_output(&args.out, MANIFEST, &files, &members, &toml)?;
 
     let mut per_kind: BTreeMap<Kind, (usize, usize)> = BTreeMap::new();
     for site in &sites {
-        per_kind.entry(site.kind).or_default().1 += 1;
-    }
-    for mutation in &mutations {
-        per_kind.entry(sites[mutation.site].kind).or_default().0 += 1;
+        per_kind.entry(site.kind).or_default().1 += members.len();
     }
     let mut per_code: BTreeMap<&str, usize> = BTreeMap::new();
-    for p in &predicted {
-        *per_code.entry(p.0.as_str()).or_insert(0) += 1;
+    for member in &members {
+        for mutation in &member.mutations {
+            per_kind.entry(sites[mutation.site].kind).or_default().0 += 1;
+        }
+        for p in &member.predicted {
+            *per_code.entry(p.0.as_str()).or_insert(0) += 1;
+        }
     }
+    let mutations: usize = members.iter().map(|m| m.mutations.len()).sum();
+    let predicted: usize = members.iter().map(|m| m.predicted.len()).sum();
     eprintln!(
         "{} mutations, {} predicted errors, written to {}",
-        mutations.len(),
-        predicted.len(),
+        mutations,
+        predicted,
         args.out.display()
     );
+    if members.len() > 1 {
+        for member in &members {
+            eprintln!(
+                "  {:18} {:4} mutations, {:4} predicted errors",
+                member.dir,
+                member.mutations.len(),
+                member.predicted.len()
+            );
+        }
+    }
     for (kind, (used, available)) in &per_kind {
         eprintln!("  {:18} {:4} of {:4} sites", kind.name(), used, available);
     }
@@ -970,29 +839,51 @@ fn run() -> Result<bool, String> {
         .collect();
     eprintln!("  codes: {}", codes.join(", "));
     if args.list {
-        for (m, mutation) in mutations.iter().enumerate() {
-            let site = &sites[mutation.site];
-            let lines: Vec<String> = predicted
-                .iter()
-                .filter(|p| p.3 == m)
-                .map(|p| format!("{}:{} {}", files[p.1].path, p.2, p.0))
-                .collect();
-            let typo = mutation
-                .typo
-                .as_ref()
-                .map(|t| format!(" -> `{}`", t))
-                .unwrap_or_default();
-            println!(
-                "{:18} {}{}  [{}]",
-                site.kind.name(),
-                site.what,
-                typo,
-                lines.join("; ")
-            );
+        for member in &members {
+            for (m, mutation) in member.mutations.iter().enumerate() {
+                let site = &sites[mutation.site];
+                let lines: Vec<String> = member
+                    .predicted
+                    .iter()
+                    .filter(|p| p.3 == m)
+                    .map(|p| format!("{}:{} {}", member.path(&files[p.1].path), p.2, p.0))
+                    .collect();
+                let typo = mutation
+                    .typo
+                    .as_ref()
+                    .map(|t| format!(" -> `{}`", t))
+                    .unwrap_or_default();
+                println!(
+                    "{:18} {}{}  [{}]",
+                    site.kind.name(),
+                    site.what,
+                    typo,
+                    lines.join("; ")
+                );
+            }
         }
     }
     if args.verify {
-        return verify(&args.out, &files, &sites, &mutations, &predicted);
+        let mut checks = Vec::new();
+        let mut holes = BTreeSet::new();
+        for member in &members {
+            for (code, file, line, m) in &member.predicted {
+                let site = &sites[member.mutations[*m].site];
+                checks.push(Check {
+                    path: member.path(&files[*file].path),
+                    code: code.clone(),
+                    line: *line,
+                    what: format!("{} {}", site.kind.name(), site.what),
+                });
+            }
+            for mutation in &member.mutations {
+                let site = &sites[mutation.site];
+                if !site.kind.fixed_by_rustc() {
+                    holes.extend(site.expected.iter().map(|e| e.code.clone()));
+                }
+            }
+        }
+        return verify::verify(&args.out, &checks, &holes, mutations == 0);
     }
     Ok(true)
 }
