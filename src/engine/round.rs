@@ -6,23 +6,20 @@ use std::sync::{Arc, Mutex, OnceLock};
 use super::deliver::deliver;
 use super::dispatch::dispatch;
 use super::error::{RunError, blocking};
+use super::integrate::merge_round;
 use super::merge::{MergeOrder, order_for_merge};
 use super::resume::{Start, save_checkpoint};
 use super::session::Session;
 use super::state::{self, Ending, RoundOutcome, RunState};
 use crate::checkpoint;
-use crate::diagnostic::Identity;
 use crate::event::{Event, ScopeOutline, WorkerReport};
 use crate::event_sink::duration_ms;
-use crate::gate::{GateCheck, Unchecked};
-use crate::git::{self, Oid};
-use crate::parse::ParsedCheck;
-use crate::patch::{self, Patch, Sources};
+use crate::git;
+use crate::patch::Sources;
 use crate::plan::{self, Scope};
 use crate::reason::StopReason;
 use crate::stop::StopSignal;
 use crate::summary::RunSummary;
-use crate::verdict;
 use crate::worker::Round;
 
 /// A scope of more errors than this that spans several files is split by file.
@@ -246,141 +243,5 @@ fn outline(scope: &Scope) -> ScopeOutline {
         phase: scope.phase,
         diagnostics: scope.diagnostics.len(),
         files: scope.files.len(),
-    }
-}
-
-/// Patches merged onto a round's base, committed.
-struct Integration {
-    commit: Oid,
-    /// Indexes (into the round's accepted patches) of those merged, in order.
-    merged: Vec<usize>,
-    /// Indexes of those that conflicted with an earlier one, left for the next round.
-    conflicted: Vec<usize>,
-}
-
-/// The merged result of a round.
-struct Merge {
-    commit: Oid,
-    after: ParsedCheck,
-    kept: Vec<usize>,
-    deferred: Vec<usize>,
-    backed_out: Vec<usize>,
-}
-
-/// Merges the accepted patches, gates the result, and backs out patches one by one if the merged
-/// whole is worse than its parts promised.
-async fn merge_round(
-    session: &Session,
-    state: &mut RunState,
-    accepted: &[&WorkerReport],
-) -> Result<Merge, RunError> {
-    let RunState {
-        base,
-        current,
-        gate_runs,
-        ..
-    } = state;
-    let merging = Merging::new(session, *base, current, accepted);
-    let all: Vec<usize> = (0..accepted.len()).collect();
-    let integration = merging.integrate(&all).await?;
-    let check = session.check(integration.commit, gate_runs).await?;
-    if merging.accepts(&integration.merged, &check) {
-        return Ok(Merge {
-            commit: integration.commit,
-            after: check.parsed,
-            kept: integration.merged,
-            deferred: integration.conflicted,
-            backed_out: Vec::new(),
-        });
-    }
-    // Worse together than apart: rebuild from the base, keeping each patch only if it helps.
-    let mut merge = Merge {
-        commit: *base,
-        after: current.clone(),
-        kept: Vec::new(),
-        deferred: integration.conflicted,
-        backed_out: Vec::new(),
-    };
-    for candidate in integration.merged {
-        let mut attempt = merge.kept.clone();
-        attempt.push(candidate);
-        let integration = merging.integrate(&attempt).await?;
-        if integration.merged.len() != attempt.len() {
-            merge.backed_out.push(candidate);
-            continue;
-        }
-        let check = session.check(integration.commit, gate_runs).await?;
-        if merging.accepts(&attempt, &check) {
-            merge.kept = attempt;
-            (merge.commit, merge.after) = (integration.commit, check.parsed);
-        } else {
-            merge.backed_out.push(candidate);
-        }
-    }
-    Ok(merge)
-}
-
-/// A round's accepted patches, integrated on its base and judged against its check.
-struct Merging<'a> {
-    session: &'a Session,
-    base: Oid,
-    current: &'a ParsedCheck,
-    accepted: &'a [&'a WorkerReport],
-    /// What the round's check did not reach.
-    unchecked: Unchecked,
-}
-
-impl<'a> Merging<'a> {
-    fn new(
-        session: &'a Session,
-        base: Oid,
-        current: &'a ParsedCheck,
-        accepted: &'a [&'a WorkerReport],
-    ) -> Merging<'a> {
-        let unchecked = session.gate.unchecked(current);
-        Merging {
-            session,
-            base,
-            current,
-            accepted,
-            unchecked,
-        }
-    }
-
-    /// The base with the patches at `indexes` merged edit by edit (`patch::merge`), those that
-    /// conflict left out, committed. Positions in the result are into `indexes`' patches.
-    async fn integrate(&self, indexes: &[usize]) -> Result<Integration, RunError> {
-        let empty = Patch::default();
-        let chosen: Vec<&Patch> = indexes
-            .iter()
-            .map(|&i| self.accepted[i].patch.as_ref().unwrap_or(&empty))
-            .collect();
-        let merged = patch::merge(&chosen);
-        let (repo, base) = (self.session.repo.clone(), self.base);
-        let files = merged.files;
-        let commit = blocking(move || {
-            git::commit_files(&repo, base, &files, "cargo-fix-swarm: merged fixes")
-        })
-        .await??;
-        let position = |at: &usize| indexes[*at];
-        Ok(Integration {
-            commit,
-            merged: merged.merged.iter().map(position).collect(),
-            conflicted: merged.conflicted.iter().map(position).collect(),
-        })
-    }
-
-    /// Whether `after`, the check of the patches at `indexes` merged, passes the gate's verdict
-    /// on their targets.
-    fn accepts(&self, indexes: &[usize], after: &GateCheck) -> bool {
-        let targets: Vec<Identity> = indexes
-            .iter()
-            .flat_map(|&i| self.accepted[i].fixed.iter().map(|fix| fix.target.clone()))
-            .collect();
-        let gate = &self.session.gate;
-        let verdict = verdict::judge(&self.current.diagnostics, &targets, &after.parsed, |file| {
-            gate.is_unchecked(file, &self.unchecked)
-        });
-        verdict::with_tests(verdict, after.tests.as_ref()).is_accepted()
     }
 }

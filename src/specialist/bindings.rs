@@ -42,6 +42,13 @@ static BLOCK_BINDING: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// A match arm's pattern with bindings: `Expr::Variable(name) =>`, `Point { x, y: top } =>`,
+/// with or without a guard.
+static MATCH_ARM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[A-Za-z_][A-Za-z0-9_:]*\s*(?:\(([^()]*)\)|\{([^{}]*)\})\s*(?:if\b[^=;{}]*)?=>")
+        .expect("valid regex")
+});
+
 /// A closure's parameters: `|a, b|`, `move |(k, v): (u8, u8)|`, after what can precede one.
 static CLOSURE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:[(,=]|\bmove)\s*\|([^|]*)\|").expect("valid regex"));
@@ -91,6 +98,26 @@ pub fn in_scope(text: &str, site: usize) -> Vec<Binding> {
             let pattern = capture.get(1).or(capture.get(2)).map_or("", |m| m.as_str());
             let made = function.body_start + at.start();
             found.extend(names(pattern).map(|name| (made, typed(name, None))));
+        }
+    }
+    for capture in MATCH_ARM.captures_iter(body) {
+        let at = capture.get(0).expect("group 0");
+        let after = function.body_start + at.end();
+        if after <= site && site < closure_end(text, after) {
+            let made = function.body_start + at.start();
+            let bound: Vec<&str> = match (capture.get(1), capture.get(2)) {
+                (Some(tuple), _) => names(tuple.as_str()).collect(),
+                (_, Some(fields)) => field_names(fields.as_str()),
+                _ => Vec::new(),
+            };
+            // `Red`, `MAX`: a variant or a constant the pattern compares with, not a binding.
+            let lowercase = |name: &&str| name.starts_with(|c: char| c.is_ascii_lowercase());
+            found.extend(
+                bound
+                    .into_iter()
+                    .filter(lowercase)
+                    .map(|name| (made, typed(name, None))),
+            );
         }
     }
     for capture in CLOSURE.captures_iter(body) {
@@ -338,6 +365,17 @@ fn names(pattern: &str) -> impl Iterator<Item = &str> {
                 .trim()
         })
         .filter(|name| is_identifier(name) && !name.starts_with('_'))
+}
+
+/// The names a struct pattern's fields bind: `x` for `x`, `top` for `y: top`; none for `..`.
+fn field_names(fields: &str) -> Vec<&str> {
+    fields
+        .split(',')
+        .filter_map(|field| {
+            let bound = field.rsplit(':').next()?;
+            names(bound).next()
+        })
+        .collect()
 }
 
 fn typed(name: &str, ty: Option<String>) -> Binding {

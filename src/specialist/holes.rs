@@ -18,7 +18,7 @@ use super::rule::{Invention, Rule};
 use super::scan;
 
 use locate::{arguments, fields};
-use values::{empty_value, passed};
+use values::{empty_value, fits, passed};
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Holes;
@@ -65,10 +65,18 @@ impl Rule for Holes {
             .map(|hole| site.found(hole).map(Fill::Found).or_else(|| made_up(hole)))
             .collect();
         let all: Option<Vec<Fill>> = site.holes.iter().map(made_up).collect();
+        // Last, a binding the call passes already, where it is the one of the hole's type
+        // (`Matrix::zeros(size)` for `zeros(rows, cols)`): a guess, so the tests decide it.
+        let again: Option<Vec<Fill>> = site
+            .holes
+            .iter()
+            .map(|hole| site.passed_again(hole).map(Fill::Again))
+            .collect();
         mixed
             .into_iter()
             .chain(all)
-            .filter(|fills| fills.iter().any(|fill| matches!(fill, Fill::MadeUp(_))))
+            .chain(again)
+            .filter(|fills| fills.iter().any(Fill::is_guess))
             .map(|fills| Invention {
                 label: site.label(&fills),
                 edits: vec![site.write(&fills)],
@@ -78,18 +86,25 @@ impl Rule for Holes {
     }
 }
 
-/// What goes into one hole: a value found in the code, or one made up.
+/// What goes into one hole: a value found in the code, one made up, or a binding the site passes
+/// already, passed again (as much a guess as a made-up value).
 #[derive(Clone, Debug)]
 enum Fill {
     Found(String),
     MadeUp(String),
+    Again(String),
 }
 
 impl Fill {
     fn value(&self) -> &str {
         match self {
-            Fill::Found(value) | Fill::MadeUp(value) => value,
+            Fill::Found(value) | Fill::MadeUp(value) | Fill::Again(value) => value,
         }
+    }
+
+    /// Whether only tests may accept it.
+    fn is_guess(&self) -> bool {
+        matches!(self, Fill::MadeUp(_) | Fill::Again(_))
     }
 }
 
@@ -181,7 +196,32 @@ impl<'t> Site<'t> {
         if let Ok([only]) = <[String; 1]>::try_from(left_over) {
             return Some(only);
         }
+        // A binding of the very type first; then one that fits once borrowed (`&_`, a type rustc
+        // leaves to inference, fits `&count` as well as `sku: &str`).
+        let as_is: Vec<String> = free()
+            .filter(|b| {
+                b.ty.as_deref()
+                    .zip(expected)
+                    .is_some_and(|(t, e)| fits(t, e))
+            })
+            .map(|b| b.name.clone())
+            .collect();
+        if let Ok([only]) = <[String; 1]>::try_from(as_is) {
+            return Some(only);
+        }
         let typed: Vec<String> = free().filter_map(|b| passed(b, Some(expected?))).collect();
+        <[String; 1]>::try_from(typed).ok().map(|[only]| only)
+    }
+
+    /// The one binding of `hole`'s type that the site passes already, as it would be passed.
+    fn passed_again(&self, hole: &Hole) -> Option<String> {
+        let expected = hole.ty.as_deref()?;
+        let typed: Vec<String> = self
+            .bindings
+            .iter()
+            .filter(|b| self.used.contains(&b.name))
+            .filter_map(|b| passed(b, Some(expected)))
+            .collect();
         <[String; 1]>::try_from(typed).ok().map(|[only]| only)
     }
 
@@ -204,7 +244,7 @@ impl<'t> Site<'t> {
         self.entries(fills)
             .into_iter()
             .zip(fills)
-            .filter(|(_, fill)| matches!(fill, Fill::MadeUp(_)))
+            .filter(|(_, fill)| fill.is_guess())
             .map(|(entry, _)| entry)
             .collect()
     }
@@ -224,11 +264,16 @@ impl<'t> Site<'t> {
                     .name
                     .as_ref()
                     .map_or(format!("#{}", n + 1), |name| format!("`{name}`"));
-                let kind = match fill {
-                    Fill::Found(_) => "",
-                    Fill::MadeUp(_) => "the made-up ",
-                };
-                format!("fill {what} {hole_name} with {kind}`{}`", fill.value())
+                let value = fill.value();
+                match fill {
+                    Fill::Found(_) => format!("fill {what} {hole_name} with `{value}`"),
+                    Fill::MadeUp(_) => {
+                        format!("fill {what} {hole_name} with the made-up `{value}`")
+                    }
+                    Fill::Again(_) => format!(
+                        "fill {what} {hole_name} with `{value}` again, which it passes already"
+                    ),
+                }
             })
             .collect();
         parts.join("; ")

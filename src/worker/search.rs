@@ -117,6 +117,14 @@ pub struct Search<'a> {
     batch_result: Option<Judged>,
     /// Per proposal, its best accepted alternative alone: (alternative, judged).
     best: Vec<Option<(usize, Judged)>>,
+    /// Per proposal, its best alternative that makes a value up and compiled alone, but which no
+    /// test could decide because other errors kept the tests from running: (alternative, judged
+    /// as the check saw it). Together, such values may leave nothing broken, and the tests run.
+    untested: Vec<Option<(usize, Judged)>>,
+    /// Whether the combination out at the gate holds untested picks.
+    provisional: bool,
+    /// The choices of the picks that passed on their own, apart from the untested ones.
+    proven: Vec<Choice>,
     /// Per proposal, the rejection of its last rejected alternative: (alternative, why).
     rejections: Vec<Option<(usize, UnfixedReason)>>,
     /// Proposals whose fix passed alone but not with the others.
@@ -167,6 +175,9 @@ impl<'a> Search<'a> {
             decided: Vec::new(),
             batch_result: None,
             best: (0..count).map(|_| None).collect(),
+            untested: (0..count).map(|_| None).collect(),
+            provisional: false,
+            proven: Vec::new(),
             rejections: vec![None; count],
             worse: BTreeSet::new(),
             chosen: Vec::new(),
@@ -205,10 +216,10 @@ impl<'a> Search<'a> {
             return;
         };
         let untested = verdict.is_accepted() && !tests.is_some_and(TestRun::vouches);
-        let verdict = if untested && self.invents(&pending.choice) {
-            Verdict::Rejected(RejectReason::Untested)
+        let (verdict, compiled) = if untested && self.invents(&pending.choice) {
+            (Verdict::Rejected(RejectReason::Untested), Some(verdict))
         } else {
-            verdict
+            (verdict, None)
         };
         pending.gate_runs += 1;
         let extension = match &verdict {
@@ -232,6 +243,9 @@ impl<'a> Search<'a> {
                     edits: pending.edits,
                     follow_ups: pending.follow_ups,
                 };
+                if let (Some(compiled), Purpose::Alone) = (compiled, pending.purpose) {
+                    self.keep_untested(&pending.choice, compiled, &judged);
+                }
                 self.conclude(pending.purpose, &pending.choice, Some(judged));
             }
         }
@@ -377,6 +391,7 @@ impl<'a> Search<'a> {
                 Some(judged) if judged.passed_as_is() => {
                     self.keep_all_picks(resolved_by(&judged.verdict));
                 }
+                _ if self.provisional => self.combine_without_untested(),
                 // Add the picks one at a time, keeping those that still pass with the rest.
                 _ => self.pass = Pass::OneByOne,
             },
@@ -392,6 +407,26 @@ impl<'a> Search<'a> {
                     _ => self.worse.extend(pick.choice.iter().map(|&(p, _)| p)),
                 }
             }
+        }
+    }
+
+    /// Keeps a lone alternative that made a value up, compiled, and could not be tested, when it
+    /// is its proposal's best so far: `compiled` is the check's verdict on it.
+    fn keep_untested(&mut self, choice: &Choice, compiled: Verdict, judged: &Judged) {
+        let &[(p, a)] = choice.as_slice() else {
+            return;
+        };
+        let judged = Judged {
+            verdict: compiled,
+            patch: judged.patch.clone(),
+            edits: judged.edits.clone(),
+            follow_ups: judged.follow_ups.clone(),
+        };
+        let better = self.untested[p]
+            .as_ref()
+            .is_none_or(|(b_a, b)| (judged.rank(), a) < (b.rank(), *b_a));
+        if better {
+            self.untested[p] = Some((a, judged));
         }
     }
 

@@ -115,3 +115,24 @@ fn parameter_lists_name_what_they_can() {
     );
     assert_eq!(normalize("&'a mut [u8]"), "&mut[u8]");
 }
+
+#[test]
+fn a_match_arms_bindings_count_inside_its_arm_only() {
+    let text = "fn eval(expr: &Expr, env: &Env) -> f64 {\n\
+                    match expr {\n\
+                        Expr::Number(value) => *value,\n\
+                        Expr::Variable(name) => env\n\
+                            .lookup(),\n\
+                        Expr::Point { x, y: top, .. } if x > 0 => {\n\
+                            top.near()\n\
+                        }\n\
+                        Color::Red | Expr::Pair(Color::Blue, MAX) => 0.0,\n\
+                    }\n\
+                }\n";
+    let names =
+        |site: usize| -> Vec<String> { in_scope(text, site).into_iter().map(|b| b.name).collect() };
+    assert_eq!(names(at(text, ".lookup()")), ["expr", "env", "name"]);
+    assert_eq!(names(at(text, "top.near()")), ["expr", "env", "x", "top"]);
+    // An arm's bindings end with it; variants and constants in patterns bind nothing.
+    assert_eq!(names(at(text, "0.0")), ["expr", "env"]);
+}

@@ -51,7 +51,9 @@ pub(super) fn arguments(
             let agrees = name.as_deref() == Some(written) && !declared.is_empty();
             Some(Hole {
                 name: Some(written.to_owned()),
-                ty: agrees.then_some(declared),
+                ty: agrees
+                    .then_some(declared)
+                    .or_else(|| missing_argument_type(diagnostic, n + 1)),
             })
         })
         .collect();
@@ -63,6 +65,18 @@ pub(super) fn arguments(
         template: template.clone(),
     };
     Some((holes, shape))
+}
+
+/// The type rustc's label gives the `nth` (1-based) argument of a call that lacks it ("argument #2
+/// of type `&_` is missing"), normalized: where it names the parameter instead of typing it in
+/// its placeholder, the label still says what shape of value goes there.
+fn missing_argument_type(diagnostic: &Diagnostic, nth: usize) -> Option<String> {
+    let prefix = format!("argument #{nth} of type `");
+    diagnostic.secondary.iter().find_map(|labeled| {
+        let label = labeled.label.as_deref()?;
+        let ty = label.strip_prefix(&prefix)?.strip_suffix("` is missing")?;
+        Some(bindings::normalize(ty))
+    })
 }
 
 /// The holes of a struct literal that lacks fields, named by rustc's message, typed by the

@@ -88,14 +88,23 @@ fn a_dropped_argument_takes_the_binding_of_its_name_borrowed_as_the_parameter_wa
         )
     );
     // Then the only other binding of type `&[u8]` the call does not use yet: none (`input` is
-    // used), so the made-up empty slice, for the tests to decide.
+    // used), so the made-up empty slice, and last `input` passed again: guesses, for the tests to
+    // decide.
     assert_eq!(
         results[1..],
-        [(
-            "fill the dropped argument `decode_table` with the made-up `&[]`".to_owned(),
-            "decode(input, &[], true)".to_owned(),
-            vec!["&[]".to_owned()]
-        )]
+        [
+            (
+                "fill the dropped argument `decode_table` with the made-up `&[]`".to_owned(),
+                "decode(input, &[], true)".to_owned(),
+                vec!["&[]".to_owned()]
+            ),
+            (
+                "fill the dropped argument `decode_table` with `input` again, which it passes already"
+                    .to_owned(),
+                "decode(input, input, true)".to_owned(),
+                vec!["input".to_owned()]
+            )
+        ]
     );
 }
 
@@ -243,4 +252,25 @@ fn a_parameter_rustc_names_is_not_typed_by_a_namesake_of_the_callee() {
     let results = outcomes(&Holes, error, &sources);
     assert_eq!(results[0].0, "fill the dropped argument `k` with `sku`");
     assert!(results[0].1.contains("self.items.get_mut(sku).unwrap()"));
+}
+
+#[test]
+fn a_reference_rustc_leaves_to_inference_takes_the_one_reference_in_scope() {
+    let text = "pub fn ship(&mut self, sku: &str, count: u32) -> u32 {\n    let left = self.reserved.remove(sku).unwrap_or(count);\n    self.items.get_mut().map_or(left, |_| 1)\n}\n";
+    let sources = sources(&[("src/lib.rs", text)]);
+    // rustc names the generic parameter in the placeholder and types it only in a label.
+    let mut error = dropped(&sources, "get_mut(", 0, "(/* k */)");
+    error.message = "this method takes 1 argument but 0 arguments were supplied".to_owned();
+    let call = span_of(&sources, "src/lib.rs", "()", 0);
+    let error = crate::specialist::testing::with_secondary(
+        error,
+        call,
+        "argument #1 of type `&_` is missing",
+    );
+    let results = proposed(error, &sources, 3);
+    // `sku` is used elsewhere, so only its type names it: `&str` is a reference as `&_` is, where
+    // `count` would need a borrow.
+    assert_eq!(results[0].1, "self.items.get_mut(sku).map_or(left, |_| 1)");
+    assert!(results[0].2.is_empty(), "found, not made up: {results:?}");
+    assert!(fits("&str", "&_") && fits("&mut Vec<u8>", "&_") && !fits("u32", "&_"));
 }

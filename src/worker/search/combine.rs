@@ -34,12 +34,43 @@ impl Search<'_> {
             })
             .collect();
         picks.append(&mut self.decided);
+        // Made-up values no test could decide alone, for proposals nothing else fixed: tried
+        // together with the rest once, for when together they leave nothing that keeps the tests
+        // from running.
+        let untested: Vec<Pick> = std::mem::take(&mut self.untested)
+            .into_iter()
+            .enumerate()
+            .filter(|(p, _)| !chosen.iter().any(|(q, _)| q == p))
+            .filter(|(p, _)| {
+                !picks
+                    .iter()
+                    .any(|pick| pick.choice.iter().any(|(q, _)| q == p))
+            })
+            .filter_map(|(p, pick)| {
+                pick.map(|(a, judged)| Pick {
+                    choice: vec![(p, a)],
+                    judged,
+                })
+            })
+            .collect();
+        // Alone, an untested pick was judged already: only with others can it be judged anew.
+        let with_others = !self.chosen.is_empty() || picks.len() + untested.len() > 1;
+        self.provisional = !untested.is_empty() && with_others;
+        self.proven = picks.iter().map(|pick| pick.choice.clone()).collect();
+        if self.provisional {
+            picks.extend(untested);
+        }
         // Plan order, whichever gate run finished first: the same input gives the same fix.
         picks.sort_by_key(|pick| pick.choice.first().map(|&(p, _)| p));
         self.picks = picks.into();
+        self.gate_combination();
+    }
+
+    /// Gates the picks together (or keeps a lone proven one as it is).
+    fn gate_combination(&mut self) {
         if self.picks.is_empty() {
             self.pass = Pass::Done;
-        } else if self.chosen.is_empty() && self.picks.len() == 1 {
+        } else if self.chosen.is_empty() && self.picks.len() == 1 && !self.provisional {
             // One fix alone passed already: nothing to combine.
             let resolved = resolved_by(&self.picks[0].judged.verdict);
             self.keep_all_picks(resolved);
@@ -55,6 +86,15 @@ impl Search<'_> {
             let targets = self.targets_with_base(&together);
             self.offer(self.pending(Purpose::Combination, together, label, everything, targets));
         }
+    }
+
+    /// After a combination with untested picks failed: the same without them, which is what
+    /// the search would have combined had there been none.
+    pub(super) fn combine_without_untested(&mut self) {
+        self.provisional = false;
+        let proven = std::mem::take(&mut self.proven);
+        self.picks.retain(|pick| proven.contains(&pick.choice));
+        self.gate_combination();
     }
 
     /// The edits kept so far and every pick's.

@@ -416,12 +416,62 @@ fn a_batch_with_a_made_up_value_judged_by_check_alone_is_split() {
     for attempt in &alone {
         record(&mut search, attempt, accepted(1, &[&attempt.label[..2]]));
     }
+    // The made-up value that compiled alone is tried once more with the fix that passed; again
+    // no test runs, so only the fix that passed is kept.
+    let together = search.next_attempts();
+    assert_eq!(labels(&together), ["2 fixes together"]);
+    record(&mut search, &together[0], accepted(0, &["aa", "bb"]));
     let findings = search.finish();
     assert_eq!(findings.fixed, [(error("aa"), "aa → xx".to_owned())]);
     assert!(matches!(
         &findings.rejected[..],
         [(_, UnfixedReason::NeedsValue { .. })]
     ));
+}
+
+#[test]
+fn made_up_values_no_test_could_decide_alone_are_decided_together() {
+    let sources = base_sources();
+    // Two holes: each alone leaves the other, so the crate never compiles and no test runs.
+    let proposals = vec![
+        proposal("aa", vec![made_up("aa", "0"), made_up("aa", "1")]),
+        proposal("bb", vec![made_up("bb", "0")]),
+    ];
+    let mut search = Search::new(&sources, proposals, Stage::default());
+    for attempt in search.next_attempts() {
+        let target = if attempt.label.starts_with("bb") {
+            "bb"
+        } else {
+            "aa"
+        };
+        record(&mut search, &attempt, accepted(1, &[target]));
+    }
+    for attempt in search.next_attempts() {
+        record(&mut search, &attempt, accepted(1, &["bb"]));
+    }
+    // Together they leave no error: the tests run, and pass.
+    let together = search.next_attempts();
+    assert_eq!(labels(&together), ["2 fixes together"]);
+    let passed = TestRun {
+        passed: true,
+        failed: Vec::new(),
+        ran: 4,
+    };
+    search.record(
+        together[0].id,
+        accepted(0, &["aa", "bb"]),
+        &ParsedCheck::default(),
+        Some(&passed),
+    );
+    let findings = search.finish();
+    assert_eq!(
+        findings.fixed,
+        [
+            (error("aa"), "aa → 0".to_owned()),
+            (error("bb"), "bb → 0".to_owned())
+        ]
+    );
+    assert!(findings.rejected.is_empty());
 }
 
 mod groups;

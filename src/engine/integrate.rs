@@ -1,0 +1,199 @@
+//! A round's accepted patches integrated on its base: merged edit by edit, gated together, and
+//! when the whole is worse than its parts promised, rebuilt from the patches that help.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use super::error::{RunError, blocking};
+use super::merge::Rebuild;
+use super::session::Session;
+use super::state::RunState;
+use crate::diagnostic::Identity;
+use crate::event::WorkerReport;
+use crate::gate::{GateCheck, Unchecked};
+use crate::git::{self, Oid};
+use crate::parse::ParsedCheck;
+use crate::patch::{self, Patch};
+use crate::verdict;
+
+/// Patches merged onto a round's base, committed.
+struct Integration {
+    commit: Oid,
+    /// Indexes (into the round's accepted patches) of those merged, in order.
+    merged: Vec<usize>,
+    /// Indexes of those that conflicted with an earlier one, left for the next round.
+    conflicted: Vec<usize>,
+}
+
+/// The merged result of a round.
+pub(super) struct Merge {
+    pub(super) commit: Oid,
+    pub(super) after: ParsedCheck,
+    pub(super) kept: Vec<usize>,
+    pub(super) deferred: Vec<usize>,
+    pub(super) backed_out: Vec<usize>,
+}
+
+/// Merges the accepted patches, gates the result, and backs out patches one by one if the merged
+/// whole is worse than its parts promised.
+pub(super) async fn merge_round(
+    session: &Session,
+    state: &mut RunState,
+    accepted: &[&WorkerReport],
+) -> Result<Merge, RunError> {
+    let RunState {
+        base,
+        current,
+        gate_runs,
+        ..
+    } = state;
+    let merging = Merging::new(session, *base, current, accepted);
+    let all: Vec<usize> = (0..accepted.len()).collect();
+    let integration = merging.integrate(&all).await?;
+    let check = session.check(integration.commit, gate_runs).await?;
+    if merging.accepts(&integration.merged, &check) {
+        return Ok(Merge {
+            commit: integration.commit,
+            after: check.parsed,
+            kept: integration.merged,
+            deferred: integration.conflicted,
+            backed_out: Vec::new(),
+        });
+    }
+    // Worse together than apart: rebuild from the base, keeping only what helps, the suspects
+    // that the check just made names last (`Rebuild`).
+    let suspects = merging.suspects(&integration.merged, &check);
+    let (innocent, suspected): (Vec<usize>, Vec<usize>) = integration
+        .merged
+        .iter()
+        .partition(|index| !suspects.contains(index));
+    let mut merge = Merge {
+        commit: *base,
+        after: current.clone(),
+        kept: Vec::new(),
+        deferred: integration.conflicted,
+        backed_out: Vec::new(),
+    };
+    let mut rebuild = Rebuild::new(innocent, suspected);
+    while let Some(chunk) = rebuild.next_chunk() {
+        let mut attempt = merge.kept.clone();
+        attempt.extend(&chunk);
+        let integration = merging.integrate(&attempt).await?;
+        let accepted = integration.merged.len() == attempt.len() && {
+            let check = session.check(integration.commit, gate_runs).await?;
+            let accepted = merging.accepts(&attempt, &check);
+            if accepted {
+                (merge.commit, merge.after) = (integration.commit, check.parsed);
+            }
+            accepted
+        };
+        if accepted {
+            merge.kept = attempt;
+        }
+        rebuild.judged(chunk, accepted);
+    }
+    merge.backed_out = rebuild.backed_out;
+    merge.backed_out.sort_unstable();
+    Ok(merge)
+}
+
+/// A round's accepted patches, integrated on its base and judged against its check.
+struct Merging<'a> {
+    session: &'a Session,
+    base: Oid,
+    current: &'a ParsedCheck,
+    accepted: &'a [&'a WorkerReport],
+    /// What the round's check did not reach.
+    unchecked: Unchecked,
+}
+
+impl<'a> Merging<'a> {
+    fn new(
+        session: &'a Session,
+        base: Oid,
+        current: &'a ParsedCheck,
+        accepted: &'a [&'a WorkerReport],
+    ) -> Merging<'a> {
+        let unchecked = session.gate.unchecked(current);
+        Merging {
+            session,
+            base,
+            current,
+            accepted,
+            unchecked,
+        }
+    }
+
+    /// The base with the patches at `indexes` merged edit by edit (`patch::merge`), those that
+    /// conflict left out, committed. Positions in the result are into `indexes`' patches.
+    async fn integrate(&self, indexes: &[usize]) -> Result<Integration, RunError> {
+        let empty = Patch::default();
+        let chosen: Vec<&Patch> = indexes
+            .iter()
+            .map(|&i| self.accepted[i].patch.as_ref().unwrap_or(&empty))
+            .collect();
+        let merged = patch::merge(&chosen);
+        let (repo, base) = (self.session.repo.clone(), self.base);
+        let files = merged.files;
+        let commit = blocking(move || {
+            git::commit_files(&repo, base, &files, "cargo-fix-swarm: merged fixes")
+        })
+        .await??;
+        let position = |at: &usize| indexes[*at];
+        Ok(Integration {
+            commit,
+            merged: merged.merged.iter().map(position).collect(),
+            conflicted: merged.conflicted.iter().map(position).collect(),
+        })
+    }
+
+    /// The patches at `indexes` that `after`, the check of them merged, points at: those whose
+    /// targets are still there, and those that changed a file where an error appeared.
+    fn suspects(&self, indexes: &[usize], after: &GateCheck) -> BTreeSet<usize> {
+        let targets: Vec<Identity> = indexes
+            .iter()
+            .flat_map(|&i| self.accepted[i].fixed.iter().map(|fix| fix.target.clone()))
+            .collect();
+        let comparison = verdict::compare(
+            &self.current.diagnostics,
+            &targets,
+            &after.parsed.diagnostics,
+        );
+        let files_with_new_errors: BTreeSet<&Path> = comparison
+            .appeared
+            .iter()
+            .chain(&comparison.behind)
+            .filter_map(|identity| identity.file.as_deref())
+            .collect();
+        indexes
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let report = self.accepted[i];
+                let stayed = report
+                    .fixed
+                    .iter()
+                    .any(|fix| comparison.remaining.contains(&fix.target));
+                let touched = report
+                    .patch
+                    .as_ref()
+                    .is_some_and(|patch| patch.paths().any(|p| files_with_new_errors.contains(p)));
+                stayed || touched
+            })
+            .collect()
+    }
+
+    /// Whether `after`, the check of the patches at `indexes` merged, passes the gate's verdict
+    /// on their targets.
+    fn accepts(&self, indexes: &[usize], after: &GateCheck) -> bool {
+        let targets: Vec<Identity> = indexes
+            .iter()
+            .flat_map(|&i| self.accepted[i].fixed.iter().map(|fix| fix.target.clone()))
+            .collect();
+        let gate = &self.session.gate;
+        let verdict = verdict::judge(&self.current.diagnostics, &targets, &after.parsed, |file| {
+            gate.is_unchecked(file, &self.unchecked)
+        });
+        verdict::with_tests(verdict, after.tests.as_ref()).is_accepted()
+    }
+}
