@@ -47,8 +47,13 @@ impl Rule for FieldNames {
             candidates = fields_of_type(diagnostic, context);
         }
         candidates.retain(|field| field != wrong);
-        candidates.sort_by_key(|field| scan::edit_distance(field, wrong));
         let text = sources.get(&primary.file).unwrap_or_default();
+        if diagnostic.code.as_ref() == Some(&UNKNOWN_IN_LITERAL) {
+            // A literal names each field once: those it gives already are not the renamed one.
+            let given = fields_given(text, primary.byte_start);
+            candidates.retain(|field| !given.contains(field));
+        }
+        candidates.sort_by_key(|field| scan::edit_distance(field, wrong));
         // `Book { name }` is shorthand for `name: name`: keep the value, change the field.
         let shorthand = diagnostic.code.as_ref().is_some_and(|c| *c != NO_FIELD)
             && !text[primary.byte_end..].trim_start().starts_with(':');
@@ -68,6 +73,32 @@ impl Rule for FieldNames {
             })
             .collect()
     }
+}
+
+/// The fields a struct literal around byte `at` of `text` gives (`name: value`, or `name` as
+/// shorthand), the one at `at` included.
+fn fields_given(text: &str, at: usize) -> Vec<String> {
+    let mut depth = 0usize;
+    let open = text[..at].bytes().enumerate().rev().find_map(|(i, byte)| {
+        match byte {
+            b'}' | b')' | b']' => depth += 1,
+            b'{' | b'(' | b'[' if depth > 0 => depth -= 1,
+            b'{' => return Some(i),
+            _ => {}
+        }
+        None
+    });
+    let Some(body) = open.and_then(|open| scan::balanced(text, open)) else {
+        return Vec::new();
+    };
+    scan::split_top_level(body)
+        .into_iter()
+        .filter_map(|(_, entry)| {
+            let name = entry.split(':').next()?.trim();
+            let plain = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+            plain.then(|| name.to_owned())
+        })
+        .collect()
 }
 
 /// The fields of the type a message names (`no field `x` on type `&Book``).
@@ -123,6 +154,24 @@ mod tests {
             "{}",
             results[0].1
         );
+    }
+
+    #[test]
+    fn a_literal_never_gets_a_field_it_gives_already() {
+        let lib = "pub struct Matrix {\n    pub rows: usize,\n    pub cols: usize,\n    pub data: Vec<f64>,\n}\n\
+                   pub fn make(rows: usize) -> Matrix {\n    Matrix { rows, colz: rows, data: vec![0.0; rows] }\n}\n";
+        let sources = sources(&[("src/lib.rs", lib)]);
+        let mut error = diagnostic(
+            "E0560",
+            "struct `Matrix` has no field named `colz`",
+            span_of(&sources, "src/lib.rs", "colz", 0),
+        );
+        error
+            .notes
+            .push("available fields are: `rows`, `cols`, `data`".to_owned());
+        let results = outcomes(&FieldNames, error, &sources);
+        let fields: Vec<&str> = results.iter().map(|(label, _)| label.as_str()).collect();
+        assert_eq!(fields, ["the field was renamed to `cols`"]);
     }
 
     #[test]

@@ -97,22 +97,41 @@ fn leaves(tree: &str) -> Option<Vec<(String, Option<String>)>> {
     Some(out)
 }
 
-/// The definitions of `name` usable from `file`: not in `file` itself, types and functions first.
+/// The definitions of `name` usable from `file`: not in `file` itself; those of `file`'s own
+/// crate first, then types and functions before modules, public first.
 fn definitions<'i>(index: &'i ItemIndex, name: &str, file: &std::path::Path) -> Vec<&'i Item> {
     let mut found: Vec<&Item> = index
         .named(name)
         .into_iter()
         .filter(|item| item.file != file)
         .collect();
-    found.sort_by_key(|item| (item.kind == index::ItemKind::Mod, !item.public));
+    rank_definitions(&mut found, file);
     found
 }
 
-/// The workspace's items named `name`, wherever they are; items before modules, public first.
-fn definitions_anywhere<'i>(index: &'i ItemIndex, name: &str) -> Vec<&'i Item> {
+/// The workspace's items named `name`, wherever they are, ranked as `definitions` ranks them.
+fn definitions_anywhere<'i>(
+    index: &'i ItemIndex,
+    name: &str,
+    file: &std::path::Path,
+) -> Vec<&'i Item> {
     let mut found: Vec<&Item> = index.named(name);
-    found.sort_by_key(|item| (item.kind == index::ItemKind::Mod, !item.public));
+    rank_definitions(&mut found, file);
     found
+}
+
+/// An item of `file`'s own crate before another crate's: a workspace of similar crates (two
+/// services, a crate and its fork) defines one name in each, and another crate is reachable only
+/// as a dependency, which it seldom is; then items before modules, public first.
+fn rank_definitions(found: &mut [&Item], file: &std::path::Path) {
+    let own = index::crate_of(file).map(|(dir, _)| dir);
+    found.sort_by_key(|item| {
+        (
+            own.as_ref() != Some(&item.crate_dir),
+            item.kind == index::ItemKind::Mod,
+            !item.public,
+        )
+    });
 }
 
 impl Rule for WorkspacePaths {
@@ -328,7 +347,7 @@ fn rewrite_use(
         let found = if leaf == *unresolved {
             definitions(index, &leaf, file)
         } else {
-            definitions_anywhere(index, &leaf)
+            definitions_anywhere(index, &leaf, file)
         };
         let paths = match found.into_iter().next() {
             Some(item) => vec![item.path_from(file)],

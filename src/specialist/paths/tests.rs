@@ -88,3 +88,34 @@ fn a_bare_name_gets_a_use_line() {
         "//! Reports.\nuse crate::geometry::angular::Rect;\n\npub fn unit() -> Rect {\n    Rect\n}\n"
     );
 }
+
+#[test]
+fn a_name_two_crates_define_is_imported_from_the_files_own_crate() {
+    // Two similar members, both with a `text` module: a name that moved away in `beta` is taken
+    // from `beta`'s own `text`, not from `alpha`, which `beta` does not depend on.
+    let lib = "pub mod text;\npub mod report;\n";
+    let text = "pub fn initials(s: &str) -> String {\n    s.to_owned()\n}\n";
+    let report = "pub fn r() -> u32 {\n    1\n}\n\n#[cfg(test)]\nmod tests {\n    use super::{initials, r};\n}\n";
+    let sources = crate::specialist::testing::sources(&[
+        ("alpha/Cargo.toml", "[package]\nname = \"alpha\"\n"),
+        ("alpha/src/lib.rs", lib),
+        ("alpha/src/text.rs", text),
+        ("beta/Cargo.toml", "[package]\nname = \"beta\"\n"),
+        ("beta/src/lib.rs", lib),
+        ("beta/src/text.rs", text),
+        ("beta/src/report.rs", report),
+    ]);
+    let error = diagnostic(
+        "E0432",
+        "unresolved import `super::initials`",
+        span_of(&sources, "beta/src/report.rs", "initials", 0),
+    );
+    let results = outcomes(&WorkspacePaths, error, &sources);
+    assert_eq!(
+        results[0].1,
+        report.replace(
+            "    use super::{initials, r};",
+            "    use crate::text::initials;\n    use crate::report::r;"
+        )
+    );
+}
