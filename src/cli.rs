@@ -12,6 +12,10 @@ use crate::config::{
 };
 use crate::run_id::RunId;
 
+mod delivery;
+
+pub use delivery::DeliveryArgs;
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0    the build is green
@@ -172,6 +176,9 @@ pub struct FixArgs {
         help_heading = "Display Options"
     )]
     pub color: ColorArg,
+
+    #[command(flatten)]
+    pub delivery: DeliveryArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -12,6 +12,7 @@ use crate::patch::Patch;
 use crate::phase::Phase;
 use crate::reason::UnfixedReason;
 use crate::run_id::RunId;
+use crate::schema::SchemaVersion;
 use crate::skipped_file::SkippedFile;
 use crate::summary::RunSummary;
 use crate::sweep::Leftover;
@@ -97,6 +98,8 @@ pub enum Progress {
 /// run began (in JSON, one more field of the event's object).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Stamped {
+    /// The machine report's version (`schema/events.schema.json`).
+    pub schema_version: SchemaVersion,
     pub elapsed_ms: u64,
     #[serde(flatten)]
     pub event: Event,
@@ -226,6 +229,8 @@ pub enum FailureKind {
     Gate,
     /// `--resume` could not go on with the stopped run.
     Resume,
+    /// A delivery asked for (`--commit`) cannot be made: found before the run.
+    Delivery,
     /// An internal task failed.
     Internal,
 }

@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::delivered::DeliveryReport;
 use crate::reason::UnfixedReason;
+use crate::schema::SchemaVersion;
 use crate::skipped_file::SkippedFile;
 use crate::stop::StopSignal;
 
@@ -46,6 +48,39 @@ pub struct ScopeFix {
     pub fixed: usize,
     /// Each distinct way the scope's fixes were made (rustc's help texts).
     pub how: Vec<String>,
+    /// Each error fixed, in scope order. Absent from checkpoints saved before it was added.
+    #[serde(default)]
+    pub errors: Vec<FixedError>,
+}
+
+/// One error a merged fix resolved, and how.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FixedError {
+    pub code: String,
+    pub message: String,
+    /// `path:line:column` before the fix.
+    pub position: String,
+    /// What the fix did: rustc's help text or the rule's description.
+    pub how: String,
+}
+
+/// A `path:line:column` position read back into its parts (the path may hold colons itself).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place<'a> {
+    pub file: &'a str,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl<'a> Place<'a> {
+    /// `None` for a position without a line and column (`(no location)`).
+    pub fn parse(position: &'a str) -> Option<Place<'a>> {
+        let mut parts = position.rsplitn(3, ':');
+        let column = parts.next()?.parse().ok()?;
+        let line = parts.next()?.parse().ok()?;
+        let file = parts.next().filter(|file| !file.is_empty())?;
+        Some(Place { file, line, column })
+    }
 }
 
 /// A diagnostic left in the final state, and why.
@@ -59,6 +94,7 @@ pub struct Unfixed {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RunSummary {
+    pub schema_version: SchemaVersion,
     pub outcome: Outcome,
     /// `None`: the run was stopped before the first check counted them.
     pub errors_before: Option<usize>,
@@ -92,6 +128,8 @@ pub struct RunSummary {
     /// directories), each as the error met; the next run on the same target directory removes it
     /// first. It says nothing about the user's tree: the outcome does.
     pub cleanup: Vec<String>,
+    /// What the deliveries the user asked for (`--patch-file`, `--summary-md`, `--commit`) made.
+    pub deliveries: Vec<DeliveryReport>,
 }
 
 /// Errors the merged rounds resolved and revealed, counted round by round.
@@ -124,8 +162,10 @@ pub struct SavedProgress {
     pub patch: PathBuf,
 }
 
+mod deliveries;
 mod render;
 
+pub use deliveries::delivery_words;
 pub use render::why_unfixed;
 
 #[cfg(test)]

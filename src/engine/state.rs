@@ -12,9 +12,12 @@ use crate::git::Oid;
 use crate::parse::ParsedCheck;
 use crate::phase::Phase;
 use crate::reason::{StopReason, UnfixedReason};
+use crate::schema::SchemaVersion;
 use crate::skipped_file::SkippedFile;
 use crate::stop::StopSignal;
-use crate::summary::{Outcome, RoundLimit, RunSummary, SavedProgress, ScopeFix, Tally, Unfixed};
+use crate::summary::{
+    FixedError, Outcome, RoundLimit, RunSummary, SavedProgress, ScopeFix, Tally, Unfixed,
+};
 use crate::verdict;
 
 /// How one round ended.
@@ -151,11 +154,22 @@ impl RunState {
             let mut how: Vec<String> = report.fixed.iter().map(|fix| fix.how.clone()).collect();
             how.sort();
             how.dedup();
+            let errors = report
+                .fixed
+                .iter()
+                .map(|fix| FixedError {
+                    code: code_label(fix.target.code.as_ref()).to_owned(),
+                    message: fix.target.message.clone(),
+                    position: fix.position.clone(),
+                    how: fix.how.clone(),
+                })
+                .collect();
             self.fixes.push(ScopeFix {
                 round: number,
                 scope: report.scope.clone(),
                 fixed: report.fixed.len(),
                 how,
+                errors,
             });
         }
         self.base = commit;
@@ -197,6 +211,7 @@ impl RunState {
             }
         });
         RunSummary {
+            schema_version: SchemaVersion,
             outcome: Outcome::of_finished_run(errors_after, &delivery.skipped),
             errors_before: Some(self.errors_before),
             errors_after: Some(errors_after),
@@ -215,6 +230,7 @@ impl RunState {
             dry_run: ending.dry_run,
             record: Some(ending.record),
             cleanup: Vec::new(),
+            deliveries: Vec::new(),
         }
     }
 
@@ -228,6 +244,7 @@ impl RunState {
             patch: ending.record.join(checkpoint::PATCH_NAME),
         });
         RunSummary {
+            schema_version: SchemaVersion,
             errors_before: Some(self.errors_before),
             errors_after: Some(self.errors_before),
             rounds: self.rounds,
@@ -251,6 +268,7 @@ pub(super) fn interrupted_before_check(
     duration_ms: u64,
 ) -> RunSummary {
     RunSummary {
+        schema_version: SchemaVersion,
         outcome: Outcome::Interrupted { signal },
         errors_before: None,
         errors_after: None,
@@ -269,6 +287,7 @@ pub(super) fn interrupted_before_check(
         dry_run,
         record,
         cleanup: Vec::new(),
+        deliveries: Vec::new(),
     }
 }
 

@@ -22,6 +22,7 @@ impl RunSummary {
         self.write_round_limit(&mut out);
         self.write_saved(&mut out);
         self.write_cleanup(&mut out);
+        self.write_deliveries(&mut out);
         if let Some(record) = &self.record {
             let _ = writeln!(out, "\nrecord: {}", record.display());
         }
@@ -187,6 +188,16 @@ impl RunSummary {
                 saved.patch.display(),
                 saved.run
             );
+        }
+    }
+
+    fn write_deliveries(&self, out: &mut String) {
+        if self.deliveries.is_empty() {
+            return;
+        }
+        let _ = writeln!(out, "\ndelivered:");
+        for delivery in &self.deliveries {
+            let _ = writeln!(out, "  {}", super::delivery_words(delivery));
         }
     }
 

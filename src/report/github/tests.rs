@@ -1,0 +1,67 @@
+use std::path::PathBuf;
+
+use super::*;
+use crate::reason::UnfixedReason;
+use crate::schema::SchemaVersion;
+use crate::summary::{Outcome, Unfixed};
+
+fn summary(unfixed: Vec<Unfixed>) -> RunSummary {
+    RunSummary {
+        schema_version: SchemaVersion,
+        outcome: Outcome::ErrorsRemain,
+        errors_before: Some(2),
+        errors_after: Some(2),
+        errors_fixed: Some(0),
+        errors_revealed: Some(0),
+        round_limit: None,
+        rounds: 1,
+        gate_runs: 1,
+        duration_ms: 1,
+        fixes: Vec::new(),
+        unfixed,
+        files_changed: Vec::new(),
+        skipped: Vec::new(),
+        patch: None,
+        saved: None,
+        dry_run: false,
+        record: None,
+        cleanup: Vec::new(),
+        deliveries: Vec::new(),
+    }
+}
+
+#[test]
+fn each_error_left_is_annotated_on_its_file_and_line_escaped() {
+    let lines = annotations(&summary(vec![
+        Unfixed {
+            code: "E0063".to_owned(),
+            message: "missing field `y`, 100%\nsecond line".to_owned(),
+            position: "src/a:b.rs:9:5".to_owned(),
+            reason: UnfixedReason::NoProposal,
+        },
+        Unfixed {
+            code: "E0433".to_owned(),
+            message: "failed to resolve".to_owned(),
+            position: "/registry/dep/src/lib.rs:1:1".to_owned(),
+            reason: UnfixedReason::Outside {
+                path: PathBuf::from("/registry/dep/src/lib.rs"),
+            },
+        },
+        Unfixed {
+            code: "syntax".to_owned(),
+            message: "no span".to_owned(),
+            position: "(no location)".to_owned(),
+            reason: UnfixedReason::NoLocation,
+        },
+    ]));
+    assert_eq!(
+        lines,
+        [
+            "::error file=src/a%3Ab.rs,line=9,col=5,title=E0063 left by cargo fix-swarm::\
+             missing field `y`, 100%25%0Asecond line: no specialist proposed a fix",
+            "::error title=E0433 left by cargo fix-swarm::failed to resolve: lies outside the \
+             workspace's sources (/registry/dep/src/lib.rs): not ours to edit",
+            "::error title=syntax left by cargo fix-swarm::no span: rustc gave it no location",
+        ]
+    );
+}
