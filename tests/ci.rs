@@ -8,6 +8,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
+use crate::schema::assert_valid_lines;
 use crate::util::{BROKEN_LIB, Project, Scenario};
 
 /// Everything of a checkout a run must not change: HEAD, the branch checked out, the index file's
@@ -155,8 +156,10 @@ fn a_ci_job_hands_back_a_patch_a_branch_and_a_summary_and_leaves_the_checkout_al
         "{markdown}"
     );
 
-    // The machine report says what was delivered.
-    let last: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    // The machine report follows its schema, and says what was delivered.
+    let events = assert_valid_lines(&stdout);
+    let last = events.last().unwrap();
+    assert_eq!(last["event"], "run-finished");
     let deliveries = &last["summary"]["deliveries"];
     assert_eq!(deliveries[0]["delivery"], "patch-file");
     assert_eq!(deliveries[0]["status"], "written");
@@ -224,6 +227,18 @@ fn what_a_ci_job_leaves_is_explained_in_the_summary_and_annotated_on_github() {
         markdown.contains("- `src/lib.rs:35:5` E0063:"),
         "{markdown}"
     );
+
+    // The run's record holds the same machine report: it follows the schema too, reasons included.
+    let runs = project.path().join("target/fix-swarm/runs");
+    let record = std::fs::read_dir(&runs)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let events = assert_valid_lines(&std::fs::read_to_string(record.join("events.jsonl")).unwrap());
+    let summary = &events.last().unwrap()["summary"];
+    assert_eq!(summary["unfixed"][0]["reason"]["kind"], "needs-value");
 }
 
 #[test]

@@ -14,5 +14,6 @@ mod layout;
 mod pool;
 mod recorded;
 mod resume;
+mod schema;
 mod specialists;
 mod util;
