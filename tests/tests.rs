@@ -11,6 +11,7 @@ mod events;
 mod gate;
 mod interrupt;
 mod layout;
+mod pipelines;
 mod pool;
 mod recorded;
 mod resume;
