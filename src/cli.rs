@@ -26,6 +26,8 @@ Exit codes:
        not at all, and a file of it could not be (changed during the run, read-only, behind a
        symbolic link, a failed write); the summary says why and where the patch is; the tree is
        not green
+  4    a delivery asked for (--patch-file, --summary-md, --commit) could not be made at the
+       end; the summary says which and why
   129  stopped by SIGHUP (the terminal closed)
   130  interrupted (Ctrl-C)
   143  stopped by SIGTERM (CI runners, `timeout`)
