@@ -301,3 +301,36 @@ fn force_branch_moves_a_branch_but_never_the_one_checked_out() {
     assert!(stdout.contains("branch `old-fix`: committed"), "{stdout}");
     assert!(stdout.contains(", moved from "), "{stdout}");
 }
+
+#[test]
+fn on_a_detached_head_as_ci_checks_out_the_branch_grows_from_it_and_head_stays_detached() {
+    let project = Scenario::package().file("src/lib.rs", BROKEN_LIB).create();
+    let head = project.git(&["rev-parse", "HEAD"]);
+    project.git(&["checkout", "-q", "--detach"]);
+    let output = project
+        .fix_swarm()
+        .env("CI", "true")
+        .args(["--commit", "--branch", "fix-swarm/ci"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    // Without --dry-run the one final apply wrote the tree; HEAD did not move.
+    assert!(project.read("src/lib.rs").contains("counter += v;"));
+    assert_eq!(project.git(&["rev-parse", "HEAD"]), head);
+    assert!(
+        Command::new("git")
+            .args(["symbolic-ref", "-q", "HEAD"])
+            .current_dir(project.path())
+            .status()
+            .unwrap()
+            .code()
+            == Some(1),
+        "HEAD is no longer detached"
+    );
+    assert_eq!(project.git(&["rev-parse", "fix-swarm/ci^"]), head);
+    // The branch holds exactly what was written to the tree.
+    assert_eq!(
+        project.git(&["show", "fix-swarm/ci:src/lib.rs"]),
+        project.read("src/lib.rs")
+    );
+}
