@@ -10,7 +10,7 @@ use crate::error_code::ErrorCode;
 use crate::parse::ParseProblem;
 use crate::patch::Patch;
 use crate::phase::Phase;
-use crate::reason::UnfixedReason;
+use crate::reason::{KeptReason, UnfixedReason};
 use crate::run_id::RunId;
 use crate::schema::SchemaVersion;
 use crate::skipped_file::SkippedFile;
@@ -36,6 +36,10 @@ pub struct Fix {
     /// `path:line:column` before the fix.
     pub position: String,
     pub how: String,
+    /// The specialist whose alternative it is (`Specialist::name`).
+    pub by: String,
+    /// Why that alternative won.
+    pub why: KeptReason,
 }
 
 /// Why a worker did not complete: not a rejected candidate, which is an ordinary outcome, but its

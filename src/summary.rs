@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::delivered::DeliveryReport;
-use crate::reason::UnfixedReason;
+use crate::reason::{KeptReason, UnfixedReason};
 use crate::schema::SchemaVersion;
 use crate::skipped_file::SkippedFile;
 use crate::stop::StopSignal;
@@ -62,6 +62,10 @@ pub struct FixedError {
     pub position: String,
     /// What the fix did: rustc's help text or the rule's description.
     pub how: String,
+    /// The specialist whose alternative it is.
+    pub by: String,
+    /// Why that alternative won.
+    pub why: KeptReason,
 }
 
 /// A `path:line:column` position read back into its parts (the path may hold colons itself).
@@ -166,7 +170,7 @@ mod deliveries;
 mod render;
 
 pub use deliveries::delivery_words;
-pub use render::why_unfixed;
+pub use render::{why_kept, why_unfixed};
 
 #[cfg(test)]
 mod tests;

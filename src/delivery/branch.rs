@@ -7,7 +7,7 @@ use super::config::BranchRequest;
 use crate::delivered::{DeliveryFailure, DeliveryReport, DeliveryStatus, NotDelivered};
 use crate::engine::FixedTree;
 use crate::git::{self, BranchError, NewBranch};
-use crate::summary::{RunSummary, why_unfixed};
+use crate::summary::{RunSummary, why_kept, why_unfixed};
 
 /// What a branch made by default is named with, followed by the commit's short id.
 pub const BRANCH_PREFIX: &str = "fix-swarm/";
@@ -95,8 +95,13 @@ pub(super) fn message(summary: &RunSummary, dirty: bool) -> String {
     for error in &fixed {
         let _ = writeln!(
             text,
-            "- {} [{}] {}\n  {}",
-            error.position, error.code, error.message, error.how
+            "- {} [{}] {}\n  {} ({}: {})",
+            error.position,
+            error.code,
+            error.message,
+            error.how,
+            error.by,
+            why_kept(&error.why)
         );
     }
     if !summary.unfixed.is_empty() {

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use crate::delivered::DeliveryReport;
 use crate::reason::UnfixedReason;
 use crate::stop::StopSignal;
-use crate::summary::{Outcome, RunSummary, Unfixed, delivery_words, why_unfixed};
+use crate::summary::{Outcome, RunSummary, Unfixed, delivery_words, why_kept, why_unfixed};
 
 /// GitHub refuses a step summary over 1 MiB: a diff beyond this is cut, and the patch file (or
 /// the run's record) holds it whole.
@@ -79,19 +79,21 @@ fn write_fixes(out: &mut String, summary: &RunSummary) {
         return;
     }
     let _ = writeln!(out, "\n### Fixed ({count})\n");
-    out.push_str("| Location | Code | Error | What changed | Scope |\n");
-    out.push_str("| --- | --- | --- | --- | --- |\n");
+    out.push_str("| Location | Code | Error | What changed | Specialist | Why this fix |\n");
+    out.push_str("| --- | --- | --- | --- | --- | --- |\n");
     for fix in &summary.fixes {
         for error in &fix.errors {
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {} | {} | {}, round {} |",
+                "| `{}` | {} | {} | {} | {} (scope {}, round {}) | {} |",
                 cell(&error.position),
                 error.code,
                 cell(&error.message),
                 cell(&error.how),
+                cell(&error.by),
                 fix.scope,
                 fix.round,
+                cell(&why_kept(&error.why)),
             );
         }
     }

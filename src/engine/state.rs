@@ -162,6 +162,8 @@ impl RunState {
                     message: fix.target.message.clone(),
                     position: fix.position.clone(),
                     how: fix.how.clone(),
+                    by: fix.by.clone(),
+                    why: fix.why,
                 })
                 .collect();
             self.fixes.push(ScopeFix {

@@ -77,8 +77,10 @@ impl<R: Rule> Specialist for R {
                             edits,
                             values: Vec::new(),
                         });
-                let alternatives =
-                    distinct(found.chain(self.inventions(diagnostic, context)).collect());
+                let alternatives = distinct(
+                    R::NAME,
+                    found.chain(self.inventions(diagnostic, context)).collect(),
+                );
                 (!alternatives.is_empty()).then(|| Proposal {
                     target: diagnostic.identity(),
                     site: diagnostic.primary.clone(),
@@ -91,7 +93,7 @@ impl<R: Rule> Specialist for R {
 
 /// A rule's alternatives without the empty ones and without repeated edits (the first label is
 /// kept).
-fn distinct(labeled: Vec<Invention>) -> Vec<Alternative> {
+fn distinct(by: &'static str, labeled: Vec<Invention>) -> Vec<Alternative> {
     let mut alternatives: Vec<Alternative> = Vec::new();
     for Invention {
         label,
@@ -102,6 +104,7 @@ fn distinct(labeled: Vec<Invention>) -> Vec<Alternative> {
         if !edits.is_empty() && !alternatives.iter().any(|a| a.edits == edits) {
             alternatives.push(Alternative {
                 label,
+                by,
                 applicability: Applicability::Unspecified,
                 edits,
                 invented: values,

@@ -262,3 +262,24 @@ fn a_position_reads_back_into_file_line_and_column() {
     assert_eq!(Place::parse("(no location)"), None);
     assert_eq!(Place::parse(":1:2"), None);
 }
+
+#[test]
+fn why_a_fix_won_is_worded_with_its_counts() {
+    use crate::reason::KeptReason;
+    assert_eq!(
+        why_kept(&KeptReason::Decided {
+            sites: 20,
+            tried: 2,
+            answers: 3
+        }),
+        "one answer for the same question at 20 sites: the 2nd of 3 answers tried, the first that \
+         passed at all of them together"
+    );
+    assert_eq!(
+        why_kept(&KeptReason::OnlyOnePassed { alternatives: 4 }),
+        "the only one of 4 proposed fixes that passed the gate"
+    );
+    assert_eq!(super::render::ordinal(11), "11th");
+    assert_eq!(super::render::ordinal(21), "21st");
+    assert_eq!(super::render::ordinal(3), "3rd");
+}

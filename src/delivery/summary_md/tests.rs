@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use super::*;
 use crate::candidate::Refusal;
 use crate::delivered::{DeliveryFailure, DeliveryStatus};
-use crate::reason::StopReason;
+use crate::reason::{KeptReason, StopReason};
 use crate::schema::SchemaVersion;
 use crate::summary::{FixedError, ScopeFix};
 use crate::verdict::RejectReason;
@@ -41,6 +41,8 @@ pub(crate) fn summary() -> RunSummary {
                     message: "cannot find value `countr` in this scope".to_owned(),
                     position: "src/lib.rs:4:9".to_owned(),
                     how: "a local variable with a similar name exists: `counter`".to_owned(),
+                    by: "rustc-suggestions".to_owned(),
+                    why: KeptReason::OnlyProposal,
                 }],
             },
             ScopeFix {
@@ -53,6 +55,11 @@ pub(crate) fn summary() -> RunSummary {
                     message: "mismatched types | expected `String`, found &str<'a>".to_owned(),
                     position: "src/lib.rs:19:5".to_owned(),
                     how: "try using a conversion method: `.to_string()`".to_owned(),
+                    by: "conversions".to_owned(),
+                    why: KeptReason::FewestErrors {
+                        alternatives: 3,
+                        passed: 2,
+                    },
                 }],
             },
         ],
