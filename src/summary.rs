@@ -92,7 +92,11 @@ impl<'a> Place<'a> {
 pub struct Unfixed {
     pub code: String,
     pub message: String,
+    /// `path:line:column` in the tree the run leaves (with `--dry-run`, would leave).
     pub position: String,
+    /// The same place in the user's tree as the run found it, where CI's annotations go; `None`
+    /// where the fix wrote that line.
+    pub position_before: Option<String>,
     pub reason: UnfixedReason,
 }
 

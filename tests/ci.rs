@@ -194,11 +194,11 @@ fn what_a_ci_job_leaves_is_explained_in_the_summary_and_annotated_on_github() {
         "{stderr}"
     );
     assert!(stderr.contains("::endgroup::\n"), "{stderr}");
-    // Line 33 as the user wrote it; 35 in the tree as fixed, whose import and blank line came
-    // first: positions are those of the tree the run leaves.
+    // Line 33 as the user wrote it, in the commit CI ran on, which the annotation marks; 35 in
+    // the tree as fixed, whose import and blank line came first.
     assert!(
         stderr.contains(
-            "::error file=src/lib.rs,line=35,col=5,title=E0063 left by cargo fix-swarm::"
+            "::error file=src/lib.rs,line=33,col=5,title=E0063 left by cargo fix-swarm::"
         ),
         "{stderr}"
     );

@@ -34,7 +34,8 @@ pub(super) async fn deliver(
         let (repo, snapshot) = (session.repo.clone(), session.snapshot);
         blocking(move || git::changed_files(&repo, snapshot, base)).await??
     };
-    let diff = unified_diff(&changes);
+    let fix = patch_of(&changes);
+    let diff = fix.unified_diff();
     let fixed = FixedTree {
         repo: session.repo.clone(),
         snapshot: session.snapshot,
@@ -69,12 +70,9 @@ pub(super) async fn deliver(
         files_changed,
         skipped,
         patch,
+        fix,
     };
     Ok((delivery, fixed))
-}
-
-fn unified_diff(changes: &[git::ChangedFile]) -> String {
-    patch_of(changes).unified_diff()
 }
 
 pub(super) fn patch_of(changes: &[git::ChangedFile]) -> Patch {

@@ -10,13 +10,14 @@ use crate::diagnostic::{Diagnostic, Identity, Location, code_label};
 use crate::event::WorkerReport;
 use crate::git::Oid;
 use crate::parse::ParsedCheck;
+use crate::patch::Patch;
 use crate::phase::Phase;
 use crate::reason::{StopReason, UnfixedReason};
 use crate::schema::SchemaVersion;
 use crate::skipped_file::SkippedFile;
 use crate::stop::StopSignal;
 use crate::summary::{
-    FixedError, Outcome, RoundLimit, RunSummary, SavedProgress, ScopeFix, Tally, Unfixed,
+    FixedError, Outcome, Place, RoundLimit, RunSummary, SavedProgress, ScopeFix, Tally, Unfixed,
 };
 use crate::verdict;
 
@@ -76,6 +77,9 @@ pub(super) struct Delivery {
     pub(super) skipped: Vec<SkippedFile>,
     /// The whole fix's patch, if it could be saved.
     pub(super) patch: Option<PathBuf>,
+    /// The fix itself, from the snapshot to the result: what maps a position in the result back
+    /// to the user's tree as the run found it.
+    pub(super) fix: Patch,
 }
 
 impl RunState {
@@ -197,6 +201,7 @@ impl RunState {
                 code: code_label(diagnostic.code.as_ref()).to_owned(),
                 message: diagnostic.message.clone(),
                 position: diagnostic.position(),
+                position_before: position_before(&delivery.fix, &diagnostic.position()),
                 reason: self
                     .reasons
                     .get(&diagnostic.identity())
@@ -260,6 +265,14 @@ impl RunState {
             )
         }
     }
+}
+
+/// `position` (`path:line:column` in the result) in the user's tree as the run found it, through
+/// `fix`; `None` where the fix wrote that line, or for a position without a line.
+fn position_before(fix: &Patch, position: &str) -> Option<String> {
+    let place = Place::parse(position)?;
+    let line = fix.line_before(std::path::Path::new(place.file), place.line)?;
+    Some(format!("{}:{line}:{}", place.file, place.column))
 }
 
 /// The summary of a run stopped by `signal` before its first check counted the errors.

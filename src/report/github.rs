@@ -50,8 +50,10 @@ impl Reporter for GithubReporter {
     }
 }
 
-/// One `::error` command per error left in the workspace's files (an error without a place in
-/// them gets one without a file, so that it still shows on the run's page).
+/// One `::error` command per error left, at its place in the tree the run started from: the
+/// commit CI ran on, whose files the annotations mark (with `--dry-run` or without, and whether
+/// or not a branch was made). An error on a line the fix wrote, or outside the workspace's files,
+/// gets one without a place, so that it still shows on the run's page.
 pub fn annotations(summary: &RunSummary) -> Vec<String> {
     summary
         .unfixed
@@ -59,7 +61,10 @@ pub fn annotations(summary: &RunSummary) -> Vec<String> {
         .map(|unfixed| {
             let title = format!("{} left by cargo fix-swarm", unfixed.code);
             let message = format!("{}: {}", unfixed.message, why_unfixed(&unfixed.reason));
-            let place = Place::parse(&unfixed.position)
+            let place = unfixed
+                .position_before
+                .as_deref()
+                .and_then(Place::parse)
                 .filter(|place| !std::path::Path::new(place.file).is_absolute());
             let properties = match place {
                 Some(place) => format!(

@@ -26,6 +26,7 @@ fn the_summary_names_every_fix_and_every_leftover() {
             code: "E0063".to_owned(),
             message: "missing field `y` in initializer of `Point`".to_owned(),
             position: "src/lib.rs:9:5".to_owned(),
+            position_before: Some("src/lib.rs:9:5".to_owned()),
             reason: UnfixedReason::NoProposal,
         }],
         files_changed: vec![PathBuf::from("src/lib.rs")],

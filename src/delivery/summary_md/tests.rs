@@ -13,6 +13,7 @@ fn unfixed(position: &str, code: &str, reason: UnfixedReason) -> Unfixed {
         code: code.to_owned(),
         message: format!("an {code} error"),
         position: position.to_owned(),
+        position_before: Some(position.to_owned()),
         reason,
     }
 }
