@@ -138,6 +138,19 @@ pub struct RunSummary {
     pub cleanup: Vec<String>,
     /// What the deliveries the user asked for (`--patch-file`, `--summary-md`, `--commit`) made.
     pub deliveries: Vec<DeliveryReport>,
+    /// What a model cost the run, when a strategy used one; `None` when none did (the built-in
+    /// specialists use none).
+    pub model_usage: Option<ModelUsage>,
+}
+
+/// Tokens and cost of the model requests a run made.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ModelUsage {
+    pub requests: u64,
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+    /// In millionths of a US dollar, when the model's price is known.
+    pub cost_micro_usd: Option<u64>,
 }
 
 /// Errors the merged rounds resolved and revealed, counted round by round.

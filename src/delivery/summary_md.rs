@@ -8,7 +8,9 @@ use std::fmt::Write as _;
 use crate::delivered::DeliveryReport;
 use crate::reason::UnfixedReason;
 use crate::stop::StopSignal;
-use crate::summary::{Outcome, RunSummary, Unfixed, delivery_words, why_kept, why_unfixed};
+use crate::summary::{
+    ModelUsage, Outcome, RunSummary, Unfixed, delivery_words, why_kept, why_unfixed,
+};
 
 /// GitHub refuses a step summary over 1 MiB: a diff beyond this is cut, and the patch file (or
 /// the run's record) holds it whole.
@@ -67,10 +69,28 @@ fn figures(summary: &RunSummary) -> String {
     parts.push(format!("{:.1} s", summary.duration_ms as f64 / 1000.0));
     let mut line = parts.join(" · ");
     line.push('\n');
+    if let Some(usage) = &summary.model_usage {
+        line.push_str(&model_words(usage));
+    }
     if summary.dry_run {
         line.push_str("\nA dry run: nothing was written to the working tree.\n");
     }
     line
+}
+
+/// `Model: 12 requests, 30000 prompt and 4000 completion tokens, $0.0420.`, on its own line.
+fn model_words(usage: &ModelUsage) -> String {
+    let cost = usage
+        .cost_micro_usd
+        .map(|micro| format!(", ${}.{:04}", micro / 1_000_000, (micro % 1_000_000) / 100))
+        .unwrap_or_default();
+    format!(
+        "\nModel: {} request{}, {} prompt and {} completion tokens{cost}.\n",
+        usage.requests,
+        plural(usize::try_from(usage.requests).unwrap_or(usize::MAX)),
+        usage.prompt_tokens,
+        usage.completion_tokens
+    )
 }
 
 fn write_fixes(out: &mut String, summary: &RunSummary) {

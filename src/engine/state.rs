@@ -237,6 +237,7 @@ impl RunState {
             dry_run: ending.dry_run,
             record: Some(ending.record),
             cleanup: Vec::new(),
+            model_usage: None,
             deliveries: Vec::new(),
         }
     }
@@ -302,6 +303,7 @@ pub(super) fn interrupted_before_check(
         dry_run,
         record,
         cleanup: Vec::new(),
+        model_usage: None,
         deliveries: Vec::new(),
     }
 }

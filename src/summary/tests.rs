@@ -36,6 +36,7 @@ fn the_summary_names_every_fix_and_every_leftover() {
         dry_run: false,
         record: None,
         cleanup: Vec::new(),
+        model_usage: None,
         deliveries: Vec::new(),
     };
     insta::assert_snapshot!(summary.render());
@@ -72,6 +73,7 @@ fn interrupted(errors: Option<usize>, rounds: usize, gate_runs: usize) -> RunSum
         dry_run: false,
         record: None,
         cleanup: Vec::new(),
+        model_usage: None,
         deliveries: Vec::new(),
     }
 }
@@ -131,6 +133,7 @@ fn the_summary_says_what_was_not_written_why_and_where_its_patch_is() {
         dry_run: false,
         record: Some(PathBuf::from("/record")),
         cleanup: Vec::new(),
+        model_usage: None,
         deliveries: Vec::new(),
     };
     insta::assert_snapshot!(summary.render());
@@ -165,6 +168,7 @@ fn a_fix_not_written_whole_says_why_for_each_file_and_what_was_held_back_because
         dry_run: false,
         record: Some(PathBuf::from("/record")),
         cleanup: Vec::new(),
+        model_usage: None,
         deliveries: Vec::new(),
     };
     insta::assert_snapshot!(summary.render());

@@ -5,7 +5,7 @@ use crate::candidate::Refusal;
 use crate::delivered::{DeliveryFailure, DeliveryStatus};
 use crate::reason::{KeptReason, StopReason};
 use crate::schema::SchemaVersion;
-use crate::summary::{FixedError, ScopeFix};
+use crate::summary::{FixedError, ModelUsage, ScopeFix};
 use crate::verdict::RejectReason;
 
 fn unfixed(position: &str, code: &str, reason: UnfixedReason) -> Unfixed {
@@ -105,6 +105,7 @@ pub(crate) fn summary() -> RunSummary {
         dry_run: true,
         record: Some(PathBuf::from("/record")),
         cleanup: Vec::new(),
+        model_usage: None,
         deliveries: vec![
             DeliveryReport::PatchFile {
                 path: PathBuf::from("/out/fix.patch"),
@@ -168,4 +169,21 @@ fn a_diff_beyond_the_limit_is_cut_and_says_so() {
     let markdown = render_markdown(&summary(), Some(&diff));
     assert!(markdown.len() < DIFF_LIMIT + 8 * 1024);
     assert!(markdown.contains("The diff is cut here"));
+}
+
+#[test]
+fn tokens_and_cost_are_told_only_when_a_model_was_used() {
+    let without = render_markdown(&summary(), None);
+    assert!(!without.contains("Model:"));
+    let mut with = summary();
+    with.model_usage = Some(ModelUsage {
+        requests: 12,
+        prompt_tokens: 30_000,
+        completion_tokens: 4_000,
+        cost_micro_usd: Some(42_000),
+    });
+    assert!(
+        render_markdown(&with, None)
+            .contains("\nModel: 12 requests, 30000 prompt and 4000 completion tokens, $0.0420.\n")
+    );
 }

@@ -26,6 +26,7 @@ fn summary(unfixed: Vec<Unfixed>) -> RunSummary {
         dry_run: false,
         record: None,
         cleanup: Vec::new(),
+        model_usage: None,
         deliveries: Vec::new(),
     }
 }
