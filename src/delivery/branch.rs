@@ -84,10 +84,11 @@ pub(super) fn message(summary: &RunSummary, dirty: bool) -> String {
         (Some(before), Some(after)) => format!(" ({before} → {after})"),
         _ => String::new(),
     };
+    // Errors resolved, which a fix of one error can outnumber (an import resolves every use).
+    let resolved = summary.errors_fixed.unwrap_or(fixed.len());
     let mut text = format!(
-        "fix-swarm: fix {} compile error{}{counts}\n",
-        fixed.len(),
-        if fixed.len() == 1 { "" } else { "s" }
+        "fix-swarm: fix {resolved} compile error{}{counts}\n",
+        if resolved == 1 { "" } else { "s" }
     );
     if !fixed.is_empty() {
         text.push_str("\nFixed:\n");

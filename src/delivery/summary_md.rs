@@ -98,7 +98,7 @@ fn write_fixes(out: &mut String, summary: &RunSummary) {
     if count == 0 {
         return;
     }
-    let _ = writeln!(out, "\n### Fixed ({count})\n");
+    let _ = writeln!(out, "\n### Fixes ({count})\n");
     out.push_str("| Location | Code | Error | What changed | Specialist | Why this fix |\n");
     out.push_str("| --- | --- | --- | --- | --- | --- |\n");
     for fix in &summary.fixes {

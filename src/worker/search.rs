@@ -35,6 +35,7 @@ mod launch;
 mod tests;
 
 pub use attempt::{Attempt, AttemptId, Findings, Kept, Stage};
+pub use judged::needs_value;
 use judged::{Judged, resolved_by, unfixed_by, with_follow_ups};
 
 /// How many times a candidate may be extended with rustc's fixes for the errors it causes.
@@ -419,18 +420,5 @@ impl<'a> Search<'a> {
         choice
             .iter()
             .any(|&(p, a)| self.proposals[p].alternatives[a].invents())
-    }
-}
-
-/// Why `proposal` is left when its made-up values were all that was left and no test decided
-/// them: each alternative's values, as the code it would have written.
-pub fn needs_value(proposal: &Proposal) -> UnfixedReason {
-    UnfixedReason::NeedsValue {
-        candidates: proposal
-            .alternatives
-            .iter()
-            .filter(|alternative| alternative.invents())
-            .map(|alternative| alternative.invented.join(", "))
-            .collect(),
     }
 }
