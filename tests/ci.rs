@@ -248,10 +248,16 @@ fn a_branch_that_exists_is_refused_before_the_run_and_kept() {
     let taken = project.git(&["rev-parse", "taken"]);
     let output = project
         .fix_swarm()
+        .env("GITHUB_ACTIONS", "true")
         .args(["--commit", "--branch", "taken", "--message-format", "json"])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("::error title=cargo fix-swarm could not run::--commit: a branch `taken`"),
+        "{stderr}"
+    );
     let stdout = String::from_utf8(output.stdout).unwrap();
     let last: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
     assert_eq!(last["event"], "run-failed");

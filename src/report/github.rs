@@ -38,7 +38,11 @@ impl Reporter for GithubReporter {
                 ));
                 self.grouped = true;
             }
-            Event::RoundFinished { .. } | Event::RunFailed { .. } => self.close_group(),
+            Event::RoundFinished { .. } => self.close_group(),
+            Event::RunFailed { message, .. } => {
+                self.close_group();
+                self.say(&failure_annotation(message));
+            }
             Event::RunFinished { summary } => {
                 self.close_group();
                 for line in annotations(summary) {
@@ -79,6 +83,14 @@ pub fn annotations(summary: &RunSummary) -> Vec<String> {
             format!("::error {properties}::{}", data(&message))
         })
         .collect()
+}
+
+/// A run that could not go on, as one annotation on the run's page: the message, whole.
+pub fn failure_annotation(message: &str) -> String {
+    format!(
+        "::error title=cargo fix-swarm could not run::{}",
+        data(message)
+    )
 }
 
 /// A command's message, escaped as the runner unescapes it.

@@ -79,3 +79,12 @@ fn each_error_left_is_annotated_on_its_file_and_line_escaped() {
         ]
     );
 }
+
+#[test]
+fn a_run_that_could_not_go_on_is_one_annotation_with_its_whole_message() {
+    assert_eq!(
+        failure_annotation("the working directory has uncommitted changes:\n  notes.txt"),
+        "::error title=cargo fix-swarm could not run::the working directory has uncommitted \
+         changes:%0A  notes.txt"
+    );
+}
