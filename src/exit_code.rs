@@ -118,4 +118,20 @@ mod tests {
             [GREEN, ERRORS_REMAIN, FIXES_NOT_WRITTEN]
         );
     }
+
+    #[test]
+    fn a_failed_delivery_fails_a_finished_run_but_not_a_stopped_ones_code() {
+        // Errors remain, and one of its deliveries (a taken branch name) failed.
+        let mut summary = crate::delivery::summary_md::tests::summary();
+        assert_eq!(for_summary(&summary), DELIVERY_FAILED);
+        summary.outcome = Outcome::Green;
+        assert_eq!(for_summary(&summary), DELIVERY_FAILED);
+        summary.outcome = Outcome::Interrupted {
+            signal: StopSignal::Terminate,
+        };
+        assert_eq!(for_summary(&summary), TERMINATED);
+        summary.deliveries.retain(|delivery| !delivery.failed());
+        summary.outcome = Outcome::ErrorsRemain;
+        assert_eq!(for_summary(&summary), ERRORS_REMAIN);
+    }
 }

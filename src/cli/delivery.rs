@@ -45,3 +45,55 @@ impl DeliveryArgs {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::cli::parse;
+
+    fn deliveries(args: &[&str]) -> Result<DeliveryConfig, clap::Error> {
+        let mut all = vec!["cargo-fix-swarm"];
+        all.extend(args);
+        let cli = parse(all.into_iter().map(Into::into).collect())?;
+        Ok(cli.fix.delivery.into_config(Path::new("/work/repo")))
+    }
+
+    #[test]
+    fn paths_are_taken_from_where_the_user_typed_them() {
+        let config = deliveries(&[
+            "--patch-file",
+            "out/fix.patch",
+            "--summary-md",
+            "/tmp/summary.md",
+            "--commit",
+            "--branch",
+            "fix/bump",
+        ])
+        .unwrap();
+        assert_eq!(
+            config,
+            DeliveryConfig {
+                patch_file: Some(PathBuf::from("/work/repo/out/fix.patch")),
+                summary_md: Some(PathBuf::from("/tmp/summary.md")),
+                branch: Some(BranchRequest {
+                    name: Some("fix/bump".to_owned()),
+                    force: false,
+                }),
+            }
+        );
+        assert!(deliveries(&[]).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_branch_name_or_force_without_commit_is_a_usage_error() {
+        for args in [&["--branch", "x"][..], &["--force-branch"][..]] {
+            let error = deliveries(args).unwrap_err();
+            assert_eq!(
+                error.kind(),
+                clap::error::ErrorKind::MissingRequiredArgument
+            );
+        }
+    }
+}
