@@ -340,3 +340,24 @@ fn on_a_detached_head_as_ci_checks_out_the_branch_grows_from_it_and_head_stays_d
         project.read("src/lib.rs")
     );
 }
+
+#[test]
+fn a_patch_that_cannot_be_written_fails_the_run_with_its_own_code() {
+    let project = Scenario::package().file("src/lib.rs", BROKEN_LIB).create();
+    let out = tempfile::tempdir().unwrap();
+    let output = project
+        .fix_swarm()
+        .arg("--dry-run")
+        .arg("--patch-file")
+        .arg(out.path().join("missing-dir/fix.patch"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(4), "{stdout}");
+    assert!(stdout.contains("the build is green"), "{stdout}");
+    assert!(
+        stdout.contains("(1 file): FAILED: writing it failed: No such file or directory"),
+        "{stdout}"
+    );
+    assert_eq!(project.read("src/lib.rs"), BROKEN_LIB);
+}
