@@ -2,32 +2,13 @@ use std::path::PathBuf;
 
 use super::*;
 use crate::reason::UnfixedReason;
-use crate::schema::SchemaVersion;
-use crate::summary::{Outcome, Unfixed};
+use crate::summary::Unfixed;
 
+/// A finished run's summary that left `unfixed`.
 fn summary(unfixed: Vec<Unfixed>) -> RunSummary {
     RunSummary {
-        schema_version: SchemaVersion,
-        outcome: Outcome::ErrorsRemain,
-        errors_before: Some(2),
-        errors_after: Some(2),
-        errors_fixed: Some(0),
-        errors_revealed: Some(0),
-        round_limit: None,
-        rounds: 1,
-        gate_runs: 1,
-        duration_ms: 1,
-        fixes: Vec::new(),
         unfixed,
-        files_changed: Vec::new(),
-        skipped: Vec::new(),
-        patch: None,
-        saved: None,
-        dry_run: false,
-        record: None,
-        cleanup: Vec::new(),
-        model_usage: None,
-        deliveries: Vec::new(),
+        ..crate::delivery::summary_md::tests::summary()
     }
 }
 
