@@ -145,7 +145,15 @@ async fn fix(config: FixConfig, output: OutputConfig, deliveries: DeliveryConfig
     let reporters = reporters(output, Terminal::of_this_process());
     let (events, received) = EventSink::channel();
     let reporting = tokio::spawn(report::drain(received, reporters));
+    let summary_md = deliveries.summary_md.clone();
     let result = repair_and_deliver(config, deliveries, &events, stop).await;
+    if let (Err(error), Some(path)) = (&result, summary_md) {
+        // A pipeline shows the markdown whatever happened: it says why there is nothing else.
+        let markdown = delivery::render_failure_markdown(&error.to_string());
+        if let Err(write) = std::fs::write(&path, markdown) {
+            tracing::warn!("could not write {}: {write}", path.display());
+        }
+    }
     // Every run ends its stream with one final event, whether it finished or failed.
     events.emit(match &result {
         Ok(summary) => Event::RunFinished {

@@ -246,10 +246,14 @@ fn a_branch_that_exists_is_refused_before_the_run_and_kept() {
     let project = Scenario::package().file("src/lib.rs", BROKEN_LIB).create();
     project.git(&["branch", "taken"]);
     let taken = project.git(&["rev-parse", "taken"]);
+    let out = tempfile::tempdir().unwrap();
+    let summary = out.path().join("summary.md");
     let output = project
         .fix_swarm()
         .env("GITHUB_ACTIONS", "true")
         .args(["--commit", "--branch", "taken", "--message-format", "json"])
+        .arg("--summary-md")
+        .arg(&summary)
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
@@ -265,6 +269,13 @@ fn a_branch_that_exists_is_refused_before_the_run_and_kept() {
     assert!(last["message"].as_str().unwrap().contains("--force-branch"));
     assert_eq!(project.git(&["rev-parse", "taken"]), taken);
     assert_eq!(project.read("src/lib.rs"), BROKEN_LIB);
+    // The job's page still says why.
+    let markdown = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        markdown.starts_with("## cargo fix-swarm: could not run\n")
+            && markdown.contains("--force-branch"),
+        "{markdown}"
+    );
 }
 
 #[test]

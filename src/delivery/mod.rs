@@ -12,4 +12,4 @@ pub(crate) mod summary_md;
 
 pub use config::{BranchRequest, DeliveryConfig};
 pub use deliver::{DeliveryError, deliver, preflight};
-pub use summary_md::render_markdown;
+pub use summary_md::{render_failure_markdown, render_markdown};

@@ -29,6 +29,15 @@ pub fn render_markdown(summary: &RunSummary, diff: Option<&str>) -> String {
     out
 }
 
+/// The markdown of a run that could not go on: there is no summary, only why, which the job's
+/// page should still say.
+pub fn render_failure_markdown(message: &str) -> String {
+    let fence = fence_for(message);
+    format!(
+        "## cargo fix-swarm: could not run\n\nNothing was changed.\n\n{fence}text\n{message}\n{fence}\n"
+    )
+}
+
 fn state(summary: &RunSummary) -> String {
     match summary.outcome {
         Outcome::Green if summary.dry_run => "the fix makes the build green".to_owned(),
@@ -179,9 +188,7 @@ fn write_diff(out: &mut String, diff: &str, files: usize) {
         Some((at, _)) => (&diff[..at], true),
         None => (diff, false),
     };
-    // A fence longer than any run of backticks in the diff, so that none closes it early.
-    let longest = shown.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest.max(2) + 1);
+    let fence = fence_for(shown);
     let _ = writeln!(
         out,
         "\n<details><summary>The full diff ({files} file{})</summary>\n\n{fence}diff\n{shown}{}{fence}\n",
@@ -192,6 +199,12 @@ fn write_diff(out: &mut String, diff: &str, files: usize) {
         out.push_str("The diff is cut here; the patch file holds it whole.\n\n");
     }
     out.push_str("</details>\n");
+}
+
+/// A code fence longer than any run of backticks in `text`, so that none closes it early.
+fn fence_for(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    "`".repeat(longest.max(2) + 1)
 }
 
 /// Text for a table cell or a list item: no line breaks, no bare `|`, and outside code spans no

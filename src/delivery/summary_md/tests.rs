@@ -187,3 +187,12 @@ fn tokens_and_cost_are_told_only_when_a_model_was_used() {
             .contains("\nModel: 12 requests, 30000 prompt and 4000 completion tokens, $0.0420.\n")
     );
 }
+
+#[test]
+fn a_run_that_could_not_go_on_says_why_in_a_fence_its_message_cannot_close() {
+    assert_eq!(
+        render_failure_markdown("uncommitted changes:\n  notes.txt ```"),
+        "## cargo fix-swarm: could not run\n\nNothing was changed.\n\n\
+         ````text\nuncommitted changes:\n  notes.txt ```\n````\n"
+    );
+}
