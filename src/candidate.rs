@@ -16,6 +16,8 @@ use crate::patch::{Patch, Sources};
 pub struct Alternative {
     /// What the fix does, for reports: rustc's help text or the rule's description.
     pub label: String,
+    /// The specialist that proposed it (`Specialist::name`).
+    pub by: &'static str,
     pub applicability: Applicability,
     pub edits: Vec<Edit>,
     /// The values it writes that the code never had (`0`, `Vec::new()`, `len: Default::default()`
@@ -143,6 +145,9 @@ pub fn follow_up(
             .filter(|s| !s.edits.is_empty())
             .min_by_key(|s| s.applicability)?;
         let alternative = Alternative {
+            // rustc's suggestion, as `specialist::RustcSuggestions` names itself; only the guard
+            // below reads it.
+            by: "rustc-suggestions",
             label: suggestion.message.clone(),
             applicability: suggestion.applicability,
             edits: suggestion.edits.clone(),
@@ -199,6 +204,7 @@ mod tests {
 
     fn alternative(start: usize, end: usize, replacement: &str) -> Alternative {
         Alternative {
+            by: "test",
             label: "test".to_owned(),
             applicability: Applicability::MaybeIncorrect,
             edits: vec![Edit {

@@ -12,6 +12,10 @@ use crate::config::{
 };
 use crate::run_id::RunId;
 
+mod delivery;
+
+pub use delivery::DeliveryArgs;
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0    the build is green
@@ -22,6 +26,8 @@ Exit codes:
        not at all, and a file of it could not be (changed during the run, read-only, behind a
        symbolic link, a failed write); the summary says why and where the patch is; the tree is
        not green
+  4    a delivery asked for (--patch-file, --summary-md, --commit) could not be made at the
+       end; the summary says which and why
   129  stopped by SIGHUP (the terminal closed)
   130  interrupted (Ctrl-C)
   143  stopped by SIGTERM (CI runners, `timeout`)
@@ -172,6 +178,9 @@ pub struct FixArgs {
         help_heading = "Display Options"
     )]
     pub color: ColorArg,
+
+    #[command(flatten)]
+    pub delivery: DeliveryArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

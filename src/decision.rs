@@ -249,6 +249,7 @@ mod tests {
         let start = REPORT.match_indices("qty").nth(nth).unwrap().0;
         Alternative {
             label: format!("the field was renamed to `{name}`"),
+            by: "test",
             applicability: Applicability::Unspecified,
             invented: Vec::new(),
             edits: vec![Edit {

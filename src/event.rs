@@ -10,8 +10,9 @@ use crate::error_code::ErrorCode;
 use crate::parse::ParseProblem;
 use crate::patch::Patch;
 use crate::phase::Phase;
-use crate::reason::UnfixedReason;
+use crate::reason::{KeptReason, UnfixedReason};
 use crate::run_id::RunId;
+use crate::schema::SchemaVersion;
 use crate::skipped_file::SkippedFile;
 use crate::summary::RunSummary;
 use crate::sweep::Leftover;
@@ -35,6 +36,10 @@ pub struct Fix {
     /// `path:line:column` before the fix.
     pub position: String,
     pub how: String,
+    /// The specialist whose alternative it is (`Specialist::name`).
+    pub by: String,
+    /// Why that alternative won.
+    pub why: KeptReason,
 }
 
 /// Why a worker did not complete: not a rejected candidate, which is an ordinary outcome, but its
@@ -97,6 +102,8 @@ pub enum Progress {
 /// run began (in JSON, one more field of the event's object).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Stamped {
+    /// The machine report's version (`schema/events.schema.json`).
+    pub schema_version: SchemaVersion,
     pub elapsed_ms: u64,
     #[serde(flatten)]
     pub event: Event,
@@ -226,6 +233,8 @@ pub enum FailureKind {
     Gate,
     /// `--resume` could not go on with the stopped run.
     Resume,
+    /// A delivery asked for (`--commit`) cannot be made: found before the run.
+    Delivery,
     /// An internal task failed.
     Internal,
 }

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 
 use crate::event::{Event, Stamped};
+use crate::schema::SchemaVersion;
 
 #[derive(Clone, Debug)]
 pub struct EventSink {
@@ -25,7 +26,11 @@ impl EventSink {
     pub fn emit(&self, event: Event) {
         let elapsed_ms = duration_ms(self.elapsed());
         // A closed channel only means nobody listens any more.
-        let _ = self.sender.send(Stamped { elapsed_ms, event });
+        let _ = self.sender.send(Stamped {
+            schema_version: SchemaVersion,
+            elapsed_ms,
+            event,
+        });
     }
 
     /// The time since the run began.
@@ -67,6 +72,7 @@ mod tests {
     #[test]
     fn a_stamped_event_is_one_flat_json_object() {
         let stamped = Stamped {
+            schema_version: SchemaVersion,
             elapsed_ms: 1234,
             event: Event::Diff {
                 patch: "p".to_owned(),
@@ -74,7 +80,12 @@ mod tests {
         };
         assert_eq!(
             serde_json::to_value(&stamped).unwrap(),
-            serde_json::json!({"event": "diff", "patch": "p", "elapsed_ms": 1234})
+            serde_json::json!({
+                "event": "diff",
+                "patch": "p",
+                "elapsed_ms": 1234,
+                "schema_version": crate::schema::SCHEMA_VERSION
+            })
         );
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::event::FailureKind;
 use crate::stop::StopSignal;
-use crate::summary::Outcome;
+use crate::summary::{Outcome, RunSummary};
 
 /// The build is green.
 pub const GREEN: i32 = 0;
@@ -15,6 +15,10 @@ pub const USAGE_OR_ENVIRONMENT: i32 = 2;
 /// all, and a file of it could not be (changed during the run, read-only, behind a symbolic link,
 /// a failed write); the summary says why and where the patch is; the tree is not green.
 pub const FIXES_NOT_WRITTEN: i32 = 3;
+/// A delivery asked for (`--patch-file`, `--summary-md`, `--commit`) could not be made at the end
+/// of the run; the summary says which and why. The tree is as the outcome says (green or not):
+/// a pipeline must not take a missing patch or branch for "nothing to fix".
+pub const DELIVERY_FAILED: i32 = 4;
 /// Stopped by SIGHUP (128 + 1, as a shell reports a process the signal killed): nothing was
 /// changed, and no worktree or cargo process is left.
 pub const HANGUP: i32 = 129;
@@ -34,6 +38,17 @@ pub fn for_outcome(outcome: Outcome) -> i32 {
     }
 }
 
+/// The code of a run that went to its end: its outcome's, unless a delivery it was asked for
+/// failed (a stopped run keeps its signal's code: it was asked to stop, not to deliver).
+pub fn for_summary(summary: &RunSummary) -> i32 {
+    let failed = summary.deliveries.iter().any(|delivery| delivery.failed());
+    match summary.outcome {
+        Outcome::Interrupted { signal } => for_signal(signal),
+        Outcome::Green | Outcome::ErrorsRemain | Outcome::NotWritten if failed => DELIVERY_FAILED,
+        outcome => for_outcome(outcome),
+    }
+}
+
 /// The code of a run that ended early on an error of `kind`. Every such error comes before the
 /// final apply, so nothing was written: the same code for all, chosen here one by one so that a
 /// new kind must be placed.
@@ -48,6 +63,7 @@ pub fn for_failure(kind: FailureKind) -> i32 {
         | FailureKind::Pool
         | FailureKind::Gate
         | FailureKind::Resume
+        | FailureKind::Delivery
         | FailureKind::Internal => USAGE_OR_ENVIRONMENT,
     }
 }
@@ -88,6 +104,7 @@ mod tests {
             FailureKind::Pool,
             FailureKind::Gate,
             FailureKind::Resume,
+            FailureKind::Delivery,
             FailureKind::Internal,
         ];
         assert!(
@@ -100,5 +117,21 @@ mod tests {
             outcomes.map(for_outcome),
             [GREEN, ERRORS_REMAIN, FIXES_NOT_WRITTEN]
         );
+    }
+
+    #[test]
+    fn a_failed_delivery_fails_a_finished_run_but_not_a_stopped_ones_code() {
+        // Errors remain, and one of its deliveries (a taken branch name) failed.
+        let mut summary = crate::delivery::summary_md::tests::summary();
+        assert_eq!(for_summary(&summary), DELIVERY_FAILED);
+        summary.outcome = Outcome::Green;
+        assert_eq!(for_summary(&summary), DELIVERY_FAILED);
+        summary.outcome = Outcome::Interrupted {
+            signal: StopSignal::Terminate,
+        };
+        assert_eq!(for_summary(&summary), TERMINATED);
+        summary.deliveries.retain(|delivery| !delivery.failed());
+        summary.outcome = Outcome::ErrorsRemain;
+        assert_eq!(for_summary(&summary), ERRORS_REMAIN);
     }
 }

@@ -111,6 +111,27 @@ impl Patch {
             .sum()
     }
 
+    /// The 1-based line of `path` before the patch that became `line` after it: the same line
+    /// where the patch left it as it was (shifted by what it inserted or removed above), `None`
+    /// where the patch wrote it. A file the patch does not change keeps its lines.
+    pub fn line_before(&self, path: &Path, line: usize) -> Option<usize> {
+        let Some(change) = self.files.get(path) else {
+            return Some(line);
+        };
+        let diff = similar::TextDiff::from_lines(&change.before, &change.after);
+        let wanted = line.checked_sub(1)?;
+        diff.ops().iter().find_map(|op| match *op {
+            similar::DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } if (new_index..new_index + len).contains(&wanted) => {
+                Some(old_index + (wanted - new_index) + 1)
+            }
+            _ => None,
+        })
+    }
+
     /// A unified diff with `a/` and `b/` prefixes, which `git apply` and `patch -p1` accept.
     pub fn unified_diff(&self) -> String {
         let mut out = String::new();
@@ -164,6 +185,22 @@ mod tests {
             "diff --git a/src/lib.rs b/src/lib.rs\n--- a/src/lib.rs\n+++ b/src/lib.rs\n\
              @@ -1,3 +1,3 @@\n fn f() {\n-    conut\n+    count\n }\n"
         );
+    }
+
+    #[test]
+    fn a_line_after_the_patch_maps_back_unless_the_patch_wrote_it() {
+        let mut files = BTreeMap::new();
+        let change = FileChange {
+            before: "a\nb\nc\nd\n".to_owned(),
+            after: "use x;\na\nB\nc\nd\n".to_owned(),
+        };
+        files.insert(PathBuf::from("src/lib.rs"), change);
+        let patch = Patch { files };
+        let lib = Path::new("src/lib.rs");
+        let mapped: Vec<Option<usize>> = (1..=5).map(|line| patch.line_before(lib, line)).collect();
+        assert_eq!(mapped, [None, Some(1), None, Some(3), Some(4)]);
+        assert_eq!(patch.line_before(Path::new("src/other.rs"), 7), Some(7));
+        assert_eq!(patch.line_before(lib, 0), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::candidate::Refusal;
 use crate::verdict::RejectReason;
@@ -35,6 +35,34 @@ pub enum UnfixedReason {
     NoLocation,
     /// No worker reached it: the rounds stopped first, for this reason.
     NotReached { stop: StopReason },
+}
+
+/// Why the search kept the fix it kept for one error, of what was proposed for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum KeptReason {
+    /// The only fix proposed for it, and it passed the gate.
+    OnlyProposal,
+    /// Of `alternatives` proposed, the only one that passed the gate.
+    OnlyOnePassed { alternatives: usize },
+    /// Of the `passed` alternatives that passed the gate (of `alternatives` proposed), it left the
+    /// fewest errors.
+    FewestErrors { alternatives: usize, passed: usize },
+    /// Of those that left as few errors, it changed the fewest lines.
+    SmallestDiff { alternatives: usize, passed: usize },
+    /// Of those that left as few errors with as small a change, it was proposed first (rustc's
+    /// suggestions before the rules', names the file never uses before others).
+    ProposedFirst { alternatives: usize, passed: usize },
+    /// The answer to one question (a rename), gated at its `sites` together: the `tried`th of
+    /// `answers` in order of likelihood, the first that passed.
+    Decided {
+        sites: usize,
+        tried: usize,
+        answers: usize,
+    },
+    /// A made-up value no test could decide alone (other errors kept the tests from running):
+    /// gated with the `together` fixes around it, it left nothing broken and the tests passed.
+    TestedTogether { together: usize },
 }
 
 /// Why the rounds stopped with errors left (a green build needs no reason).

@@ -7,11 +7,14 @@ use std::io::Write as _;
 use crate::cargo::Cargo;
 use crate::cli::{self, Command};
 use crate::config::{FixConfig, MessageFormat, OutputConfig};
-use crate::engine;
-use crate::event::Event;
+use crate::delivery::{self, DeliveryConfig};
+use crate::engine::{self, Repaired};
+use crate::event::{Event, FailureKind};
 use crate::event_sink::EventSink;
 use crate::exit_code;
-use crate::report::{self, HumanReporter, JsonReporter, RecordWriter, Reporter};
+use crate::report::{
+    self, GithubReporter, HumanReporter, JsonReporter, RecordWriter, Reporter, Terminal,
+};
 use crate::stop::{Stop, StopSignal};
 
 /// Runs the program with `args` (including the program name) and returns its exit code.
@@ -48,8 +51,9 @@ pub fn run(args: Vec<OsString>) -> i32 {
     match cli.command {
         Some(Command::Bench(args)) => runtime.block_on(crate::bench::run_bench(args, cwd)),
         None => {
+            let deliveries = cli.fix.delivery.clone().into_config(&cwd);
             let (config, output) = cli.fix.into_config(cwd);
-            runtime.block_on(fix(config, output))
+            runtime.block_on(fix(config, output, deliveries))
         }
     }
 }
@@ -100,18 +104,56 @@ pub fn stop_on_signals() -> Stop {
     stop
 }
 
-async fn fix(config: FixConfig, output: OutputConfig) -> i32 {
-    let stop = stop_on_signals();
+/// The reporters of a run: its record, and what `output` and the terminal ask for.
+fn reporters(output: OutputConfig, terminal: Terminal) -> Vec<Box<dyn Reporter>> {
     let mut reporters: Vec<Box<dyn Reporter>> = vec![Box::new(RecordWriter::default())];
-    match output.message_format {
-        MessageFormat::Human => {
-            reporters.push(Box::new(HumanReporter::new(output.verbosity, output.color)))
-        }
-        MessageFormat::Json => reporters.push(Box::new(JsonReporter)),
+    // Before the human reporter, so that a round's group opens before its first line.
+    if terminal.github_actions {
+        reporters.push(Box::new(GithubReporter::default()));
     }
+    reporters.push(match output.message_format {
+        MessageFormat::Human => Box::new(HumanReporter::new(
+            output.verbosity,
+            output.color,
+            terminal.live,
+        )),
+        MessageFormat::Json => Box::new(JsonReporter),
+    });
+    reporters
+}
+
+/// Why a run ended without a summary: the repair's error, or a delivery that cannot be made.
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error(transparent)]
+    Run(#[from] engine::RunError),
+    #[error(transparent)]
+    Delivery(#[from] delivery::DeliveryError),
+}
+
+impl Failure {
+    fn kind(&self) -> FailureKind {
+        match self {
+            Failure::Run(error) => error.kind(),
+            Failure::Delivery(_) => FailureKind::Delivery,
+        }
+    }
+}
+
+async fn fix(config: FixConfig, output: OutputConfig, deliveries: DeliveryConfig) -> i32 {
+    let stop = stop_on_signals();
+    let reporters = reporters(output, Terminal::of_this_process());
     let (events, received) = EventSink::channel();
     let reporting = tokio::spawn(report::drain(received, reporters));
-    let result = engine::repair(config, Cargo::from_env(), events.clone(), stop).await;
+    let summary_md = deliveries.summary_md.clone();
+    let result = repair_and_deliver(config, deliveries, &events, stop).await;
+    if let (Err(error), Some(path)) = (&result, summary_md) {
+        // A pipeline shows the markdown whatever happened: it says why there is nothing else.
+        let markdown = delivery::render_failure_markdown(&error.to_string());
+        if let Err(write) = std::fs::write(&path, markdown) {
+            tracing::warn!("could not write {}: {write}", path.display());
+        }
+    }
     // Every run ends its stream with one final event, whether it finished or failed.
     events.emit(match &result {
         Ok(summary) => Event::RunFinished {
@@ -125,10 +167,41 @@ async fn fix(config: FixConfig, output: OutputConfig) -> i32 {
     drop(events);
     let _ = reporting.await;
     match result {
-        Ok(summary) => exit_code::for_outcome(summary.outcome),
+        Ok(summary) => exit_code::for_summary(&summary),
         Err(error) => {
             let _ = writeln!(std::io::stderr(), "error: {error}");
             exit_code::for_failure(error.kind())
         }
     }
+}
+
+/// The repair, then the deliveries made from its fix; what can be checked of the deliveries
+/// before the repair is checked first.
+async fn repair_and_deliver(
+    config: FixConfig,
+    deliveries: DeliveryConfig,
+    events: &EventSink,
+    stop: Stop,
+) -> Result<crate::summary::RunSummary, Failure> {
+    let start = match &config.manifest_path {
+        Some(manifest) => config
+            .cwd
+            .join(manifest)
+            .parent()
+            .map_or_else(|| config.cwd.clone(), std::path::Path::to_owned),
+        None => config.cwd.clone(),
+    };
+    delivery::preflight(&deliveries, &start)?;
+    let Repaired { mut summary, fixed } =
+        engine::repair(config, Cargo::from_env(), events.clone(), stop).await?;
+    if deliveries.is_empty() {
+        return Ok(summary);
+    }
+    let delivered = tokio::task::spawn_blocking(move || {
+        delivery::deliver(&deliveries, &mut summary, fixed.as_ref());
+        summary
+    })
+    .await
+    .map_err(|error| engine::RunError::Task(error.to_string()))?;
+    Ok(delivered)
 }

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::cargo::CargoTime;
-use crate::reason::UnfixedReason;
+use crate::delivered::DeliveryReport;
+use crate::reason::{KeptReason, UnfixedReason};
+use crate::schema::SchemaVersion;
 use crate::skipped_file::SkippedFile;
 use crate::stop::StopSignal;
 
@@ -47,6 +49,43 @@ pub struct ScopeFix {
     pub fixed: usize,
     /// Each distinct way the scope's fixes were made (rustc's help texts).
     pub how: Vec<String>,
+    /// Each error fixed, in scope order. Absent from checkpoints saved before it was added.
+    #[serde(default)]
+    pub errors: Vec<FixedError>,
+}
+
+/// One error a merged fix resolved, and how.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FixedError {
+    pub code: String,
+    pub message: String,
+    /// `path:line:column` before the fix.
+    pub position: String,
+    /// What the fix did: rustc's help text or the rule's description.
+    pub how: String,
+    /// The specialist whose alternative it is.
+    pub by: String,
+    /// Why that alternative won.
+    pub why: KeptReason,
+}
+
+/// A `path:line:column` position read back into its parts (the path may hold colons itself).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place<'a> {
+    pub file: &'a str,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl<'a> Place<'a> {
+    /// `None` for a position without a line and column (`(no location)`).
+    pub fn parse(position: &'a str) -> Option<Place<'a>> {
+        let mut parts = position.rsplitn(3, ':');
+        let column = parts.next()?.parse().ok()?;
+        let line = parts.next()?.parse().ok()?;
+        let file = parts.next().filter(|file| !file.is_empty())?;
+        Some(Place { file, line, column })
+    }
 }
 
 /// A diagnostic left in the final state, and why.
@@ -54,12 +93,17 @@ pub struct ScopeFix {
 pub struct Unfixed {
     pub code: String,
     pub message: String,
+    /// `path:line:column` in the tree the run leaves (with `--dry-run`, would leave).
     pub position: String,
+    /// The same place in the user's tree as the run found it, where CI's annotations go; `None`
+    /// where the fix wrote that line.
+    pub position_before: Option<String>,
     pub reason: UnfixedReason,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RunSummary {
+    pub schema_version: SchemaVersion,
     pub outcome: Outcome,
     /// `None`: the run was stopped before the first check counted them.
     pub errors_before: Option<usize>,
@@ -95,6 +139,21 @@ pub struct RunSummary {
     /// directories), each as the error met; the next run on the same target directory removes it
     /// first. It says nothing about the user's tree: the outcome does.
     pub cleanup: Vec<String>,
+    /// What the deliveries the user asked for (`--patch-file`, `--summary-md`, `--commit`) made.
+    pub deliveries: Vec<DeliveryReport>,
+    /// What a model cost the run, when a strategy used one; `None` when none did (the built-in
+    /// specialists use none).
+    pub model_usage: Option<ModelUsage>,
+}
+
+/// Tokens and cost of the model requests a run made.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ModelUsage {
+    pub requests: u64,
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+    /// In millionths of a US dollar, when the model's price is known.
+    pub cost_micro_usd: Option<u64>,
 }
 
 /// Errors the merged rounds resolved and revealed, counted round by round.
@@ -127,9 +186,11 @@ pub struct SavedProgress {
     pub patch: PathBuf,
 }
 
+mod deliveries;
 mod render;
 
-pub use render::why_unfixed;
+pub use deliveries::delivery_words;
+pub use render::{why_kept, why_unfixed};
 
 #[cfg(test)]
 mod tests;

@@ -854,6 +854,7 @@ fn machine_applicable_suggestions_are_ranked_first() {
     let index = OnceLock::new();
     let proposals = RustcSuggestions.propose(&planned.scopes[0], &Context::new(&sources, &index));
     let alternative = |s: &Suggestion| Alternative {
+        by: "rustc-suggestions",
         label: s.message.clone(),
         applicability: s.applicability,
         edits: s.edits.clone(),

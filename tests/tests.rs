@@ -2,6 +2,7 @@
 
 #[cfg(unix)]
 mod apply;
+mod ci;
 #[cfg(unix)]
 mod cleanup;
 mod cli;
@@ -10,8 +11,10 @@ mod events;
 mod gate;
 mod interrupt;
 mod layout;
+mod pipelines;
 mod pool;
 mod recorded;
 mod resume;
+mod schema;
 mod specialists;
 mod util;

@@ -251,7 +251,9 @@ async fn run_swarm(
     let (events, mut received) = EventSink::channel();
     let discard = tokio::spawn(async move { while received.recv().await.is_some() {} });
     let started = Instant::now();
-    let outcome = engine::repair(config, cargo.clone(), events, stop.clone()).await;
+    let outcome = engine::repair(config, cargo.clone(), events, stop.clone())
+        .await
+        .map(|repaired| repaired.summary);
     let wall_ms = started.elapsed().as_millis() as u64;
     let _ = discard.await;
     let judged = judge(cargo, dir, true, &stop.token()).await?;

@@ -106,6 +106,7 @@ mod tests {
     use super::*;
     use crate::event::{Fix, WorkerStatus};
     use crate::patch::Patch;
+    use crate::reason::KeptReason;
 
     fn identity(message: &str) -> Identity {
         Identity {
@@ -132,6 +133,8 @@ mod tests {
                     target: identity(message),
                     position: "src/lib.rs:1:1".to_owned(),
                     how: "a fix".to_owned(),
+                    by: "test".to_owned(),
+                    why: KeptReason::OnlyProposal,
                 })
                 .collect(),
             unfixed: Vec::new(),

@@ -15,5 +15,6 @@ mod session;
 mod setup;
 mod state;
 
+pub use self::deliver::FixedTree;
 pub use self::error::RunError;
-pub use self::setup::repair;
+pub use self::setup::{Repaired, repair};

@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex, OnceLock};
 
-use super::deliver::deliver;
+use super::deliver::{FixedTree, deliver};
 use super::dispatch::dispatch;
 use super::error::{RunError, blocking};
 use super::integrate::merge_round;
@@ -25,20 +25,20 @@ use crate::worker::Round;
 /// A scope of more errors than this that spans several files is split by file.
 const SPLIT_SCOPES_ABOVE: usize = 40;
 
-/// The rounds, then the final apply. Returns the summary.
-pub(super) async fn rounds(session: &mut Session, start: Start) -> Result<RunSummary, RunError> {
+/// The rounds, then the final apply. Returns the summary, and the fix of a run that went to its
+/// end (a stopped run has none to deliver).
+pub(super) async fn rounds(
+    session: &mut Session,
+    start: Start,
+) -> Result<(RunSummary, Option<FixedTree>), RunError> {
     let mut state = match first_check(session, start).await? {
         Ok(state) => state,
         Err(signal) => {
             let duration_ms = duration_ms(session.events.elapsed());
             let record = Some(session.record_dir.clone());
             let dry_run = session.config.dry_run;
-            return Ok(state::interrupted_before_check(
-                signal,
-                record,
-                dry_run,
-                duration_ms,
-            ));
+            let summary = state::interrupted_before_check(signal, record, dry_run, duration_ms);
+            return Ok((summary, None));
         }
     };
     let max_rounds = session.config.max_rounds.get();
@@ -58,19 +58,19 @@ pub(super) async fn rounds(session: &mut Session, start: Start) -> Result<RunSum
                 }
             }
             RoundOutcome::Stopped(signal) => {
-                return Ok(state.interrupted(signal, ending(session)));
+                return Ok((state.interrupted(signal, ending(session)), None));
             }
             _ => break,
         }
     }
     if let Some(signal) = session.stop.requested() {
-        return Ok(state.interrupted(signal, ending(session)));
+        return Ok((state.interrupted(signal, ending(session)), None));
     }
-    let delivery = deliver(session, state.base).await?;
+    let (delivery, fixed) = deliver(session, state.base).await?;
     // The run ended by itself and its result is written: nothing is left to resume.
     let record = session.record_dir.clone();
     blocking(move || checkpoint::remove(&record)).await?;
-    Ok(state.summarize(delivery, ending(session)))
+    Ok((state.summarize(delivery, ending(session)), Some(fixed)))
 }
 
 /// The facts of the run a summary made now needs.

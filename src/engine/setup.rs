@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::deliver::FixedTree;
 use super::dependencies::DependencyLoader;
 use super::equip::{Equipment, equip};
 use super::error::{RunError, blocking};
@@ -24,6 +25,14 @@ use crate::specialist::{self, Specialist};
 use crate::stop::Stop;
 use crate::summary::RunSummary;
 
+/// What a run hands back: its summary, and the fix of a run that went to its end.
+#[derive(Debug)]
+pub struct Repaired {
+    pub summary: RunSummary,
+    /// `None` for a run a signal stopped, which has nothing to deliver.
+    pub fixed: Option<FixedTree>,
+}
+
 /// Repairs the workspace the configuration names. Returns the summary of a run that went to its
 /// end (stopped by a signal included, even in its set-up); errors are those of the environment
 /// (exit code 2).
@@ -32,10 +41,16 @@ pub async fn repair(
     cargo: Cargo,
     events: EventSink,
     stop: Stop,
-) -> Result<RunSummary, RunError> {
+) -> Result<Repaired, RunError> {
     let (repo, setup, lock) = match prepare(&config, &cargo).await {
         Ok(prepared) => prepared,
-        Err(error) => return stopped_in_set_up(&stop, error, config.dry_run, None, &events),
+        Err(error) => {
+            let summary = stopped_in_set_up(&stop, error, config.dry_run, None, &events)?;
+            return Ok(Repaired {
+                summary,
+                fixed: None,
+            });
+        }
     };
     let scratch_git = repo.temporary.then(|| repo.git_dir.clone());
     // The run's own clock, so that cargo's time in its summary is this run's alone (a bench runs
@@ -79,7 +94,7 @@ async fn run_in(
     setup: Setup,
     events: EventSink,
     stop: Stop,
-) -> Result<RunSummary, RunError> {
+) -> Result<Repaired, RunError> {
     let (record_dir, dry_run) = (setup.dirs.record(setup.run), config.dry_run);
     let (mut session, start) =
         match set_up(config, cargo, repo, setup, events.clone(), stop.clone()).await {
@@ -87,16 +102,20 @@ async fn run_in(
             Err(error) => {
                 // The record exists once the run was announced, not before.
                 let record = record_dir.is_dir().then_some(record_dir);
-                return stopped_in_set_up(&stop, error, dry_run, record, &events);
+                let summary = stopped_in_set_up(&stop, error, dry_run, record, &events)?;
+                return Ok(Repaired {
+                    summary,
+                    fixed: None,
+                });
             }
         };
     let outcome = rounds(&mut session, start).await;
     let cleanup = close(&session.pool).await;
     // The summary says what happened to the user's tree; a clean-up that failed afterwards
     // changes nothing of that, so it is reported beside it, never in its place.
-    let mut summary = outcome?;
+    let (mut summary, fixed) = outcome?;
     summary.cleanup.extend(cleanup);
-    Ok(summary)
+    Ok(Repaired { summary, fixed })
 }
 
 /// The run's set-up in the repository, up to its rounds: the dirty check, the snapshot, where the

@@ -11,11 +11,15 @@ use crate::diagnostic::{Diagnostic, Identity, Location, code_label};
 use crate::event::WorkerReport;
 use crate::git::Oid;
 use crate::parse::ParsedCheck;
+use crate::patch::Patch;
 use crate::phase::Phase;
 use crate::reason::{StopReason, UnfixedReason};
+use crate::schema::SchemaVersion;
 use crate::skipped_file::SkippedFile;
 use crate::stop::StopSignal;
-use crate::summary::{Outcome, RoundLimit, RunSummary, SavedProgress, ScopeFix, Tally, Unfixed};
+use crate::summary::{
+    FixedError, Outcome, Place, RoundLimit, RunSummary, SavedProgress, ScopeFix, Tally, Unfixed,
+};
 use crate::verdict;
 
 /// How one round ended.
@@ -75,6 +79,9 @@ pub(super) struct Delivery {
     pub(super) skipped: Vec<SkippedFile>,
     /// The whole fix's patch, if it could be saved.
     pub(super) patch: Option<PathBuf>,
+    /// The fix itself, from the snapshot to the result: what maps a position in the result back
+    /// to the user's tree as the run found it.
+    pub(super) fix: Patch,
 }
 
 impl RunState {
@@ -153,11 +160,24 @@ impl RunState {
             let mut how: Vec<String> = report.fixed.iter().map(|fix| fix.how.clone()).collect();
             how.sort();
             how.dedup();
+            let errors = report
+                .fixed
+                .iter()
+                .map(|fix| FixedError {
+                    code: code_label(fix.target.code.as_ref()).to_owned(),
+                    message: fix.target.message.clone(),
+                    position: fix.position.clone(),
+                    how: fix.how.clone(),
+                    by: fix.by.clone(),
+                    why: fix.why,
+                })
+                .collect();
             self.fixes.push(ScopeFix {
                 round: number,
                 scope: report.scope.clone(),
                 fixed: report.fixed.len(),
                 how,
+                errors,
             });
         }
         self.base = commit;
@@ -183,6 +203,7 @@ impl RunState {
                 code: code_label(diagnostic.code.as_ref()).to_owned(),
                 message: diagnostic.message.clone(),
                 position: diagnostic.position(),
+                position_before: position_before(&delivery.fix, &diagnostic.position()),
                 reason: self
                     .reasons
                     .get(&diagnostic.identity())
@@ -199,6 +220,7 @@ impl RunState {
             }
         });
         RunSummary {
+            schema_version: SchemaVersion,
             outcome: Outcome::of_finished_run(errors_after, &delivery.skipped),
             errors_before: Some(self.errors_before),
             errors_after: Some(errors_after),
@@ -218,6 +240,8 @@ impl RunState {
             dry_run: ending.dry_run,
             record: Some(ending.record),
             cleanup: Vec::new(),
+            model_usage: None,
+            deliveries: Vec::new(),
         }
     }
 
@@ -231,6 +255,7 @@ impl RunState {
             patch: ending.record.join(checkpoint::PATCH_NAME),
         });
         RunSummary {
+            schema_version: SchemaVersion,
             errors_before: Some(self.errors_before),
             errors_after: Some(self.errors_before),
             rounds: self.rounds,
@@ -247,6 +272,14 @@ impl RunState {
     }
 }
 
+/// `position` (`path:line:column` in the result) in the user's tree as the run found it, through
+/// `fix`; `None` where the fix wrote that line, or for a position without a line.
+fn position_before(fix: &Patch, position: &str) -> Option<String> {
+    let place = Place::parse(position)?;
+    let line = fix.line_before(std::path::Path::new(place.file), place.line)?;
+    Some(format!("{}:{line}:{}", place.file, place.column))
+}
+
 /// The summary of a run stopped by `signal` before its first check counted the errors.
 pub(super) fn interrupted_before_check(
     signal: StopSignal,
@@ -255,6 +288,7 @@ pub(super) fn interrupted_before_check(
     duration_ms: u64,
 ) -> RunSummary {
     RunSummary {
+        schema_version: SchemaVersion,
         outcome: Outcome::Interrupted { signal },
         errors_before: None,
         errors_after: None,
@@ -274,6 +308,8 @@ pub(super) fn interrupted_before_check(
         dry_run,
         record,
         cleanup: Vec::new(),
+        model_usage: None,
+        deliveries: Vec::new(),
     }
 }
 

@@ -1,11 +1,15 @@
 //! Everything that touches git, through git2: the user's snapshot, worker worktrees, merges.
 
+mod branch;
 mod merge;
 mod repository;
 mod worktree;
 
 use std::path::PathBuf;
 
+pub use branch::{
+    BranchError, Branched, NewBranch, check_branch, commit_on_branch, parent_of, short,
+};
 pub use git2::Oid;
 pub use merge::{ChangedFile, changed_files, commit_files, paths_changed_since_tree, tree_id};
 pub use repository::{

@@ -1,8 +1,9 @@
-//! Progress for people: on a terminal, one line per active worker under an overall bar; elsewhere,
-//! plain lines. The summary (and a dry run's diff) goes to stdout, progress to stderr.
+//! Progress for people: on a terminal, one line per active worker under an overall bar; elsewhere
+//! (a pipeline's log, a file), plain lines stamped with the run's time. The summary (and a dry
+//! run's diff) goes to stdout, progress to stderr.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal as _, Write as _};
+use std::io::Write as _;
 use std::time::Duration;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -24,6 +25,8 @@ pub struct HumanReporter {
     live: Option<Live>,
     /// When each running worker started, in the run's milliseconds.
     began: BTreeMap<String, u64>,
+    /// The run's time of the event being reported, which stamps plain lines.
+    now: u64,
 }
 
 /// The terminal's live display.
@@ -59,8 +62,10 @@ impl HumanReporter {
         }
     }
 
-    pub fn new(verbosity: Verbosity, color: bool) -> HumanReporter {
-        let live = (verbosity != Verbosity::Quiet && std::io::stderr().is_terminal()).then(|| {
+    /// `live`: whether stderr is a terminal to redraw bars on (`Terminal::live`); `color` is
+    /// used only there.
+    pub fn new(verbosity: Verbosity, color: bool, live: bool) -> HumanReporter {
+        let live = (verbosity != Verbosity::Quiet && live).then(|| {
             let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
             let template = if color {
                 "{prefix:>12.cyan.bold} [{bar:30.cyan/blue}] {pos}/{len} scopes {msg}"
@@ -86,10 +91,12 @@ impl HumanReporter {
             verbosity,
             live,
             began: BTreeMap::new(),
+            now: 0,
         }
     }
 
-    /// A line of progress: above the bars on a terminal, else on stderr.
+    /// A line of progress: above the bars on a terminal, else on stderr stamped with the run's
+    /// time (a pipeline's log shows when each step happened, and how long the run sat in one).
     fn line(&self, text: &str) {
         if self.verbosity == Verbosity::Quiet {
             return;
@@ -99,7 +106,7 @@ impl HumanReporter {
                 let _ = live.multi.println(text);
             }
             None => {
-                let _ = writeln!(std::io::stderr(), "{text}");
+                let _ = writeln!(std::io::stderr(), "{}", stamped_line(self.now, text));
             }
         }
     }
@@ -250,6 +257,7 @@ fn outcome(report: &WorkerReport) -> String {
 impl Reporter for HumanReporter {
     fn report(&mut self, stamped: &Stamped) {
         let at = stamped.elapsed_ms;
+        self.now = at;
         match &stamped.event {
             Event::RunStarted {
                 workspace, jobs, ..
@@ -378,6 +386,11 @@ fn applied_words(written: usize, skipped: usize) -> String {
         text.push_str(&format!("; {skipped} not written (see the summary)"));
     }
     text
+}
+
+/// A plain line with the run's time before it: `[   12.3s]    Checked 3 errors`.
+fn stamped_line(at_ms: u64, text: &str) -> String {
+    format!("[{:>8}] {text}", seconds(at_ms))
 }
 
 /// Seconds with one decimal, from milliseconds.

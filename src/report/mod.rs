@@ -1,12 +1,16 @@
 //! Reporters: consumers of the engine's events. They print or write files and change no run state.
 
+mod github;
 mod human;
 mod json;
 mod record;
+mod terminal;
 
+pub use github::{GithubReporter, annotations};
 pub use human::HumanReporter;
 pub use json::JsonReporter;
 pub use record::RecordWriter;
+pub use terminal::Terminal;
 
 use tokio::sync::mpsc::UnboundedReceiver;
 

@@ -138,7 +138,7 @@ fn proposals<R: Rule>(
         .filter(handled)
         .filter(|diagnostic| spans_fit(diagnostic, context.sources()))
         .filter_map(|diagnostic| {
-            let alternatives = distinct(offers(diagnostic));
+            let alternatives = distinct(R::NAME, offers(diagnostic));
             (!alternatives.is_empty()).then(|| Proposal {
                 target: diagnostic.identity(),
                 site: diagnostic.primary.clone(),
@@ -150,7 +150,7 @@ fn proposals<R: Rule>(
 
 /// A rule's alternatives without the empty ones and without repeated edits (the first label is
 /// kept).
-fn distinct(labeled: Vec<Invention>) -> Vec<Alternative> {
+fn distinct(by: &'static str, labeled: Vec<Invention>) -> Vec<Alternative> {
     let mut alternatives: Vec<Alternative> = Vec::new();
     for Invention {
         label,
@@ -161,6 +161,7 @@ fn distinct(labeled: Vec<Invention>) -> Vec<Alternative> {
         if !edits.is_empty() && !alternatives.iter().any(|a| a.edits == edits) {
             alternatives.push(Alternative {
                 label,
+                by,
                 applicability: Applicability::Unspecified,
                 edits,
                 invented: values,

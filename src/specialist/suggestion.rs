@@ -30,6 +30,7 @@ impl Specialist for RustcSuggestions {
                     .filter(|suggestion| !suggestion.edits.is_empty())
                     .map(|suggestion| Alternative {
                         label: suggestion.message.clone(),
+                        by: self.name(),
                         applicability: suggestion.applicability,
                         edits: suggestion.edits.clone(),
                         // `..Default::default()` for missing fields fills them with made-up

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use super::{Outcome, RunSummary};
-use crate::reason::{StopReason, UnfixedReason};
+use crate::reason::{KeptReason, StopReason, UnfixedReason};
 use crate::skipped_file::SkipReason;
 use crate::stop::StopSignal;
 use crate::verdict::RejectReason;
@@ -22,6 +22,7 @@ impl RunSummary {
         self.write_round_limit(&mut out);
         self.write_saved(&mut out);
         self.write_cleanup(&mut out);
+        self.write_deliveries(&mut out);
         if let Some(record) = &self.record {
             let _ = writeln!(out, "\nrecord: {}", record.display());
         }
@@ -190,6 +191,16 @@ impl RunSummary {
         }
     }
 
+    fn write_deliveries(&self, out: &mut String) {
+        if self.deliveries.is_empty() {
+            return;
+        }
+        let _ = writeln!(out, "\ndelivered:");
+        for delivery in &self.deliveries {
+            let _ = writeln!(out, "  {}", super::delivery_words(delivery));
+        }
+    }
+
     fn write_cleanup(&self, out: &mut String) {
         if self.cleanup.is_empty() {
             return;
@@ -239,6 +250,62 @@ pub fn why_unfixed(reason: &UnfixedReason) -> String {
         }
         .to_owned(),
     }
+}
+
+/// Why a fix won over the other alternatives proposed for its error, as people read it.
+pub fn why_kept(reason: &KeptReason) -> String {
+    match *reason {
+        KeptReason::OnlyProposal => "the only fix proposed; it passed the gate".to_owned(),
+        KeptReason::OnlyOnePassed { alternatives } => {
+            format!("the only one of {alternatives} proposed fixes that passed the gate")
+        }
+        KeptReason::FewestErrors {
+            alternatives,
+            passed,
+        } => format!(
+            "of {passed} fixes that passed (of {alternatives} proposed), it left the fewest errors"
+        ),
+        KeptReason::SmallestDiff {
+            alternatives,
+            passed,
+        } => format!(
+            "of {passed} fixes that passed (of {alternatives} proposed) leaving as few errors, it \
+             changed the fewest lines"
+        ),
+        KeptReason::ProposedFirst {
+            alternatives,
+            passed,
+        } => format!(
+            "{passed} of {alternatives} proposed fixes passed, alike in errors left and size; it \
+             was proposed first"
+        ),
+        KeptReason::TestedTogether { together } => format!(
+            "a made-up value no test could decide alone; with the {together} other fixes around \
+             it nothing was left broken, and the tests passed"
+        ),
+        KeptReason::Decided {
+            sites,
+            tried,
+            answers,
+        } => format!(
+            "one answer for the same question at {sites} site{}: the {} of {answers} answers \
+             tried, the first that passed at all of them together",
+            plural(sites),
+            ordinal(tried)
+        ),
+    }
+}
+
+/// `1st`, `2nd`, `3rd`, `4th`, … `11th`, `12th`, `13th`, `21st`.
+pub(super) fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }
 
 fn needs_value(candidates: &[String]) -> String {

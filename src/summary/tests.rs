@@ -1,9 +1,11 @@
 use super::*;
+use crate::schema::SchemaVersion;
 use crate::skipped_file::SkipReason;
 
 #[test]
 fn the_summary_names_every_fix_and_every_leftover() {
     let summary = RunSummary {
+        schema_version: SchemaVersion,
         outcome: Outcome::ErrorsRemain,
         errors_before: Some(5),
         errors_after: Some(1),
@@ -19,11 +21,13 @@ fn the_summary_names_every_fix_and_every_leftover() {
             scope: "E0425".to_owned(),
             fixed: 4,
             how: vec!["a local variable with a similar name exists".to_owned()],
+            errors: Vec::new(),
         }],
         unfixed: vec![Unfixed {
             code: "E0063".to_owned(),
             message: "missing field `y` in initializer of `Point`".to_owned(),
             position: "src/lib.rs:9:5".to_owned(),
+            position_before: Some("src/lib.rs:9:5".to_owned()),
             reason: UnfixedReason::NoProposal,
         }],
         files_changed: vec![PathBuf::from("src/lib.rs")],
@@ -33,6 +37,8 @@ fn the_summary_names_every_fix_and_every_leftover() {
         dry_run: false,
         record: None,
         cleanup: Vec::new(),
+        model_usage: None,
+        deliveries: Vec::new(),
     };
     insta::assert_snapshot!(summary.render());
 }
@@ -47,6 +53,7 @@ fn skipped(path: &str, reason: SkipReason) -> SkippedFile {
 
 fn interrupted(errors: Option<usize>, rounds: usize, gate_runs: usize) -> RunSummary {
     RunSummary {
+        schema_version: SchemaVersion,
         outcome: Outcome::Interrupted {
             signal: StopSignal::Terminate,
         },
@@ -68,6 +75,8 @@ fn interrupted(errors: Option<usize>, rounds: usize, gate_runs: usize) -> RunSum
         dry_run: false,
         record: None,
         cleanup: Vec::new(),
+        model_usage: None,
+        deliveries: Vec::new(),
     }
 }
 
@@ -83,6 +92,7 @@ fn a_file_not_written_makes_the_run_not_green_whatever_the_errors() {
 #[test]
 fn the_summary_says_what_was_not_written_why_and_where_its_patch_is() {
     let summary = RunSummary {
+        schema_version: SchemaVersion,
         outcome: Outcome::NotWritten,
         errors_before: Some(42),
         errors_after: Some(0),
@@ -126,6 +136,8 @@ fn the_summary_says_what_was_not_written_why_and_where_its_patch_is() {
         dry_run: false,
         record: Some(PathBuf::from("/record")),
         cleanup: Vec::new(),
+        model_usage: None,
+        deliveries: Vec::new(),
     };
     insta::assert_snapshot!(summary.render());
 }
@@ -136,6 +148,7 @@ fn a_fix_not_written_whole_says_why_for_each_file_and_what_was_held_back_because
         because_of: vec![PathBuf::from("src/point.rs"), PathBuf::from("src/shape.rs")],
     };
     let summary = RunSummary {
+        schema_version: SchemaVersion,
         outcome: Outcome::NotWritten,
         errors_before: Some(2),
         errors_after: Some(0),
@@ -159,6 +172,8 @@ fn a_fix_not_written_whole_says_why_for_each_file_and_what_was_held_back_because
         dry_run: false,
         record: Some(PathBuf::from("/record")),
         cleanup: Vec::new(),
+        model_usage: None,
+        deliveries: Vec::new(),
     };
     insta::assert_snapshot!(summary.render());
 }
@@ -184,6 +199,7 @@ fn a_run_stopped_later_names_the_signal_and_the_errors_it_counted() {
 #[test]
 fn a_stopped_run_says_what_it_saved_and_how_to_go_on() {
     let summary = RunSummary {
+        schema_version: SchemaVersion,
         saved: Some(SavedProgress {
             run: "7-1700000000".to_owned(),
             rounds: 2,
@@ -204,6 +220,7 @@ fn a_stopped_run_says_what_it_saved_and_how_to_go_on() {
 #[test]
 fn what_a_run_could_not_clean_up_is_listed_after_its_outcome() {
     let summary = RunSummary {
+        schema_version: SchemaVersion,
         cleanup: vec!["removing /t/fix-swarm/work/7-1: Permission denied (os error 13)".into()],
         ..interrupted(Some(3), 1, 4)
     };
@@ -239,4 +256,39 @@ fn a_missing_value_names_the_made_up_ones_it_would_have_tried() {
          accepted only when the crate's tests run and pass with it (`--gate test`, once the rest \
          compiles)"
     );
+}
+
+#[test]
+fn a_position_reads_back_into_file_line_and_column() {
+    assert_eq!(
+        Place::parse("src/a:b.rs:12:5"),
+        Some(Place {
+            file: "src/a:b.rs",
+            line: 12,
+            column: 5
+        })
+    );
+    assert_eq!(Place::parse("(no location)"), None);
+    assert_eq!(Place::parse(":1:2"), None);
+}
+
+#[test]
+fn why_a_fix_won_is_worded_with_its_counts() {
+    use crate::reason::KeptReason;
+    assert_eq!(
+        why_kept(&KeptReason::Decided {
+            sites: 20,
+            tried: 2,
+            answers: 3
+        }),
+        "one answer for the same question at 20 sites: the 2nd of 3 answers tried, the first that \
+         passed at all of them together"
+    );
+    assert_eq!(
+        why_kept(&KeptReason::OnlyOnePassed { alternatives: 4 }),
+        "the only one of 4 proposed fixes that passed the gate"
+    );
+    assert_eq!(super::render::ordinal(11), "11th");
+    assert_eq!(super::render::ordinal(21), "21st");
+    assert_eq!(super::render::ordinal(3), "3rd");
 }

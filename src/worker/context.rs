@@ -16,13 +16,13 @@ use crate::specialist::Context;
 use crate::verdict::Verdict;
 
 use super::round::Round;
-use super::search::Stage;
+use super::search::{Kept, Stage};
 
 /// What a strategy found for a scope.
 #[derive(Debug, Default)]
 pub struct StrategyReport {
-    /// Targets fixed, with how.
-    pub fixed: Vec<(Identity, String)>,
+    /// Targets fixed, with how, by whom and why.
+    pub fixed: Vec<(Identity, Kept)>,
     /// Targets tried and not fixed, with why; the first entry for an identity is the one told.
     pub rejected: Vec<(Identity, UnfixedReason)>,
     /// Targets whose every proposal the meaning guard refused.

@@ -23,7 +23,7 @@ use crate::diagnostic::Identity;
 use crate::edit::{self, Edit};
 use crate::parse::ParsedCheck;
 use crate::patch::{Patch, Sources};
-use crate::reason::UnfixedReason;
+use crate::reason::{KeptReason, UnfixedReason};
 use crate::verdict::{RejectReason, TestRun, Verdict};
 
 mod attempt;
@@ -34,7 +34,8 @@ mod launch;
 #[cfg(test)]
 mod tests;
 
-pub use attempt::{Attempt, AttemptId, Findings, Stage};
+pub use attempt::{Attempt, AttemptId, Findings, Kept, Stage};
+pub use judged::needs_value;
 use judged::{Judged, resolved_by, unfixed_by, with_follow_ups};
 
 /// How many times a candidate may be extended with rustc's fixes for the errors it causes.
@@ -78,6 +79,8 @@ struct Pending {
 struct Pick {
     choice: Choice,
     judged: Judged,
+    /// For a group's answer: the how-manieth answer it was (1-based) of how many.
+    answer: Option<(usize, usize)>,
 }
 
 /// Where the search is. Each pass starts once every attempt of the one before is judged.
@@ -127,6 +130,10 @@ pub struct Search<'a> {
     proven: Vec<Choice>,
     /// Per proposal, the rejection of its last rejected alternative: (alternative, why).
     rejections: Vec<Option<(usize, UnfixedReason)>>,
+    /// Per proposal, each alternative that passed alone, with its rank (`Judged::rank`).
+    passed: Vec<Vec<(usize, (usize, usize))>>,
+    /// Why each kept proposal's alternative won, set as it is kept.
+    kept: BTreeMap<usize, KeptReason>,
     /// Proposals whose fix passed alone but not with the others.
     worse: BTreeSet<usize>,
     /// What is kept so far.
@@ -179,6 +186,8 @@ impl<'a> Search<'a> {
             provisional: false,
             proven: Vec::new(),
             rejections: vec![None; count],
+            passed: vec![Vec::new(); count],
+            kept: BTreeMap::new(),
             worse: BTreeSet::new(),
             chosen: Vec::new(),
             edits: Vec::new(),
@@ -260,9 +269,19 @@ impl<'a> Search<'a> {
         );
         let mut findings = Findings::default();
         for (p, proposal) in self.proposals.iter().enumerate() {
-            match self.labels.get(&p) {
-                Some(how) if self.chosen.iter().any(|(q, _)| *q == p) => {
-                    findings.fixed.push((proposal.target.clone(), how.clone()));
+            let chosen = self.chosen.iter().find(|(q, _)| *q == p);
+            match (self.labels.get(&p), chosen) {
+                (Some(how), Some(&(_, a))) => {
+                    let kept = Kept {
+                        how: how.clone(),
+                        by: proposal.alternatives[a].by,
+                        why: self
+                            .kept
+                            .get(&p)
+                            .copied()
+                            .unwrap_or(KeptReason::OnlyProposal),
+                    };
+                    findings.fixed.push((proposal.target.clone(), kept));
                 }
                 _ => {
                     let why = if self.worse.contains(&p) {
@@ -373,6 +392,7 @@ impl<'a> Search<'a> {
                 let Some(judged) = judged else { return };
                 let (p, a) = choice[0];
                 if judged.verdict.is_accepted() {
+                    self.passed[p].push((a, judged.rank()));
                     // Ties go to the earlier alternative (rustc's before the rules'), not to the
                     // gate run that happened to finish first: the same input gives the same fix.
                     let better = self.best[p]
@@ -435,18 +455,5 @@ impl<'a> Search<'a> {
         choice
             .iter()
             .any(|&(p, a)| self.proposals[p].alternatives[a].invents())
-    }
-}
-
-/// Why `proposal` is left when its made-up values were all that was left and no test decided
-/// them: each alternative's values, as the code it would have written.
-pub fn needs_value(proposal: &Proposal) -> UnfixedReason {
-    UnfixedReason::NeedsValue {
-        candidates: proposal
-            .alternatives
-            .iter()
-            .filter(|alternative| alternative.invents())
-            .map(|alternative| alternative.invented.join(", "))
-            .collect(),
     }
 }

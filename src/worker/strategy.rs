@@ -17,7 +17,7 @@ use crate::reason::UnfixedReason;
 use super::context::{Budget, StrategyReport, WorkerContext, take};
 use super::embedded::Embedded;
 use super::round::Round;
-use super::search::Stage;
+use super::search::{Kept, Stage};
 
 /// A kind of worker.
 #[derive(Debug)]
@@ -117,7 +117,7 @@ fn not_covered(scope: &Scope, report: &StrategyReport) -> Vec<crate::diagnostic:
 /// Per diagnostic of the scope, in scope order: fixed (and how), or unfixed (and why).
 fn account(
     scope: &Scope,
-    mut fixed_pool: Vec<(Identity, String)>,
+    mut fixed_pool: Vec<(Identity, Kept)>,
     rejected: &[(Identity, UnfixedReason)],
     mut refused: BTreeMap<Identity, Refusal>,
 ) -> (Vec<Fix>, Vec<(Identity, UnfixedReason)>) {
@@ -126,11 +126,13 @@ fn account(
     for diagnostic in &scope.diagnostics {
         let identity = diagnostic.identity();
         if let Some(at) = fixed_pool.iter().position(|(i, _)| *i == identity) {
-            let (_, how) = fixed_pool.swap_remove(at);
+            let (_, kept) = fixed_pool.swap_remove(at);
             fixed.push(Fix {
                 target: identity,
                 position: diagnostic.position(),
-                how,
+                how: kept.how,
+                by: kept.by.to_owned(),
+                why: kept.why,
             });
             continue;
         }

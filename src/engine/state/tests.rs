@@ -1,5 +1,6 @@
 use super::*;
 use crate::event::{Fix, WorkerStatus};
+use crate::reason::KeptReason;
 
 fn error(code: &str, message: &str, line: usize) -> Diagnostic {
     Diagnostic::error_on_line(code, message, line)
@@ -25,6 +26,8 @@ fn report(scope: &str, fixed: &[&Diagnostic], how: &str) -> WorkerReport {
                 target: diagnostic.identity(),
                 position: diagnostic.position(),
                 how: how.to_owned(),
+                by: "test".to_owned(),
+                why: KeptReason::OnlyProposal,
             })
             .collect(),
         unfixed: Vec::new(),

@@ -43,3 +43,11 @@ fn lines_say_what_happened() {
             .starts_with("rejected: ")
     );
 }
+
+#[test]
+fn plain_lines_carry_the_runs_time() {
+    assert_eq!(
+        stamped_line(61_250, "     Checked 3 errors"),
+        "[   61.2s]      Checked 3 errors"
+    );
+}

@@ -4,7 +4,7 @@
 use crate::diagnostic::Identity;
 use crate::edit::Edit;
 use crate::patch::Patch;
-use crate::reason::UnfixedReason;
+use crate::reason::{KeptReason, UnfixedReason};
 
 /// Names one attempt of one search.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -27,11 +27,21 @@ pub struct Stage {
     pub targets: Vec<Identity>,
 }
 
+/// A fix a search kept for one target: what it does, who proposed it, why it won.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Kept {
+    /// The alternative's label, with the follow-up fixes added to it.
+    pub how: String,
+    /// The specialist that proposed the alternative.
+    pub by: &'static str,
+    pub why: KeptReason,
+}
+
 /// What a search found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Findings {
-    /// Targets fixed, with how.
-    pub fixed: Vec<(Identity, String)>,
+    /// Targets fixed, with how, by whom and why.
+    pub fixed: Vec<(Identity, Kept)>,
     /// Targets not fixed, with why.
     pub rejected: Vec<(Identity, UnfixedReason)>,
     /// The final fixes, the stage's base included.

@@ -5,6 +5,7 @@ use crate::diagnostic::Identity;
 use crate::edit::Edit;
 
 use super::{Pass, Pick, Purpose, Search, resolved_by, with_follow_ups};
+use crate::reason::KeptReason;
 
 impl Search<'_> {
     /// Starts the combination: the batch if it passed, plus the decided groups and each other
@@ -18,6 +19,8 @@ impl Search<'_> {
                 let label = self.proposals[p].alternatives[a].label.as_str();
                 self.labels
                     .insert(p, with_follow_ups(label, &judged.follow_ups));
+                // The batch holds only proposals with one alternative.
+                self.kept.insert(p, KeptReason::OnlyProposal);
             }
             self.edits = judged.edits;
         }
@@ -30,6 +33,7 @@ impl Search<'_> {
                 pick.map(|(a, judged)| Pick {
                     choice: vec![(p, a)],
                     judged,
+                    answer: None,
                 })
             })
             .collect();
@@ -50,6 +54,7 @@ impl Search<'_> {
                 pick.map(|(a, judged)| Pick {
                     choice: vec![(p, a)],
                     judged,
+                    answer: None,
                 })
             })
             .collect();
@@ -109,19 +114,72 @@ impl Search<'_> {
     pub(super) fn keep_all_picks(&mut self, resolved: Vec<Identity>) {
         self.edits = self.everything();
         self.resolved = resolved;
-        for pick in std::mem::take(&mut self.picks) {
+        let picks = std::mem::take(&mut self.picks);
+        let together = picks.len().saturating_sub(1);
+        for pick in picks {
             self.chosen.extend(pick.choice.iter().copied());
             self.label_pick(&pick);
+            if self.provisional && !self.proven.contains(&pick.choice) {
+                for &(p, _) in &pick.choice {
+                    self.kept.insert(p, KeptReason::TestedTogether { together });
+                }
+            }
         }
         self.pass = Pass::Done;
     }
 
-    /// Labels each proposal of `pick` with its alternative and the pick's follow-ups.
+    /// Labels each proposal of `pick` with its alternative and the pick's follow-ups, and says
+    /// why it won.
     pub(super) fn label_pick(&mut self, pick: &Pick) {
         for &(p, a) in &pick.choice {
             let label = self.proposals[p].alternatives[a].label.as_str();
             let label = with_follow_ups(label, &pick.judged.follow_ups);
             self.labels.insert(p, label);
+            let why = match pick.answer {
+                Some((tried, answers)) => KeptReason::Decided {
+                    sites: pick.choice.len(),
+                    tried,
+                    answers,
+                },
+                None => self.why_best(p, a),
+            };
+            self.kept.insert(p, why);
+        }
+    }
+
+    /// Why alternative `a` was proposal `p`'s best alone: what set it apart from the others that
+    /// passed, in the order `Judged::rank` then the alternatives' order compare them.
+    fn why_best(&self, p: usize, a: usize) -> KeptReason {
+        let alternatives = self.proposals[p].alternatives.len();
+        let passed = &self.passed[p];
+        let Some(&(_, mine)) = passed.iter().find(|(b, _)| *b == a) else {
+            return KeptReason::OnlyProposal;
+        };
+        let others: Vec<(usize, usize)> = passed
+            .iter()
+            .filter(|(b, _)| *b != a)
+            .map(|&(_, rank)| rank)
+            .collect();
+        let count = passed.len();
+        if alternatives == 1 {
+            KeptReason::OnlyProposal
+        } else if others.is_empty() {
+            KeptReason::OnlyOnePassed { alternatives }
+        } else if others.iter().all(|other| other.0 > mine.0) {
+            KeptReason::FewestErrors {
+                alternatives,
+                passed: count,
+            }
+        } else if others.iter().all(|other| *other > mine) {
+            KeptReason::SmallestDiff {
+                alternatives,
+                passed: count,
+            }
+        } else {
+            KeptReason::ProposedFirst {
+                alternatives,
+                passed: count,
+            }
         }
     }
 

@@ -35,6 +35,7 @@ impl Search<'_> {
         let remaining = match judged {
             Some(judged) if judged.verdict.is_accepted() => {
                 // Members that cannot give the answer are left to be tried on their own.
+                let answer = Some((self.groups[g].1, self.groups[g].0.answers.len()));
                 let members = std::mem::take(&mut self.groups[g].0.members);
                 self.split.extend(
                     members
@@ -45,6 +46,7 @@ impl Search<'_> {
                 self.decided.push(Pick {
                     choice: choice.clone(),
                     judged,
+                    answer,
                 });
                 return;
             }

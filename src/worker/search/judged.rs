@@ -1,5 +1,6 @@
 //! A candidate the gate judged, and what its verdict means for the search.
 
+use crate::candidate::Proposal;
 use crate::diagnostic::Identity;
 use crate::edit::Edit;
 use crate::patch::Patch;
@@ -53,5 +54,18 @@ pub(super) fn with_follow_ups(label: &str, follow_ups: &[String]) -> String {
         label.to_owned()
     } else {
         format!("{label}, then {}", follow_ups.join(", then "))
+    }
+}
+
+/// Why `proposal` is left when its made-up values were all that was left and no test decided
+/// them: each alternative's values, as the code it would have written.
+pub fn needs_value(proposal: &Proposal) -> UnfixedReason {
+    UnfixedReason::NeedsValue {
+        candidates: proposal
+            .alternatives
+            .iter()
+            .filter(|alternative| alternative.invents())
+            .map(|alternative| alternative.invented.join(", "))
+            .collect(),
     }
 }

@@ -13,6 +13,15 @@ fn base_sources() -> Sources {
     sources(&[("src/lib.rs", TEXT)])
 }
 
+/// What a search fixed, each target with its label.
+fn hows(findings: &Findings) -> Vec<(Identity, String)> {
+    findings
+        .fixed
+        .iter()
+        .map(|(target, kept)| (target.clone(), kept.how.clone()))
+        .collect()
+}
+
 fn error(name: &str) -> Identity {
     Identity {
         code: crate::error_code::ErrorCode::parse("E0425"),
@@ -27,6 +36,7 @@ fn error(name: &str) -> Identity {
 fn alternative(from: &str, to: &str) -> Alternative {
     let start = TEXT.find(from).expect("in the text");
     Alternative {
+        by: "test",
         label: format!("{from} → {to}"),
         applicability: Applicability::MaybeIncorrect,
         edits: vec![Edit {
@@ -91,7 +101,13 @@ fn ties_go_to_the_earlier_alternative_whichever_verdict_arrives_first() {
         assert!(search.next_attempts().is_empty());
         assert!(search.is_done());
         let findings = search.finish();
-        assert_eq!(findings.fixed, [(error("aa"), "aa → xx".to_owned())]);
+        assert_eq!(hows(&findings), [(error("aa"), "aa → xx".to_owned())]);
+        let why = KeptReason::ProposedFirst {
+            alternatives: 2,
+            passed: 2,
+        };
+        assert_eq!(findings.fixed[0].1.why, why);
+        assert_eq!(findings.fixed[0].1.by, "test");
         assert_eq!(findings.resolved, [error("aa")]);
     }
 }
@@ -108,7 +124,56 @@ fn a_better_later_alternative_wins_over_an_earlier_one() {
     record(&mut search, &attempts[0], accepted(2, &["aa"]));
     record(&mut search, &attempts[1], accepted(1, &["aa"]));
     let findings = search.finish();
-    assert_eq!(findings.fixed, [(error("aa"), "aa → yy".to_owned())]);
+    assert_eq!(hows(&findings), [(error("aa"), "aa → yy".to_owned())]);
+    let why = KeptReason::FewestErrors {
+        alternatives: 2,
+        passed: 2,
+    };
+    assert_eq!(findings.fixed[0].1.why, why);
+}
+
+#[test]
+fn of_two_that_leave_as_many_errors_the_smaller_wins_and_one_alone_says_so() {
+    let sources = base_sources();
+    let proposals = vec![
+        proposal(
+            "aa",
+            // The first also rewrites the next line: a bigger change for the same result.
+            vec![
+                alternative("aa }\nfn b() { bb }", "xx }\nfn b() {  bb }"),
+                alternative("aa", "yy"),
+            ],
+        ),
+        proposal("cc", vec![alternative("cc", "yy"), alternative("cc", "zz")]),
+    ];
+    let mut search = Search::new(&sources, proposals, Stage::default());
+    let attempts = search.next_attempts();
+    assert_eq!(attempts.len(), 4);
+    record(&mut search, &attempts[0], accepted(1, &["aa"]));
+    record(&mut search, &attempts[1], accepted(1, &["aa"]));
+    record(&mut search, &attempts[2], targets_remain("cc"));
+    record(&mut search, &attempts[3], accepted(1, &["cc"]));
+    let together = search.next_attempts();
+    record(&mut search, &together[0], accepted(0, &["aa", "cc"]));
+    let findings = search.finish();
+    assert_eq!(
+        hows(&findings),
+        [
+            (error("aa"), "aa → yy".to_owned()),
+            (error("cc"), "cc → zz".to_owned())
+        ]
+    );
+    let whys: Vec<KeptReason> = findings.fixed.iter().map(|(_, kept)| kept.why).collect();
+    assert_eq!(
+        whys,
+        [
+            KeptReason::SmallestDiff {
+                alternatives: 2,
+                passed: 2
+            },
+            KeptReason::OnlyOnePassed { alternatives: 2 }
+        ]
+    );
 }
 
 #[test]
@@ -126,13 +191,19 @@ fn a_batch_that_passes_takes_one_gate_run() {
     assert!(search.next_attempts().is_empty());
     let findings = search.finish();
     assert_eq!(
-        findings.fixed,
+        hows(&findings),
         [
             (error("aa"), "aa → xx".to_owned()),
             (error("bb"), "bb → yy".to_owned())
         ]
     );
     assert_eq!(findings.stage.edits.len(), 2);
+    assert!(
+        findings
+            .fixed
+            .iter()
+            .all(|(_, kept)| kept.why == KeptReason::OnlyProposal)
+    );
 }
 
 #[test]
@@ -165,7 +236,7 @@ fn a_batch_that_fails_is_split_and_what_passed_alone_is_combined() {
     assert!(search.is_done());
     let findings = search.finish();
     assert_eq!(
-        findings.fixed,
+        hows(&findings),
         [
             (error("aa"), "aa → xx".to_owned()),
             (error("cc"), "cc → zz".to_owned())
@@ -213,7 +284,7 @@ fn when_the_final_combination_fails_picks_are_added_one_at_a_time() {
     record(&mut search, &step[0], targets_remain("aa"));
     assert!(search.is_done());
     let findings = search.finish();
-    assert_eq!(findings.fixed, [(error("aa"), "aa → xx".to_owned())]);
+    assert_eq!(hows(&findings), [(error("aa"), "aa → xx".to_owned())]);
     assert_eq!(
         findings.rejected,
         [(error("bb"), UnfixedReason::WorseWithOthers)]
@@ -264,7 +335,7 @@ fn new_errors_with_a_suggestion_are_followed_up_and_gated_again() {
     record(&mut search, &second[0], accepted(0, &["aa"]));
     let findings = search.finish();
     assert_eq!(
-        findings.fixed,
+        hows(&findings),
         [(error("aa"), "aa → xx, then rename to `bbb`".to_owned())]
     );
 }
@@ -307,7 +378,7 @@ fn follow_ups_stop_at_their_depth() {
     assert_eq!(runs, 1 + FOLLOW_UP_DEPTH);
     assert!(search.is_done());
     let findings = search.finish();
-    assert!(findings.fixed.is_empty());
+    assert!(hows(&findings).is_empty());
     assert!(matches!(
         findings.rejected[0].1,
         UnfixedReason::Rejected {
@@ -334,7 +405,7 @@ fn proposals_that_overlap_the_batch_are_tried_alone_after_it() {
     // It passed alone, but overlaps the batch: together, the edits make no patch.
     assert!(search.next_attempts().is_empty());
     let findings = search.finish();
-    assert_eq!(findings.fixed.len(), 2);
+    assert_eq!(hows(&findings).len(), 2);
     assert_eq!(
         findings.rejected,
         [(error("a2"), UnfixedReason::WorseWithOthers)]
@@ -356,6 +427,7 @@ fn sources_after(attempt: &Attempt) -> Sources {
 /// `alternative`, marked as making up the value it writes.
 fn made_up(from: &str, to: &str) -> Alternative {
     Alternative {
+        by: "test",
         invented: vec![to.to_owned()],
         ..alternative(from, to)
     }
@@ -387,9 +459,9 @@ fn a_made_up_value_is_accepted_only_when_tests_ran_and_passed() {
         }
         let findings = search.finish();
         if fixed {
-            assert_eq!(findings.fixed, [(error("aa"), "aa → 0".to_owned())]);
+            assert_eq!(hows(&findings), [(error("aa"), "aa → 0".to_owned())]);
         } else {
-            assert!(findings.fixed.is_empty(), "{run:?}");
+            assert!(hows(&findings).is_empty(), "{run:?}");
             let candidates = vec!["0".to_owned(), "1".to_owned()];
             assert_eq!(
                 findings.rejected,
@@ -422,7 +494,7 @@ fn a_batch_with_a_made_up_value_judged_by_check_alone_is_split() {
     assert_eq!(labels(&together), ["2 fixes together"]);
     record(&mut search, &together[0], accepted(0, &["aa", "bb"]));
     let findings = search.finish();
-    assert_eq!(findings.fixed, [(error("aa"), "aa → xx".to_owned())]);
+    assert_eq!(hows(&findings), [(error("aa"), "aa → xx".to_owned())]);
     assert!(matches!(
         &findings.rejected[..],
         [(_, UnfixedReason::NeedsValue { .. })]

@@ -32,6 +32,7 @@ fn site_proposal(n: usize, names: &[&str]) -> Proposal {
         alternatives: names
             .iter()
             .map(|name| Alternative {
+                by: "test",
                 label: format!("the field was renamed to `{name}`"),
                 applicability: Applicability::Unspecified,
                 invented: Vec::new(),
@@ -85,7 +86,19 @@ fn an_answer_that_passes_everywhere_takes_one_gate_run() {
         findings
             .fixed
             .iter()
-            .all(|(_, how)| how.contains("`on_hand`"))
+            .all(|(_, kept)| kept.how.contains("`on_hand`"))
+    );
+    assert!(
+        findings.fixed.iter().all(|(_, kept)| matches!(
+            kept.why,
+            crate::reason::KeptReason::Decided {
+                sites: 3,
+                tried: 1,
+                ..
+            }
+        )),
+        "{:?}",
+        findings.fixed
     );
 }
 
@@ -105,7 +118,19 @@ fn a_failed_answer_gives_way_to_the_next() {
         findings
             .fixed
             .iter()
-            .all(|(_, how)| how.contains("`count`"))
+            .all(|(_, kept)| kept.how.contains("`count`"))
+    );
+    assert!(
+        findings.fixed.iter().all(|(_, kept)| matches!(
+            kept.why,
+            crate::reason::KeptReason::Decided {
+                sites: 3,
+                tried: 2,
+                ..
+            }
+        )),
+        "{:?}",
+        findings.fixed
     );
     assert_eq!(findings.stage.edits.len(), 3);
 }
@@ -138,7 +163,11 @@ fn a_site_the_answer_leaves_broken_leaves_the_group_and_is_tried_alone() {
     assert_eq!(labels(&together), ["3 fixes together"]);
     record(&mut search, &together[0], accepted_sites(&[0, 1, 2]));
     let findings = search.finish();
-    let hows: Vec<&str> = findings.fixed.iter().map(|(_, how)| how.as_str()).collect();
+    let hows: Vec<&str> = findings
+        .fixed
+        .iter()
+        .map(|(_, kept)| kept.how.as_str())
+        .collect();
     assert_eq!(
         hows,
         [
