@@ -31,6 +31,7 @@ pub(crate) fn summary() -> RunSummary {
         rounds: 2,
         gate_runs: 9,
         duration_ms: 4250,
+        cargo: crate::cargo::CargoTime::default(),
         fixes: vec![
             ScopeFix {
                 round: 1,

@@ -537,12 +537,14 @@ fn made_up_values_no_test_could_decide_alone_are_decided_together() {
     );
     let findings = search.finish();
     assert_eq!(
-        findings.fixed,
+        hows(&findings),
         [
             (error("aa"), "aa → 0".to_owned()),
             (error("bb"), "bb → 0".to_owned())
         ]
     );
+    let whys: Vec<KeptReason> = findings.fixed.iter().map(|(_, kept)| kept.why).collect();
+    assert_eq!(whys, [KeptReason::TestedTogether { together: 1 }; 2]);
     assert!(findings.rejected.is_empty());
 }
 
