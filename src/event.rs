@@ -200,7 +200,7 @@ pub enum Event {
         skipped: Vec<SkippedFile>,
     },
     RunFinished {
-        summary: RunSummary,
+        summary: Box<RunSummary>,
     },
     /// The run could not go on (the environment, bad input): the last event of such a run, so
     /// that a consumer of the stream always sees how it ended. Nothing was written to the tree.

@@ -157,7 +157,7 @@ async fn fix(config: FixConfig, output: OutputConfig, deliveries: DeliveryConfig
     // Every run ends its stream with one final event, whether it finished or failed.
     events.emit(match &result {
         Ok(summary) => Event::RunFinished {
-            summary: summary.clone(),
+            summary: Box::new(summary.clone()),
         },
         Err(error) => Event::RunFailed {
             kind: error.kind(),
