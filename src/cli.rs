@@ -12,6 +12,10 @@ use crate::config::{
 };
 use crate::run_id::RunId;
 
+mod llm;
+
+pub use llm::LlmArgs;
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0    the build is green
@@ -172,6 +176,9 @@ pub struct FixArgs {
         help_heading = "Display Options"
     )]
     pub color: ColorArg,
+
+    #[command(flatten)]
+    pub llm: LlmArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -295,6 +302,7 @@ impl FixArgs {
                 .resume
                 .map(|run| run.map_or(ResumeRequest::Latest, ResumeRequest::Run)),
             worker_timeout: Duration::from_secs(self.worker_timeout.max(1)),
+            llm: self.llm.into_flags(),
         };
         (config, output)
     }
