@@ -228,4 +228,6 @@ pub enum FailureKind {
     Resume,
     /// An internal task failed.
     Internal,
+    /// The model workers' settings are invalid, or their endpoint cannot be reached.
+    Llm,
 }

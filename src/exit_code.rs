@@ -48,7 +48,8 @@ pub fn for_failure(kind: FailureKind) -> i32 {
         | FailureKind::Pool
         | FailureKind::Gate
         | FailureKind::Resume
-        | FailureKind::Internal => USAGE_OR_ENVIRONMENT,
+        | FailureKind::Internal
+        | FailureKind::Llm => USAGE_OR_ENVIRONMENT,
     }
 }
 

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::candidate::Refusal;
+use crate::llm::edits::ReplyRefusal;
 use crate::verdict::RejectReason;
 
 /// Why one diagnostic is still there at the end of a run.
@@ -35,6 +36,11 @@ pub enum UnfixedReason {
     NoLocation,
     /// No worker reached it: the rounds stopped first, for this reason.
     NotReached { stop: StopReason },
+    /// A model's last reply was refused before the gate (not in the edit format, an edit of a
+    /// file it may not touch, a SEARCH text not found once, a change of meaning).
+    ModelRefused { refusal: ReplyRefusal },
+    /// The model's endpoint failed, retries spent: its error as it reads.
+    ModelFailed { error: String },
 }
 
 /// Why the rounds stopped with errors left (a green build needs no reason).
@@ -49,6 +55,8 @@ pub enum StopReason {
     MaxRounds,
     /// No error left lies in the workspace's sources.
     NothingInWorkspace,
+    /// The model budget (`--max-tokens`, `--max-cost`, `--max-wall-time`) was spent.
+    Budget,
 }
 
 #[cfg(test)]
@@ -128,6 +136,7 @@ mod tests {
             StopReason::WorseWhenMerged,
             StopReason::MaxRounds,
             StopReason::NothingInWorkspace,
+            StopReason::Budget,
         ]
         .map(|stop| serde_json::to_value(stop).unwrap());
         assert_eq!(
@@ -136,7 +145,8 @@ mod tests {
                 json!("no-fix-passed"),
                 json!("worse-when-merged"),
                 json!("max-rounds"),
-                json!("nothing-in-workspace")
+                json!("nothing-in-workspace"),
+                json!("budget")
             ]
         );
     }

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::llm::budget::{Spending, Spent};
 use crate::reason::UnfixedReason;
 use crate::skipped_file::SkippedFile;
 use crate::stop::StopSignal;
@@ -57,7 +58,7 @@ pub struct Unfixed {
     pub reason: UnfixedReason,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RunSummary {
     pub outcome: Outcome,
     /// `None`: the run was stopped before the first check counted them.
@@ -92,6 +93,27 @@ pub struct RunSummary {
     /// directories), each as the error met; the next run on the same target directory removes it
     /// first. It says nothing about the user's tree: the outcome does.
     pub cleanup: Vec<String>,
+    /// With `--llm`, what the model workers spent and whether the budget stopped them; without,
+    /// the scopes a model could still try.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Boxed: most runs have none, and the summary travels in every run's last event.
+    pub llm: Option<Box<LlmAccount>>,
+}
+
+/// The model workers' part of a run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum LlmAccount {
+    Used {
+        model: String,
+        spending: Spending,
+        /// The limit that stopped new requests (`stopped: budget`), if one did.
+        stopped: Option<Spent>,
+        /// Scopes the budget left without a request.
+        untried: Vec<String>,
+    },
+    /// `--llm` was not given: the scopes of the errors left, which a model could try.
+    Off { could_try: Vec<String> },
 }
 
 /// Errors the merged rounds resolved and revealed, counted round by round.

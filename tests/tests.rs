@@ -10,6 +10,7 @@ mod events;
 mod gate;
 mod interrupt;
 mod layout;
+mod llm_cli;
 mod llm_client;
 mod pool;
 mod recorded;

@@ -15,7 +15,7 @@ use super::session::Session;
 use crate::event::{Event, WorkerFailure, WorkerReport, WorkerStatus};
 use crate::gate::GateError;
 use crate::plan::Scope;
-use crate::worker::{self, Embedded, Round, Strategy};
+use crate::worker::{self, Embedded, Llm, Round, Strategy};
 
 /// Workers that may run at once, per `-j` job. Workers and gate runs are bounded apart: a gate
 /// run holds a worktree's lease (the pool has `jobs` of them) only while cargo runs, so a worker
@@ -39,10 +39,15 @@ pub(super) async fn dispatch(
     let mut tasks = JoinSet::new();
     let mut scope_of = BTreeMap::new();
     let order: Vec<String> = scopes.iter().map(|scope| scope.id.clone()).collect();
-    // The strategies every scope's worker runs, in order: the embedded one only, today.
-    let strategies: Arc<[Strategy]> = Arc::new([Strategy::Embedded(Embedded::new(Arc::clone(
+    // The strategies every scope's worker runs, in order: the embedded one, then a model's
+    // (`--llm`) for what it left.
+    let mut chosen = vec![Strategy::Embedded(Embedded::new(Arc::clone(
         &session.specialists,
-    )))]);
+    )))];
+    if let Some(service) = &session.llm {
+        chosen.push(Strategy::Llm(Llm::new(Arc::clone(service))));
+    }
+    let strategies: Arc<[Strategy]> = chosen.into();
     for scope in scopes {
         let (round, slots) = (Arc::clone(round), Arc::clone(&slots));
         let strategies = Arc::clone(&strategies);

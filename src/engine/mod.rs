@@ -6,6 +6,7 @@ mod dependencies;
 mod dispatch;
 mod equip;
 mod error;
+mod llm;
 mod merge;
 mod prepare;
 mod resume;

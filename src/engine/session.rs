@@ -13,6 +13,7 @@ use crate::event::Event;
 use crate::event_sink::EventSink;
 use crate::gate::{Gate, GateCheck};
 use crate::git::{Oid, Repo};
+use crate::llm::service::LlmService;
 use crate::pool::WorktreePool;
 use crate::run_id::RunId;
 use crate::specialist::Specialist;
@@ -35,6 +36,8 @@ pub(super) struct Session {
     pub(super) snapshot: Oid,
     /// The dependencies' API, read when a round's errors first name a dependency.
     pub(super) dependencies: DependencyLoader,
+    /// The model workers' service, with `--llm`.
+    pub(super) llm: Option<Arc<LlmService>>,
 }
 
 impl Session {

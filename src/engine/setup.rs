@@ -4,11 +4,12 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::dependencies::DependencyLoader;
 use super::equip::{Equipment, equip};
 use super::error::{RunError, blocking};
+use super::llm::equip_llm;
 use super::prepare::{Setup, prepare};
 use super::resume::{Start, start};
 use super::round::rounds;
@@ -125,6 +126,13 @@ async fn set_up(
     }
     let (run, dirs) = (setup.run, setup.dirs.clone());
     let record_dir = dirs.record(run);
+    // Before anything is made: bad settings or an unreachable endpoint change nothing.
+    let root_manifest = setup.workspace.root.join("Cargo.toml");
+    let manifests = [setup.workspace.manifest.as_path(), root_manifest.as_path()];
+    let started = Instant::now()
+        .checked_sub(events.elapsed())
+        .unwrap_or_else(Instant::now);
+    let llm = equip_llm(&config, manifests, &record_dir, started).await?;
     // Made here rather than only by the reporter that writes it, so that a set-up stopped from now
     // on can name it for sure.
     let _ = std::fs::create_dir_all(&record_dir);
@@ -174,6 +182,7 @@ async fn set_up(
         run,
         snapshot,
         dependencies,
+        llm,
     };
     Ok((session, start))
 }

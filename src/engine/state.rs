@@ -215,6 +215,7 @@ impl RunState {
             dry_run: ending.dry_run,
             record: Some(ending.record),
             cleanup: Vec::new(),
+            llm: None,
         }
     }
 
@@ -269,6 +270,7 @@ pub(super) fn interrupted_before_check(
         dry_run,
         record,
         cleanup: Vec::new(),
+        llm: None,
     }
 }
 

@@ -224,6 +224,30 @@ impl LlmClient {
     }
 }
 
+/// Whether anything answers a connection at `base_url`'s host and port within `timeout`: run
+/// once at the start, so that a wrong URL is a clear error before any work rather than a
+/// failure of every scope.
+pub async fn reachable(base_url: &str, timeout: Duration) -> Result<(), LlmError> {
+    let unreachable = |message: String| LlmError::Connection {
+        message,
+        attempts: 1,
+    };
+    let url = reqwest::Url::parse(base_url)
+        .map_err(|error| unreachable(format!("invalid URL `{base_url}`: {error}")))?;
+    let host = url
+        .host_str()
+        .ok_or_else(|| unreachable(format!("no host in `{base_url}`")))?;
+    let port = url
+        .port_or_known_default()
+        .ok_or_else(|| unreachable(format!("no port for `{base_url}`")))?;
+    let connecting = tokio::net::TcpStream::connect((host, port));
+    match tokio::time::timeout(timeout, connecting).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(error)) => Err(unreachable(format!("{base_url}: {error}"))),
+        Err(_) => Err(unreachable(format!("{base_url}: no answer in {timeout:?}"))),
+    }
+}
+
 /// Our error for async-openai's, with the wait a 429 or 5xx asked for.
 fn classify(error: OpenAIError, attempts: u32) -> (LlmError, Option<Duration>) {
     match error {

@@ -14,3 +14,4 @@ pub mod reply;
 pub mod retry;
 pub mod service;
 pub mod settings;
+pub mod transcript;

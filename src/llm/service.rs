@@ -98,8 +98,10 @@ impl LlmService {
         Ok(reply)
     }
 
-    /// `rustc --explain CODE`, run once per code and run.
-    pub async fn explain(&self, code: &str, dir: &Path) -> Option<String> {
+    /// `rustc --explain CODE`, run once per code and run (in the run's record directory: it
+    /// reads nothing there).
+    pub async fn explain(&self, code: &str) -> Option<String> {
+        let dir = self.transcripts.parent().unwrap_or(&self.transcripts);
         let mut cache = self.explains.lock().await;
         if let Some(known) = cache.get(code) {
             return known.clone();

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
 use crate::candidate::Refusal;
+use crate::config::GateKind;
 use crate::diagnostic::Identity;
 use crate::event::Event;
 use crate::gate::{GateCheck, GateError};
@@ -97,6 +98,19 @@ impl WorkerContext {
     /// Whether the budget allows more work on the scope.
     pub fn within_budget(&self) -> bool {
         self.budget.allows(self.round.gate_runs_of(&self.scope))
+    }
+
+    /// `gate`, with the tests run or not as `kind` says, whatever the user's `--gate`.
+    pub async fn gate_as(
+        &self,
+        label: &str,
+        patch: &Patch,
+        targets: &[Identity],
+        kind: GateKind,
+    ) -> Result<(Verdict, GateCheck), GateError> {
+        self.round
+            .gate_once_as(&self.scope, label, patch, targets, kind)
+            .await
     }
 
     /// Gates `patch` for `targets`, counted against the scope.

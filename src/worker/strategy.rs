@@ -16,6 +16,7 @@ use crate::reason::UnfixedReason;
 
 use super::context::{Budget, StrategyReport, WorkerContext, take};
 use super::embedded::Embedded;
+use super::llm::Llm;
 use super::round::Round;
 use super::search::Stage;
 
@@ -24,6 +25,9 @@ use super::search::Stage;
 pub enum Strategy {
     /// The specialists built in: rustc's suggestions, then rules for what they left.
     Embedded(Embedded),
+    /// A language model, through an OpenAI-compatible endpoint (`--llm`), for what the
+    /// embedded strategy left.
+    Llm(Llm),
 }
 
 impl Strategy {
@@ -36,6 +40,7 @@ impl Strategy {
     ) -> Result<StrategyReport, GateError> {
         match self {
             Strategy::Embedded(embedded) => embedded.run(context, scope, base).await,
+            Strategy::Llm(llm) => llm.run(context, scope, base).await,
         }
     }
 }
