@@ -33,7 +33,12 @@ pub(super) async fn dispatch(
     round: &Arc<Round>,
     scopes: Vec<Scope>,
 ) -> Vec<WorkerReport> {
-    let workers = session.config.jobs.get().saturating_mul(WORKERS_PER_JOB);
+    let mut workers = session.config.jobs.get().saturating_mul(WORKERS_PER_JOB);
+    if let Some(llm) = &session.llm {
+        // Workers talking to a model wait on the network, not on the gate: as many as may have
+        // a request in flight, so that `--llm-jobs` fans out across scopes too.
+        workers = workers.max(llm.settings.jobs.get());
+    }
     let slots = Arc::new(Semaphore::new(workers));
     let timeout = session.config.worker_timeout;
     let mut tasks = JoinSet::new();
