@@ -10,7 +10,7 @@ use crate::llm_client::completion;
 use crate::util::{Project, Scenario};
 
 /// An E0502 no rule fixes (the borrow must end before the push), and lines that occur twice.
-const BORROWS: &str = r#"pub fn push_first(v: &mut Vec<i32>) {
+pub const BORROWS: &str = r#"pub fn push_first(v: &mut Vec<i32>) {
     let first = &v[0];
     v.push(*first);
     v.push(*first);
@@ -37,13 +37,13 @@ mod tests {
 "#;
 
 /// A reply in the edit format: one block.
-fn block(path: &str, search: &str, replace: &str) -> String {
+pub fn block(path: &str, search: &str, replace: &str) -> String {
     format!(
         "Here is the fix.\n\n{path}\n```rust\n<<<<<<< SEARCH\n{search}=======\n{replace}>>>>>>> REPLACE\n```\n"
     )
 }
 
-fn fixing_reply() -> String {
+pub fn fixing_reply() -> String {
     block(
         "src/lib.rs",
         "    let first = &v[0];\n    v.push(*first);\n    v.push(*first);\n",
@@ -52,7 +52,7 @@ fn fixing_reply() -> String {
 }
 
 /// Replies `replies` in order, one each, then the last one for ever.
-async fn scripted(replies: &[String], usage: (u32, u32)) -> MockServer {
+pub async fn scripted(replies: &[String], usage: (u32, u32)) -> MockServer {
     let server = MockServer::start().await;
     for (at, reply) in replies.iter().enumerate() {
         let mock = Mock::given(method("POST")).respond_with(
@@ -70,7 +70,7 @@ async fn scripted(replies: &[String], usage: (u32, u32)) -> MockServer {
 
 /// The binary with `--llm` against `server`, off the runtime's threads (the server lives on
 /// them).
-async fn run_llm(project: &Project, server: &str, extra: &[&str]) -> Output {
+pub async fn run_llm(project: &Project, server: &str, extra: &[&str]) -> Output {
     let mut command = project.fix_swarm();
     command
         .args([
@@ -88,7 +88,7 @@ async fn run_llm(project: &Project, server: &str, extra: &[&str]) -> Output {
 }
 
 /// The user messages of every request the server received, in order.
-async fn prompts(server: &MockServer) -> Vec<String> {
+pub async fn prompts(server: &MockServer) -> Vec<String> {
     server
         .received_requests()
         .await
@@ -105,7 +105,7 @@ async fn prompts(server: &MockServer) -> Vec<String> {
         .collect()
 }
 
-fn stdout(output: &Output) -> String {
+pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
@@ -371,7 +371,7 @@ async fn llm_an_unreachable_endpoint_is_a_clear_error_before_any_work() {
 }
 
 /// The summary of the JSON stream's last event.
-fn last_summary(stdout: &str) -> serde_json::Value {
+pub fn last_summary(stdout: &str) -> serde_json::Value {
     let last: serde_json::Value =
         serde_json::from_str(stdout.lines().last().expect("events")).unwrap();
     assert_eq!(last["event"], "run-finished", "{last}");

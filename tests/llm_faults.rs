@@ -1,0 +1,81 @@
+//! An endpoint that fails, through the CLI: the scope is reported failed with the reason, the run
+//! goes on with the others and applies what passed.
+
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::llm_cli::{BORROWS, last_summary, run_llm, stdout};
+use crate::util::{BROKEN_LIB, Scenario};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn llm_persistent_500s_fail_the_scope_and_the_run_goes_on() {
+    // The built-in specialists fix BROKEN_LIB's three errors; the E0502 needs the model, whose
+    // endpoint fails every time.
+    let project = Scenario::package()
+        .file("src/lib.rs", "pub mod borrows;\npub mod broken;\n")
+        .file("src/borrows.rs", BORROWS)
+        .file("src/broken.rs", BROKEN_LIB)
+        .create();
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503).set_body_string("overloaded"))
+        .mount(&server)
+        .await;
+    let output = run_llm(
+        &project,
+        &format!("{}/v1", server.uri()),
+        &["--message-format", "json"],
+    )
+    .await;
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    let summary = last_summary(&out);
+    assert_eq!(summary["errors_before"], 4, "{summary}");
+    assert_eq!(summary["errors_after"], 1, "{summary}");
+    let unfixed = &summary["unfixed"][0];
+    assert_eq!(unfixed["code"], "E0502");
+    assert_eq!(unfixed["reason"]["kind"], "model-failed", "{unfixed}");
+    let error = unfixed["reason"]["error"].as_str().unwrap();
+    assert!(
+        error.contains("503") && error.contains("4 attempts"),
+        "{error}"
+    );
+    // Our four attempts per round, and no reply asked after a failure: round 1 merged the
+    // built-in fixes, so round 2 asked once more for what was left, and then no fix passed.
+    assert_eq!(summary["rounds"], 2, "{summary}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 8);
+    // What passed was applied.
+    assert!(project.read("src/broken.rs").contains("counter += v;"));
+    assert_eq!(project.read("src/borrows.rs"), BORROWS);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn llm_a_malformed_reply_fails_the_scope_with_the_reason() {
+    let project = Scenario::package().file("src/lib.rs", BORROWS).create();
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw("{\"choices\": [", "application/json"),
+        )
+        .mount(&server)
+        .await;
+    let output = run_llm(
+        &project,
+        &format!("{}/v1", server.uri()),
+        &["--message-format", "json"],
+    )
+    .await;
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    let summary = last_summary(&out);
+    let reason = &summary["unfixed"][0]["reason"];
+    assert_eq!(reason["kind"], "model-failed", "{reason}");
+    assert!(
+        reason["error"]
+            .as_str()
+            .unwrap()
+            .contains("not a chat completion"),
+        "{reason}"
+    );
+    assert_eq!(project.read("src/lib.rs"), BORROWS);
+}
