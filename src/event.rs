@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::diagnostic::Identity;
 use crate::error_code::ErrorCode;
+use crate::llm::chat::Usage;
 use crate::parse::ParseProblem;
 use crate::patch::Patch;
 use crate::phase::Phase;
@@ -71,6 +72,9 @@ pub struct WorkerReport {
     pub resolved: Vec<Identity>,
     pub gate_runs: usize,
     pub candidates: usize,
+    /// What the worker's model requests cost, when it made any (`--llm`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tokens: Option<Usage>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -132,6 +132,11 @@ async fn llm_a_model_fixes_an_e0502_the_rules_cannot_and_the_tests_pass() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(out.contains("the build is green (1 → 0 errors"), "{out}");
+    let progress = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        progress.contains("fixed all 1 (1 gate run, 960 model tokens"),
+        "{progress}"
+    );
     assert!(
         out.contains("model test-model: 1 request, 900 tokens in, 60 out"),
         "{out}"
@@ -250,6 +255,17 @@ async fn llm_refused_replies_are_reprompted_with_the_reason_and_leave_the_tree_u
             "big-model",
             "big-model"
         ]
+    );
+    // Per worker: the tokens of its six requests.
+    let completed: Vec<serde_json::Value> = out
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .filter(|event| event["event"] == "worker-completed")
+        .collect();
+    assert_eq!(completed.len(), 1);
+    assert_eq!(
+        completed[0]["report"]["tokens"],
+        serde_json::json!({"prompt_tokens": 600, "completion_tokens": 120})
     );
     let summary = last_summary(&out);
     let reason = &summary["unfixed"][0]["reason"];

@@ -85,6 +85,7 @@ pub(super) async fn dispatch(
             resolved: Vec::new(),
             gate_runs,
             candidates: 0,
+            tokens: None,
         };
         let report = report_of(outcome, unfinished, timeout);
         let event = match report.status {

@@ -11,6 +11,7 @@ use crate::config::GateKind;
 use crate::diagnostic::Identity;
 use crate::event::Event;
 use crate::gate::{GateCheck, GateError};
+use crate::llm::chat::Usage;
 use crate::patch::{Patch, Sources};
 use crate::reason::UnfixedReason;
 use crate::specialist::Context;
@@ -34,6 +35,8 @@ pub struct StrategyReport {
     pub resolved: Vec<Identity>,
     /// Candidate fixes proposed.
     pub candidates: usize,
+    /// Tokens its model requests cost.
+    pub tokens: Usage,
 }
 
 /// How much a worker may still spend. Unlimited today: a strategy that pays for what it asks

@@ -81,15 +81,19 @@ impl Llm {
         let mut ended = Vec::new();
         while let Some(joined) = conversations.join_next().await {
             let (group, result) = joined.map_err(|_| GateError::Panicked)?;
-            let (ending, gated) = result?;
-            ended.push((group, ending, gated));
+            let (ending, cost) = result?;
+            ended.push((group, ending, cost));
         }
         ended.sort_by_key(|(group, _, _)| group.number);
         let mut report = StrategyReport {
             stage: base.clone(),
-            candidates: ended.iter().map(|(_, _, gated)| gated).sum(),
+            candidates: ended.iter().map(|(_, _, cost)| cost.gated).sum(),
             ..StrategyReport::default()
         };
+        for (_, _, cost) in &ended {
+            report.tokens.prompt_tokens += cost.usage.prompt_tokens;
+            report.tokens.completion_tokens += cost.usage.completion_tokens;
+        }
         let mut fixed = Vec::new();
         for (group, ending, _) in ended {
             let reason = match ending {

@@ -89,6 +89,7 @@ pub async fn run_worker(
         patch,
         resolved: found.resolved,
         candidates: found.candidates,
+        tokens: (found.tokens.total() > 0).then_some(found.tokens),
     })
 }
 
@@ -96,6 +97,8 @@ pub async fn run_worker(
 /// and its reasons come first, being the latest word on what it tried.
 fn absorb(found: &mut StrategyReport, report: StrategyReport) {
     found.candidates += report.candidates;
+    found.tokens.prompt_tokens += report.tokens.prompt_tokens;
+    found.tokens.completion_tokens += report.tokens.completion_tokens;
     if !report.fixed.is_empty() {
         found.stage = report.stage;
         found.resolved = report.resolved;

@@ -35,6 +35,7 @@ fn report(scope: &str, fixed: &[&Diagnostic], how: &str) -> WorkerReport {
             .collect(),
         gate_runs: 3,
         candidates: 1,
+        tokens: None,
     }
 }
 

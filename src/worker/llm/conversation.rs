@@ -10,7 +10,7 @@ use crate::config::GateKind;
 use crate::diagnostic::{Diagnostic, Identity};
 use crate::edit::Edit;
 use crate::gate::{GateCheck, GateError};
-use crate::llm::chat::{ChatRequest, Message, Role};
+use crate::llm::chat::{ChatRequest, Message, Role, Usage};
 use crate::llm::confine::Confinement;
 use crate::llm::edits::{self, ReplyRefusal};
 use crate::llm::prompt::{self, Prompt, PromptInput};
@@ -70,8 +70,16 @@ pub struct Talk {
     pub transcript: Arc<Transcript>,
 }
 
-/// The conversation of `group`, and how many replies reached the gate.
-pub async fn converse(talk: Talk, group: Group) -> Result<(Ending, usize), GateError> {
+/// What a conversation spent.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Cost {
+    /// Replies that reached the gate.
+    pub gated: usize,
+    pub usage: Usage,
+}
+
+/// The conversation of `group`, and what it spent.
+pub async fn converse(talk: Talk, group: Group) -> Result<(Ending, Cost), GateError> {
     let code = group.diagnostics.first().and_then(|d| d.code.clone());
     let explain = match &code {
         Some(code) => talk.service.explain(code.as_str()).await,
@@ -92,14 +100,14 @@ pub async fn converse(talk: Talk, group: Group) -> Result<(Ending, usize), GateE
     let settings = &talk.service.settings;
     let models = std::iter::once(settings.model.clone()).chain(settings.escalation_model.clone());
     let mut last: Option<UnfixedReason> = None;
-    let mut gated = 0;
+    let mut cost = Cost::default();
     for model in models {
-        match attempts(&talk, &group, &prompt, &model, &mut last, &mut gated).await? {
-            Some(ending) => return Ok((ending, gated)),
+        match attempts(&talk, &group, &prompt, &model, &mut last, &mut cost).await? {
+            Some(ending) => return Ok((ending, cost)),
             None => continue,
         }
     }
-    Ok((last.map_or(Ending::Untried, Ending::NotFixed), gated))
+    Ok((last.map_or(Ending::Untried, Ending::NotFixed), cost))
 }
 
 /// Up to `ITERATIONS` replies of `model`: the ending when one passed or the conversation cannot
@@ -110,7 +118,7 @@ async fn attempts(
     prompt: &Prompt,
     model: &str,
     last: &mut Option<UnfixedReason>,
-    gated: &mut usize,
+    cost: &mut Cost,
 ) -> Result<Option<Ending>, GateError> {
     let number = group.number;
     let mut messages = vec![
@@ -154,6 +162,8 @@ async fn attempts(
                 return Ok(Some(Ending::NotFixed(UnfixedReason::ModelFailed { error })));
             }
         };
+        cost.usage.prompt_tokens += reply.usage.prompt_tokens;
+        cost.usage.completion_tokens += reply.usage.completion_tokens;
         talk.transcript
             .write(&Step::Reply {
                 group: number,
@@ -183,7 +193,7 @@ async fn attempts(
                             files: &applied.files,
                         })
                         .await;
-                    *gated += 1;
+                    cost.gated += 1;
                     let (verdict, check) = gate(talk, group, model, &applied.edits).await?;
                     match verdict {
                         Verdict::Accepted { resolved, .. } => {
