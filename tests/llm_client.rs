@@ -42,6 +42,7 @@ fn request(text: &str) -> ChatRequest {
         ],
         temperature: None,
         max_tokens: Some(512),
+        sample: 0,
     }
 }
 

@@ -79,3 +79,41 @@ async fn llm_a_malformed_reply_fails_the_scope_with_the_reason() {
     );
     assert_eq!(project.read("src/lib.rs"), BORROWS);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn llm_candidates_are_sampled_at_once_and_the_one_that_passes_is_kept() {
+    use crate::llm_cli::{block, fixing_reply, scripted};
+    let project = Scenario::package().file("src/lib.rs", BORROWS).create();
+    // One of the two samples compiles but breaks the test; whichever sample gets it, the other
+    // passes, and one turn is enough.
+    let breaks_the_test = block(
+        "src/lib.rs",
+        "    let first = &v[0];\n    v.push(*first);\n    v.push(*first);\n",
+        "    let first = v[0];\n    v.push(first);\n    v.push(0);\n",
+    );
+    let server = scripted(&[breaks_the_test, fixing_reply()], (300, 30)).await;
+    let output = run_llm(
+        &project,
+        &format!("{}/v1", server.uri()),
+        &["--llm-candidates", "2"],
+    )
+    .await;
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}");
+    assert!(
+        project
+            .read("src/lib.rs")
+            .contains("    v.push(first);\n    v.push(first);\n")
+    );
+    let sent = server.received_requests().await.unwrap();
+    assert_eq!(sent.len(), 2);
+    for request in &sent {
+        let body: serde_json::Value = request.body_json().unwrap();
+        assert!(body["temperature"].as_f64().unwrap() > 0.0, "{body}");
+        assert!(body.get("sample").is_none(), "{body}");
+    }
+    assert!(
+        out.contains("model test-model: 2 requests, 600 tokens in, 60 out"),
+        "{out}"
+    );
+}

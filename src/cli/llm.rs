@@ -29,6 +29,10 @@ pub struct LlmArgs {
     /// Model requests in flight at once, apart from -j [default: 8]
     #[arg(long, value_name = "N")]
     pub llm_jobs: Option<NonZeroUsize>,
+    /// Sample N replies at once per turn, each gated apart; the best that passes is kept
+    /// [default: 1]
+    #[arg(long, value_name = "N")]
+    pub llm_candidates: Option<NonZeroUsize>,
     /// Give up on one attempt of a request after this many seconds [default: 120]
     #[arg(long, value_name = "SECS")]
     pub llm_timeout: Option<u64>,
@@ -70,6 +74,7 @@ impl LlmArgs {
             escalation_model: self.llm_escalation_model,
             api_key_env: self.llm_api_key_env,
             jobs: self.llm_jobs,
+            candidates: self.llm_candidates,
             timeout: self.llm_timeout,
             prompts: self.llm_prompts,
             allow: self.llm_allow,

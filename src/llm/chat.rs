@@ -34,6 +34,14 @@ pub struct ChatRequest {
     pub temperature: Option<f32>,
     /// The most tokens the reply may take.
     pub max_tokens: Option<u32>,
+    /// Which of `--llm-candidates` samples this is: not sent, but part of the key, so that the
+    /// samples of one prompt are recorded and replayed apart.
+    #[serde(default, skip_serializing_if = "is_first")]
+    pub sample: u32,
+}
+
+fn is_first(sample: &u32) -> bool {
+    *sample == 0
 }
 
 impl ChatRequest {
@@ -80,6 +88,7 @@ mod tests {
             messages: vec![Message::new(Role::User, text)],
             temperature: None,
             max_tokens: Some(100),
+            sample: 0,
         }
     }
 
@@ -87,6 +96,11 @@ mod tests {
     fn keys_are_stable_and_tell_requests_apart() {
         assert_eq!(request("a").key(), request("a").key());
         assert_ne!(request("a").key(), request("b").key());
+        let second = ChatRequest {
+            sample: 1,
+            ..request("a")
+        };
+        assert_ne!(second.key(), request("a").key());
         // Pinned: a change of the key's recipe would orphan every recorded reply.
         assert_eq!(request("a").key().len(), 16);
         assert_eq!(request("a").key(), "778360a5bf82cdc5");

@@ -30,6 +30,8 @@ pub struct LlmFlags {
     pub escalation_model: Option<String>,
     pub api_key_env: Option<String>,
     pub jobs: Option<NonZeroUsize>,
+    /// Replies sampled at once per turn.
+    pub candidates: Option<NonZeroUsize>,
     /// Seconds.
     pub timeout: Option<u64>,
     pub prompts: Option<PathBuf>,
@@ -55,6 +57,7 @@ impl LlmFlags {
             escalation_model: self.escalation_model.or(under.escalation_model),
             api_key_env: self.api_key_env.or(under.api_key_env),
             jobs: self.jobs.or(under.jobs),
+            candidates: self.candidates.or(under.candidates),
             timeout: self.timeout.or(under.timeout),
             prompts: self.prompts.or(under.prompts),
             allow: if self.allow.is_empty() {
@@ -93,6 +96,8 @@ pub struct LlmSettings {
     pub model: String,
     pub escalation_model: Option<String>,
     pub jobs: NonZeroUsize,
+    /// Replies sampled at once per turn, each gated apart (`--llm-candidates`).
+    pub candidates: NonZeroUsize,
     pub timeout: Duration,
     pub retry: RetryPolicy,
     pub prompts: Option<PathBuf>,
@@ -183,6 +188,7 @@ pub fn resolve(
         jobs: merged
             .jobs
             .unwrap_or(NonZeroUsize::new(DEFAULT_JOBS).unwrap_or(NonZeroUsize::MIN)),
+        candidates: merged.candidates.unwrap_or(NonZeroUsize::MIN),
         timeout: merged
             .timeout
             .map_or(DEFAULT_TIMEOUT, |secs| Duration::from_secs(secs.max(1))),

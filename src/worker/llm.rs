@@ -25,6 +25,7 @@ use super::context::{StrategyReport, WorkerContext};
 use super::search::Stage;
 
 mod conversation;
+mod sample;
 
 use conversation::{Ending, Group, Talk};
 
