@@ -117,3 +117,42 @@ async fn llm_candidates_are_sampled_at_once_and_the_one_that_passes_is_kept() {
         "{out}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn llm_settings_come_from_the_workspace_metadata_and_flags_win() {
+    use crate::llm_cli::{fixing_reply, scripted};
+    let server = scripted(&[fixing_reply()], (10, 5)).await;
+    let manifest = format!(
+        "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n\n\
+         [workspace.metadata.fix-swarm]\nmodel = \"table-model\"\nbase-url = \"{}/v1\"\n\
+         api-key-env = \"DEMO_KEY\"\n",
+        server.uri()
+    );
+    let project = Scenario::package()
+        .file("Cargo.toml", &manifest)
+        .file("src/lib.rs", BORROWS)
+        .create();
+    let mut command = project.fix_swarm();
+    command
+        .args(["--llm", "--llm-model", "flag-model"])
+        .env("DEMO_KEY", "demo");
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}");
+    // The URL and the key's variable from the table; the model from the flag, which wins.
+    assert!(out.contains("model flag-model: 1 request"), "{out}");
+    let sent = server.received_requests().await.unwrap();
+    assert_eq!(sent[0].headers["authorization"], "Bearer demo");
+    let body: serde_json::Value = sent[0].body_json().unwrap();
+    assert_eq!(body["model"], "flag-model");
+    // Without --llm the table alone turns nothing on.
+    let project = Scenario::package()
+        .file("Cargo.toml", &manifest)
+        .file("src/lib.rs", BORROWS)
+        .create();
+    let output = project.fix_swarm().output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
