@@ -276,69 +276,6 @@ async fn llm_refused_replies_are_reprompted_with_the_reason_and_leave_the_tree_u
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn llm_a_token_budget_reached_mid_run_stops_with_its_own_status() {
-    // Two E0502 in two files: two conversations, one request slot.
-    let other = BORROWS
-        .replace("push_first", "push_head")
-        .replace("pub fn one", "pub fn uno")
-        .replace("pub fn also_one", "pub fn also_uno")
-        .replace("super::one", "super::uno")
-        .replace("super::also_one", "super::also_uno");
-    let project = Scenario::package()
-        .file("src/lib.rs", "pub mod a;\npub mod b;\n")
-        .file("src/a.rs", BORROWS)
-        .file("src/b.rs", &other)
-        .create();
-    let server = scripted(&["Copy the value first.".to_owned()], (150, 10)).await;
-    let output = run_llm(
-        &project,
-        &format!("{}/v1", server.uri()),
-        &[
-            "--llm-jobs",
-            "1",
-            "--max-tokens",
-            "100",
-            "--message-format",
-            "json",
-        ],
-    )
-    .await;
-    let out = stdout(&output);
-    assert_eq!(output.status.code(), Some(1), "{out}");
-    // One request spent the budget; no other started.
-    assert_eq!(server.received_requests().await.unwrap().len(), 1);
-    let summary = last_summary(&out);
-    assert_eq!(summary["llm"]["stopped"], "tokens", "{summary}");
-    assert_eq!(
-        summary["llm"]["untried"],
-        serde_json::json!(["E0502"]),
-        "{summary}"
-    );
-    let reasons: Vec<&str> = summary["unfixed"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["reason"]["kind"].as_str().unwrap())
-        .collect();
-    assert!(reasons.contains(&"not-reached"), "{reasons:?}");
-    assert_eq!(project.git(&["status", "--porcelain"]), "");
-    // The human summary says it too.
-    let human = run_llm(
-        &project,
-        &format!("{}/v1", server.uri()),
-        &["--llm-jobs", "1", "--max-tokens", "100"],
-    )
-    .await;
-    let text = stdout(&human);
-    assert!(text.contains("errors remain, stopped: budget"), "{text}");
-    assert!(
-        text.contains("stopped: budget (--max-tokens reached)"),
-        "{text}"
-    );
-    assert!(text.contains("left untried: E0502"), "{text}");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn llm_a_recorded_run_replays_with_the_server_gone() {
     let cassette = tempfile::tempdir().unwrap();
     let first = Scenario::package().file("src/lib.rs", BORROWS).create();

@@ -12,7 +12,7 @@ mod interrupt;
 mod layout;
 mod llm_cli;
 mod llm_client;
-mod llm_faults;
+mod llm_runs;
 mod pool;
 mod recorded;
 mod resume;

@@ -1,10 +1,11 @@
-//! An endpoint that fails, through the CLI: the scope is reported failed with the reason, the run
-//! goes on with the others and applies what passed.
+//! More runs with a model through the CLI: an endpoint that fails (the scope is reported failed
+//! with the reason, the run goes on and applies what passed), a budget spent mid-run, sampled
+//! candidates, settings from the manifest.
 
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::llm_cli::{BORROWS, last_summary, run_llm, stdout};
+use crate::llm_cli::{BORROWS, last_summary, run_llm, scripted, stdout};
 use crate::util::{BROKEN_LIB, Scenario};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -82,7 +83,7 @@ async fn llm_a_malformed_reply_fails_the_scope_with_the_reason() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn llm_candidates_are_sampled_at_once_and_the_one_that_passes_is_kept() {
-    use crate::llm_cli::{block, fixing_reply, scripted};
+    use crate::llm_cli::{block, fixing_reply};
     let project = Scenario::package().file("src/lib.rs", BORROWS).create();
     // One of the two samples compiles but breaks the test; whichever sample gets it, the other
     // passes, and one turn is enough.
@@ -120,7 +121,7 @@ async fn llm_candidates_are_sampled_at_once_and_the_one_that_passes_is_kept() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn llm_settings_come_from_the_workspace_metadata_and_flags_win() {
-    use crate::llm_cli::{fixing_reply, scripted};
+    use crate::llm_cli::fixing_reply;
     let server = scripted(&[fixing_reply()], (10, 5)).await;
     let manifest = format!(
         "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n\n\
@@ -155,4 +156,67 @@ async fn llm_settings_come_from_the_workspace_metadata_and_flags_win() {
     let output = project.fix_swarm().output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn llm_a_token_budget_reached_mid_run_stops_with_its_own_status() {
+    // Two E0502 in two files: two conversations, one request slot.
+    let other = BORROWS
+        .replace("push_first", "push_head")
+        .replace("pub fn one", "pub fn uno")
+        .replace("pub fn also_one", "pub fn also_uno")
+        .replace("super::one", "super::uno")
+        .replace("super::also_one", "super::also_uno");
+    let project = Scenario::package()
+        .file("src/lib.rs", "pub mod a;\npub mod b;\n")
+        .file("src/a.rs", BORROWS)
+        .file("src/b.rs", &other)
+        .create();
+    let server = scripted(&["Copy the value first.".to_owned()], (150, 10)).await;
+    let output = run_llm(
+        &project,
+        &format!("{}/v1", server.uri()),
+        &[
+            "--llm-jobs",
+            "1",
+            "--max-tokens",
+            "100",
+            "--message-format",
+            "json",
+        ],
+    )
+    .await;
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    // One request spent the budget; no other started.
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    let summary = last_summary(&out);
+    assert_eq!(summary["llm"]["stopped"], "tokens", "{summary}");
+    assert_eq!(
+        summary["llm"]["untried"],
+        serde_json::json!(["E0502"]),
+        "{summary}"
+    );
+    let reasons: Vec<&str> = summary["unfixed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["reason"]["kind"].as_str().unwrap())
+        .collect();
+    assert!(reasons.contains(&"not-reached"), "{reasons:?}");
+    assert_eq!(project.git(&["status", "--porcelain"]), "");
+    // The human summary says it too.
+    let human = run_llm(
+        &project,
+        &format!("{}/v1", server.uri()),
+        &["--llm-jobs", "1", "--max-tokens", "100"],
+    )
+    .await;
+    let text = stdout(&human);
+    assert!(text.contains("errors remain, stopped: budget"), "{text}");
+    assert!(
+        text.contains("stopped: budget (--max-tokens reached)"),
+        "{text}"
+    );
+    assert!(text.contains("left untried: E0502"), "{text}");
 }
