@@ -47,6 +47,17 @@ pub enum LlmError {
     Cassette(#[from] CassetteError),
 }
 
+impl LlmError {
+    /// Whether trying again may help: a rate limit, a server error, a connection that failed or
+    /// timed out.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            LlmError::Status { .. } | LlmError::Timeout { .. } | LlmError::Connection { .. }
+        )
+    }
+}
+
 /// A status we retry (429, 5xx), seen by `StatusService` before async-openai reads the body.
 #[derive(Debug, thiserror::Error)]
 #[error("HTTP {status}")]
@@ -178,12 +189,14 @@ impl LlmClient {
                 Ok(reply) => break reply,
                 Err(failed) => failed,
             };
+            // A reply that is not a chat completion, or a request the server refuses (4xx other
+            // than 429), would be the same the next time.
+            if !failure.is_transient() {
+                return Err(failure);
+            }
             let Some(wait) = self.retry.wait(attempt, retry_after, retry::jitter()) else {
                 return Err(failure);
             };
-            if matches!(failure, LlmError::Malformed(_) | LlmError::Api(_)) {
-                return Err(failure);
-            }
             tracing::debug!(attempt, ?wait, %failure, "retrying the model's endpoint");
             tokio::time::sleep(wait).await;
         };

@@ -92,8 +92,7 @@ impl Llm {
             ..StrategyReport::default()
         };
         for (_, _, cost) in &ended {
-            report.tokens.prompt_tokens += cost.usage.prompt_tokens;
-            report.tokens.completion_tokens += cost.usage.completion_tokens;
+            report.tokens += cost.usage;
         }
         let mut fixed = Vec::new();
         for (group, ending, _) in ended {

@@ -97,8 +97,7 @@ pub async fn run_worker(
 /// and its reasons come first, being the latest word on what it tried.
 fn absorb(found: &mut StrategyReport, report: StrategyReport) {
     found.candidates += report.candidates;
-    found.tokens.prompt_tokens += report.tokens.prompt_tokens;
-    found.tokens.completion_tokens += report.tokens.completion_tokens;
+    found.tokens += report.tokens;
     if !report.fixed.is_empty() {
         found.stage = report.stage;
         found.resolved = report.resolved;

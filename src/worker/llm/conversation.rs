@@ -132,8 +132,7 @@ async fn attempts(
         };
         let (samples, spent) = sample::samples(asked).await?;
         cost.gated += spent.gated;
-        cost.usage.prompt_tokens += spent.usage.prompt_tokens;
-        cost.usage.completion_tokens += spent.usage.completion_tokens;
+        cost.usage += spent.usage;
         match sample::decide(samples, model) {
             Decision::Fixed(ending) => return Ok(Some(ending)),
             Decision::Again {

@@ -84,8 +84,7 @@ pub async fn samples(asked: Asked) -> Result<(Vec<Sample>, Cost), GateError> {
     let mut cost = Cost::default();
     let mut samples = Vec::new();
     for (_, (sample, usage)) in done {
-        cost.usage.prompt_tokens += usage.prompt_tokens;
-        cost.usage.completion_tokens += usage.completion_tokens;
+        cost.usage += usage;
         cost.gated += usize::from(matches!(sample, Sample::Gated { .. }));
         samples.push(sample);
     }
