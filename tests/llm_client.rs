@@ -252,3 +252,21 @@ async fn llm_recorded_replies_replay_with_the_server_gone() {
     );
     assert!(miss.to_string().contains("no recorded reply"));
 }
+
+#[tokio::test]
+async fn llm_reachable_tells_a_listening_endpoint_from_a_closed_one() {
+    use cargo_fix_swarm::llm::client::reachable;
+    let timeout = Duration::from_secs(5);
+    let listener = tokio::net::TcpListener::bind("[::1]:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    reachable(&format!("http://[::1]:{port}/v1"), timeout)
+        .await
+        .unwrap();
+    drop(listener);
+    let closed = reachable(&format!("http://[::1]:{port}/v1"), timeout).await;
+    assert!(
+        matches!(closed, Err(LlmError::Connection { .. })),
+        "{closed:?}"
+    );
+    assert!(reachable("not a url", timeout).await.is_err());
+}

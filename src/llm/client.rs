@@ -247,8 +247,10 @@ pub async fn reachable(base_url: &str, timeout: Duration) -> Result<(), LlmError
     };
     let url = reqwest::Url::parse(base_url)
         .map_err(|error| unreachable(format!("invalid URL `{base_url}`: {error}")))?;
+    // An IPv6 host is written in brackets in a URL, not in a socket address.
     let host = url
         .host_str()
+        .map(|host| host.trim_start_matches('[').trim_end_matches(']'))
         .ok_or_else(|| unreachable(format!("no host in `{base_url}`")))?;
     let port = url
         .port_or_known_default()
