@@ -13,8 +13,10 @@ use crate::config::{
 use crate::run_id::RunId;
 
 mod delivery;
+mod llm;
 
 pub use delivery::DeliveryArgs;
+pub use llm::LlmArgs;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -181,6 +183,9 @@ pub struct FixArgs {
 
     #[command(flatten)]
     pub delivery: DeliveryArgs,
+
+    #[command(flatten)]
+    pub llm: LlmArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -304,6 +309,7 @@ impl FixArgs {
                 .resume
                 .map(|run| run.map_or(ResumeRequest::Latest, ResumeRequest::Run)),
             worker_timeout: Duration::from_secs(self.worker_timeout.max(1)),
+            llm: self.llm.into_flags(),
         };
         (config, output)
     }

@@ -5,6 +5,7 @@ use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::llm::settings::LlmFlags;
 use crate::run_id::RunId;
 
 /// Which compilation targets cargo checks, as cargo's own flags select them.
@@ -162,6 +163,9 @@ pub struct FixConfig {
     /// `--resume`: go on with a stopped run instead of starting from the first round.
     pub resume: Option<ResumeRequest>,
     pub worker_timeout: Duration,
+    /// The model workers' settings as the flags gave them, merged with the manifests' metadata
+    /// when the run starts.
+    pub llm: LlmFlags,
 }
 
 /// How the run is shown: read by the reporters, never by the engine.

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::diagnostic::Identity;
 use crate::error_code::ErrorCode;
+use crate::llm::chat::Usage;
 use crate::parse::ParseProblem;
 use crate::patch::Patch;
 use crate::phase::Phase;
@@ -76,6 +77,9 @@ pub struct WorkerReport {
     pub resolved: Vec<Identity>,
     pub gate_runs: usize,
     pub candidates: usize,
+    /// What the worker's model requests cost, when it made any (`--llm`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tokens: Option<Usage>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -237,4 +241,6 @@ pub enum FailureKind {
     Delivery,
     /// An internal task failed.
     Internal,
+    /// The model workers' settings are invalid, or their endpoint cannot be reached.
+    Llm,
 }

@@ -64,7 +64,8 @@ pub fn for_failure(kind: FailureKind) -> i32 {
         | FailureKind::Gate
         | FailureKind::Resume
         | FailureKind::Delivery
-        | FailureKind::Internal => USAGE_OR_ENVIRONMENT,
+        | FailureKind::Internal
+        | FailureKind::Llm => USAGE_OR_ENVIRONMENT,
     }
 }
 

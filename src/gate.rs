@@ -159,6 +159,19 @@ impl Gate {
             .collect()
     }
 
+    /// What the user's `--gate` asks of every candidate.
+    pub fn kind(&self) -> GateKind {
+        self.kind
+    }
+
+    /// The paths that are, or pass through, a symbolic link (checkout-relative): never edited.
+    pub fn links(&self) -> Vec<PathBuf> {
+        self.layout
+            .as_ref()
+            .map(|layout| layout.links().map(Path::to_owned).collect())
+            .unwrap_or_default()
+    }
+
     /// Whether a result that compiles is also run through the crate's tests (`--gate test`).
     pub fn runs_tests(&self) -> bool {
         self.kind == GateKind::Test
@@ -191,6 +204,19 @@ impl Gate {
         commit: Oid,
         patch: Option<&Patch>,
         cancel: &CancellationToken,
+    ) -> Result<GateCheck, GateError> {
+        self.check_as(lease, commit, patch, cancel, self.kind).await
+    }
+
+    /// `check`, with the tests run (`GateKind::Test`) or not whatever the user's `--gate` says: a
+    /// model's edit that compiles must pass the tests.
+    pub async fn check_as(
+        &self,
+        lease: Lease,
+        commit: Oid,
+        patch: Option<&Patch>,
+        cancel: &CancellationToken,
+        kind: GateKind,
     ) -> Result<GateCheck, GateError> {
         let patch = patch.cloned().unwrap_or_default();
         let (mut lease, prepared) = tokio::task::spawn_blocking(move || {
@@ -227,7 +253,7 @@ impl Gate {
             .await
             .map_err(|_| GateError::Panicked)?;
         let green = parsed.build_succeeded == Some(true) && parsed.error_count() == 0;
-        let tests = if self.kind == GateKind::Test && green {
+        let tests = if kind == GateKind::Test && green {
             let mut args = vec![
                 "test".to_owned(),
                 "--manifest-path".to_owned(),

@@ -24,6 +24,7 @@ pub mod git;
 pub mod index;
 pub mod inputs;
 pub mod layout;
+pub mod llm;
 pub mod parse;
 pub mod patch;
 pub mod phase;

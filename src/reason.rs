@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::candidate::Refusal;
+use crate::llm::edits::ReplyRefusal;
 use crate::verdict::RejectReason;
 
 /// Why one diagnostic is still there at the end of a run.
@@ -35,6 +36,11 @@ pub enum UnfixedReason {
     NoLocation,
     /// No worker reached it: the rounds stopped first, for this reason.
     NotReached { stop: StopReason },
+    /// A model's last reply was refused before the gate (not in the edit format, an edit of a
+    /// file it may not touch, a SEARCH text not found once, a change of meaning).
+    ModelRefused { refusal: ReplyRefusal },
+    /// The model's endpoint failed, retries spent: its error as it reads.
+    ModelFailed { error: String },
 }
 
 /// Why the search kept the fix it kept for one error, of what was proposed for it.
@@ -63,6 +69,9 @@ pub enum KeptReason {
     /// A made-up value no test could decide alone (other errors kept the tests from running):
     /// gated with the `together` fixes around it, it left nothing broken and the tests passed.
     TestedTogether { together: usize },
+    /// A model's edit: applied within its confinement, it compiled and the tests of what it
+    /// touched passed.
+    ModelEdit,
 }
 
 /// Why the rounds stopped with errors left (a green build needs no reason).
@@ -77,6 +86,8 @@ pub enum StopReason {
     MaxRounds,
     /// No error left lies in the workspace's sources.
     NothingInWorkspace,
+    /// The model budget (`--max-tokens`, `--max-cost`, `--max-wall-time`) was spent.
+    Budget,
 }
 
 #[cfg(test)]
@@ -156,6 +167,7 @@ mod tests {
             StopReason::WorseWhenMerged,
             StopReason::MaxRounds,
             StopReason::NothingInWorkspace,
+            StopReason::Budget,
         ]
         .map(|stop| serde_json::to_value(stop).unwrap());
         assert_eq!(
@@ -164,7 +176,8 @@ mod tests {
                 json!("no-fix-passed"),
                 json!("worse-when-merged"),
                 json!("max-rounds"),
-                json!("nothing-in-workspace")
+                json!("nothing-in-workspace"),
+                json!("budget")
             ]
         );
     }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cargo::CargoTime;
 use crate::delivered::DeliveryReport;
+use crate::llm::budget::{Spending, Spent};
 use crate::reason::{KeptReason, UnfixedReason};
 use crate::schema::SchemaVersion;
 use crate::skipped_file::SkippedFile;
@@ -101,7 +102,7 @@ pub struct Unfixed {
     pub reason: UnfixedReason,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RunSummary {
     pub schema_version: SchemaVersion,
     pub outcome: Outcome,
@@ -141,19 +142,27 @@ pub struct RunSummary {
     pub cleanup: Vec<String>,
     /// What the deliveries the user asked for (`--patch-file`, `--summary-md`, `--commit`) made.
     pub deliveries: Vec<DeliveryReport>,
-    /// What a model cost the run, when a strategy used one; `None` when none did (the built-in
-    /// specialists use none).
-    pub model_usage: Option<ModelUsage>,
+    /// With `--llm`, what the model workers spent and whether the budget stopped them; without,
+    /// the scopes a model could still try.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Boxed: most runs have none, and the summary travels in every run's last event.
+    pub llm: Option<Box<LlmAccount>>,
 }
 
-/// Tokens and cost of the model requests a run made.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct ModelUsage {
-    pub requests: u64,
-    pub prompt_tokens: u64,
-    pub completion_tokens: u64,
-    /// In millionths of a US dollar, when the model's price is known.
-    pub cost_micro_usd: Option<u64>,
+/// The model workers' part of a run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum LlmAccount {
+    Used {
+        model: String,
+        spending: Spending,
+        /// The limit that stopped new requests (`stopped: budget`), if one did.
+        stopped: Option<Spent>,
+        /// Scopes the budget left without a request.
+        untried: Vec<String>,
+    },
+    /// `--llm` was not given: the scopes of the errors left, which a model could try.
+    Off { could_try: Vec<String> },
 }
 
 /// Errors the merged rounds resolved and revealed, counted round by round.

@@ -247,6 +247,8 @@ async fn run_swarm(
         max_rounds: options.max_rounds,
         resume: None,
         worker_timeout: Duration::from_secs(600),
+        // The bench does not take the model options yet (issue 9's bench part).
+        llm: crate::llm::settings::LlmFlags::default(),
     };
     let (events, mut received) = EventSink::channel();
     let discard = tokio::spawn(async move { while received.recv().await.is_some() {} });

@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::delivered::DeliveryReport;
+use crate::llm::budget::Spending;
 use crate::reason::UnfixedReason;
 use crate::stop::StopSignal;
 use crate::summary::{
-    ModelUsage, Outcome, RunSummary, Unfixed, delivery_words, why_kept, why_unfixed,
+    LlmAccount, Outcome, RunSummary, Unfixed, delivery_words, why_kept, why_unfixed,
 };
 
 /// GitHub refuses a step summary over 1 MiB: a diff beyond this is cut, and the patch file (or
@@ -78,8 +79,11 @@ fn figures(summary: &RunSummary) -> String {
     parts.push(format!("{:.1} s", summary.duration_ms as f64 / 1000.0));
     let mut line = parts.join(" · ");
     line.push('\n');
-    if let Some(usage) = &summary.model_usage {
-        line.push_str(&model_words(usage));
+    if let Some(LlmAccount::Used {
+        model, spending, ..
+    }) = summary.llm.as_deref()
+    {
+        line.push_str(&model_words(model, spending));
     }
     if summary.dry_run {
         line.push_str("\nA dry run: nothing was written to the working tree.\n");
@@ -87,14 +91,15 @@ fn figures(summary: &RunSummary) -> String {
     line
 }
 
-/// `Model: 12 requests, 30000 prompt and 4000 completion tokens, $0.0420.`, on its own line.
-fn model_words(usage: &ModelUsage) -> String {
+/// `Model gpt-x: 12 requests, 30000 prompt and 4000 completion tokens, $0.0420.`, on its own
+/// line.
+fn model_words(model: &str, usage: &Spending) -> String {
     let cost = usage
-        .cost_micro_usd
-        .map(|micro| format!(", ${}.{:04}", micro / 1_000_000, (micro % 1_000_000) / 100))
+        .cost_usd
+        .map(|usd| format!(", ${usd:.4}"))
         .unwrap_or_default();
     format!(
-        "\nModel: {} request{}, {} prompt and {} completion tokens{cost}.\n",
+        "\nModel `{model}`: {} request{}, {} prompt and {} completion tokens{cost}.\n",
         usage.requests,
         plural(usize::try_from(usage.requests).unwrap_or(usize::MAX)),
         usage.prompt_tokens,
@@ -167,8 +172,10 @@ fn group_of(reason: &UnfixedReason) -> (u8, &'static str) {
             (4, "Its fix did not fit with the others")
         }
         UnfixedReason::NotReached { .. } => (5, "Not reached before the rounds stopped"),
+        UnfixedReason::ModelRefused { .. } => (6, "Every model edit was refused"),
+        UnfixedReason::ModelFailed { .. } => (7, "The model's endpoint failed"),
         UnfixedReason::Outside { .. } | UnfixedReason::NoLocation => {
-            (6, "Outside the workspace's sources")
+            (8, "Outside the workspace's sources")
         }
     }
 }

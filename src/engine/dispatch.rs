@@ -15,7 +15,7 @@ use super::session::Session;
 use crate::event::{Event, WorkerFailure, WorkerReport, WorkerStatus};
 use crate::gate::GateError;
 use crate::plan::Scope;
-use crate::worker::{self, Embedded, Round, Strategy};
+use crate::worker::{self, Embedded, Llm, Round, Strategy};
 
 /// Workers that may run at once, per `-j` job. Workers and gate runs are bounded apart: a gate
 /// run holds a worktree's lease (the pool has `jobs` of them) only while cargo runs, so a worker
@@ -33,16 +33,26 @@ pub(super) async fn dispatch(
     round: &Arc<Round>,
     scopes: Vec<Scope>,
 ) -> Vec<WorkerReport> {
-    let workers = session.config.jobs.get().saturating_mul(WORKERS_PER_JOB);
+    let mut workers = session.config.jobs.get().saturating_mul(WORKERS_PER_JOB);
+    if let Some(llm) = &session.llm {
+        // Workers talking to a model wait on the network, not on the gate: as many as may have
+        // a request in flight, so that `--llm-jobs` fans out across scopes too.
+        workers = workers.max(llm.settings.jobs.get());
+    }
     let slots = Arc::new(Semaphore::new(workers));
     let timeout = session.config.worker_timeout;
     let mut tasks = JoinSet::new();
     let mut scope_of = BTreeMap::new();
     let order: Vec<String> = scopes.iter().map(|scope| scope.id.clone()).collect();
-    // The strategies every scope's worker runs, in order: the embedded one only, today.
-    let strategies: Arc<[Strategy]> = Arc::new([Strategy::Embedded(Embedded::new(Arc::clone(
+    // The strategies every scope's worker runs, in order: the embedded one, then a model's
+    // (`--llm`) for what it left.
+    let mut chosen = vec![Strategy::Embedded(Embedded::new(Arc::clone(
         &session.specialists,
-    )))]);
+    )))];
+    if let Some(service) = &session.llm {
+        chosen.push(Strategy::Llm(Llm::new(Arc::clone(service))));
+    }
+    let strategies: Arc<[Strategy]> = chosen.into();
     for scope in scopes {
         let (round, slots) = (Arc::clone(round), Arc::clone(&slots));
         let strategies = Arc::clone(&strategies);
@@ -75,6 +85,7 @@ pub(super) async fn dispatch(
             resolved: Vec::new(),
             gate_runs,
             candidates: 0,
+            tokens: None,
         };
         let report = report_of(outcome, unfinished, timeout);
         let event = match report.status {

@@ -43,6 +43,8 @@ pub enum RunError {
     Resume(#[from] ResumeError),
     #[error("internal task failed: {0}")]
     Task(String),
+    #[error("the model workers cannot start: {0}")]
+    Llm(String),
 }
 
 impl RunError {
@@ -59,6 +61,7 @@ impl RunError {
             RunError::Gate(_) => FailureKind::Gate,
             RunError::Resume(_) => FailureKind::Resume,
             RunError::Task(_) => FailureKind::Internal,
+            RunError::Llm(_) => FailureKind::Llm,
         }
     }
 }

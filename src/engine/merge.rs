@@ -142,6 +142,7 @@ mod tests {
             resolved: resolved.iter().map(|message| identity(message)).collect(),
             gate_runs: 1,
             candidates: 1,
+            tokens: None,
         }
     }
 

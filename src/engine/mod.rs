@@ -7,6 +7,7 @@ mod dispatch;
 mod equip;
 mod error;
 mod integrate;
+mod llm;
 mod merge;
 mod prepare;
 mod resume;

@@ -17,9 +17,9 @@ use crate::event_sink::duration_ms;
 use crate::git;
 use crate::patch::Sources;
 use crate::plan::{self, Scope};
-use crate::reason::StopReason;
+use crate::reason::{StopReason, UnfixedReason};
 use crate::stop::StopSignal;
-use crate::summary::RunSummary;
+use crate::summary::{LlmAccount, RunSummary};
 use crate::worker::Round;
 
 /// A scope of more errors than this that spans several files is split by file.
@@ -51,6 +51,14 @@ pub(super) async fn rounds(
             Err(error) => RoundOutcome::Stopped(session.stopped_by(&error).ok_or(error)?),
         };
         state.ended(outcome);
+        let budget_spent = session.llm.as_ref().and_then(|llm| llm.budget_reached());
+        if budget_spent.is_some() && state.current.error_count() > 0 {
+            // No new request may start: what passed is applied, and the run says why it stopped.
+            state.stop = StopReason::Budget;
+            if !matches!(outcome, RoundOutcome::Stopped(_)) {
+                break;
+            }
+        }
         match outcome {
             RoundOutcome::Merged => {
                 if number == max_rounds && state.current.error_count() > 0 {
@@ -70,7 +78,37 @@ pub(super) async fn rounds(
     // The run ended by itself and its result is written: nothing is left to resume.
     let record = session.record_dir.clone();
     blocking(move || checkpoint::remove(&record)).await?;
-    Ok((state.summarize(delivery, ending(session)), Some(fixed)))
+    let mut summary = state.summarize(delivery, ending(session));
+    summary.llm = llm_account(session, &summary).map(Box::new);
+    Ok((summary, Some(fixed)))
+}
+
+/// What the model workers spent, or, without them, the scopes a model could still try.
+fn llm_account(session: &Session, summary: &RunSummary) -> Option<LlmAccount> {
+    match &session.llm {
+        Some(llm) => Some(LlmAccount::Used {
+            model: llm.settings.model.clone(),
+            spending: llm.spending(),
+            stopped: llm.budget_reached(),
+            untried: llm.untried(),
+        }),
+        None => {
+            let mut could_try: Vec<String> = summary
+                .unfixed
+                .iter()
+                .filter(|unfixed| {
+                    !matches!(
+                        unfixed.reason,
+                        UnfixedReason::Outside { .. } | UnfixedReason::NoLocation
+                    )
+                })
+                .map(|unfixed| unfixed.code.clone())
+                .collect();
+            could_try.sort();
+            could_try.dedup();
+            (!could_try.is_empty()).then_some(LlmAccount::Off { could_try })
+        }
+    }
 }
 
 /// The facts of the run a summary made now needs.

@@ -13,6 +13,7 @@ use crate::event::Event;
 use crate::event_sink::EventSink;
 use crate::gate::{Gate, GateCheck};
 use crate::git::{Oid, Repo};
+use crate::llm::service::LlmService;
 use crate::pool::WorktreePool;
 use crate::run_id::RunId;
 use crate::specialist::Specialist;
@@ -37,6 +38,8 @@ pub(super) struct Session {
     pub(super) dependencies: DependencyLoader,
     /// The cargo every part of the run uses (gate, dependencies), for its clock.
     pub(super) cargo: Cargo,
+    /// The model workers' service, with `--llm`.
+    pub(super) llm: Option<Arc<LlmService>>,
 }
 
 impl Session {

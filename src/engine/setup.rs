@@ -4,12 +4,13 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::deliver::FixedTree;
 use super::dependencies::DependencyLoader;
 use super::equip::{Equipment, equip};
 use super::error::{RunError, blocking};
+use super::llm::equip_llm;
 use super::prepare::{Setup, prepare};
 use super::resume::{Start, start};
 use super::round::rounds;
@@ -146,6 +147,13 @@ async fn set_up(
     }
     let (run, dirs) = (setup.run, setup.dirs.clone());
     let record_dir = dirs.record(run);
+    // Before anything is made: bad settings or an unreachable endpoint change nothing.
+    let root_manifest = setup.workspace.root.join("Cargo.toml");
+    let manifests = [setup.workspace.manifest.as_path(), root_manifest.as_path()];
+    let started = Instant::now()
+        .checked_sub(events.elapsed())
+        .unwrap_or_else(Instant::now);
+    let llm = equip_llm(&config, manifests, &record_dir, started).await?;
     // Made here rather than only by the reporter that writes it, so that a set-up stopped from now
     // on can name it for sure.
     let _ = std::fs::create_dir_all(&record_dir);
@@ -197,6 +205,7 @@ async fn set_up(
         snapshot,
         dependencies,
         cargo: cargo_clock,
+        llm,
     };
     Ok((session, start))
 }

@@ -240,8 +240,8 @@ impl RunState {
             dry_run: ending.dry_run,
             record: Some(ending.record),
             cleanup: Vec::new(),
-            model_usage: None,
             deliveries: Vec::new(),
+            llm: None,
         }
     }
 
@@ -308,8 +308,8 @@ pub(super) fn interrupted_before_check(
         dry_run,
         record,
         cleanup: Vec::new(),
-        model_usage: None,
         deliveries: Vec::new(),
+        llm: None,
     }
 }
 

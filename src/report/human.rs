@@ -219,8 +219,12 @@ impl HumanReporter {
             .remove(&report.scope)
             .map(|began| format!(", {}", seconds(at.saturating_sub(began))))
             .unwrap_or_default();
+        let tokens = report
+            .tokens
+            .map(|usage| format!(", {} model tokens", usage.total()))
+            .unwrap_or_default();
         self.line(&format!(
-            "{:>12} {}: {} ({} gate run{}{took})",
+            "{:>12} {}: {} ({} gate run{}{tokens}{took})",
             format!("{:?}", report.status).to_lowercase(),
             report.scope,
             outcome(report),

@@ -4,7 +4,8 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use super::{Outcome, RunSummary};
+use super::{LlmAccount, Outcome, RunSummary};
+use crate::llm::budget::Spent;
 use crate::reason::{KeptReason, StopReason, UnfixedReason};
 use crate::skipped_file::SkipReason;
 use crate::stop::StopSignal;
@@ -20,6 +21,7 @@ impl RunSummary {
         self.write_skipped(&mut out);
         self.write_unfixed(&mut out);
         self.write_round_limit(&mut out);
+        self.write_llm(&mut out);
         self.write_saved(&mut out);
         self.write_cleanup(&mut out);
         self.write_deliveries(&mut out);
@@ -33,6 +35,9 @@ impl RunSummary {
     fn headline(&self) -> String {
         let state = match (self.outcome, self.errors_before) {
             (Outcome::Green, _) => "the build is green".to_owned(),
+            (Outcome::ErrorsRemain, _) if self.stopped_by_budget() => {
+                "errors remain, stopped: budget".to_owned()
+            }
             (Outcome::ErrorsRemain, _) => "errors remain".to_owned(),
             (Outcome::NotWritten, _) if self.files_changed.is_empty() => {
                 "not green: the fixes that passed the gate were not written to your tree".to_owned()
@@ -216,6 +221,62 @@ impl RunSummary {
     }
 }
 
+impl RunSummary {
+    fn stopped_by_budget(&self) -> bool {
+        matches!(
+            self.llm.as_deref(),
+            Some(LlmAccount::Used {
+                stopped: Some(_),
+                ..
+            })
+        )
+    }
+
+    /// What the model workers spent, or which scopes a model could still try without them.
+    fn write_llm(&self, out: &mut String) {
+        match self.llm.as_deref() {
+            None => {}
+            Some(LlmAccount::Off { could_try }) if could_try.is_empty() => {}
+            Some(LlmAccount::Off { could_try }) => {
+                let _ = writeln!(
+                    out,
+                    "\na model could still try: {} (run with --llm --llm-model NAME)",
+                    could_try.join(", ")
+                );
+            }
+            Some(LlmAccount::Used {
+                model,
+                spending,
+                stopped,
+                untried,
+            }) => {
+                let cost = spending
+                    .cost_usd
+                    .map_or(String::new(), |usd| format!(", ${usd:.4}"));
+                let _ = writeln!(
+                    out,
+                    "\nmodel {model}: {} request{}, {} tokens in, {} out{cost}",
+                    spending.requests,
+                    plural(spending.requests as usize),
+                    spending.prompt_tokens,
+                    spending.completion_tokens
+                );
+                if let Some(spent) = stopped {
+                    let limit = match spent {
+                        Spent::Tokens => "--max-tokens",
+                        Spent::Cost => "--max-cost",
+                        Spent::WallTime => "--max-wall-time",
+                    };
+                    let _ = writeln!(out, "stopped: budget ({limit} reached)");
+                }
+                if !untried.is_empty() {
+                    let _ = writeln!(out, "left untried: {}", untried.join(", "));
+                }
+            }
+        }
+    }
+}
+
 /// Why a diagnostic is left, as people read it.
 pub fn why_unfixed(reason: &UnfixedReason) -> String {
     match reason {
@@ -247,8 +308,13 @@ pub fn why_unfixed(reason: &UnfixedReason) -> String {
             StopReason::WorseWhenMerged => "fixes passed alone but not once merged",
             StopReason::MaxRounds => "the round limit (--max-rounds) was reached",
             StopReason::NothingInWorkspace => "no error lies in the workspace's sources",
+            StopReason::Budget => "the model budget was spent first",
         }
         .to_owned(),
+        UnfixedReason::ModelRefused { refusal } => {
+            format!("the model's last reply was refused: {refusal}")
+        }
+        UnfixedReason::ModelFailed { error } => format!("the model's endpoint failed: {error}"),
     }
 }
 
@@ -279,6 +345,9 @@ pub fn why_kept(reason: &KeptReason) -> String {
             "{passed} of {alternatives} proposed fixes passed, alike in errors left and size; it \
              was proposed first"
         ),
+        KeptReason::ModelEdit => {
+            "a model's edit; it compiled and the tests of what it touched passed".to_owned()
+        }
         KeptReason::TestedTogether { together } => format!(
             "a made-up value no test could decide alone; with the {together} other fixes around \
              it nothing was left broken, and the tests passed"

@@ -37,8 +37,8 @@ fn the_summary_names_every_fix_and_every_leftover() {
         dry_run: false,
         record: None,
         cleanup: Vec::new(),
-        model_usage: None,
         deliveries: Vec::new(),
+        llm: None,
     };
     insta::assert_snapshot!(summary.render());
 }
@@ -75,8 +75,8 @@ fn interrupted(errors: Option<usize>, rounds: usize, gate_runs: usize) -> RunSum
         dry_run: false,
         record: None,
         cleanup: Vec::new(),
-        model_usage: None,
         deliveries: Vec::new(),
+        llm: None,
     }
 }
 
@@ -136,8 +136,8 @@ fn the_summary_says_what_was_not_written_why_and_where_its_patch_is() {
         dry_run: false,
         record: Some(PathBuf::from("/record")),
         cleanup: Vec::new(),
-        model_usage: None,
         deliveries: Vec::new(),
+        llm: None,
     };
     insta::assert_snapshot!(summary.render());
 }
@@ -172,8 +172,8 @@ fn a_fix_not_written_whole_says_why_for_each_file_and_what_was_held_back_because
         dry_run: false,
         record: Some(PathBuf::from("/record")),
         cleanup: Vec::new(),
-        model_usage: None,
         deliveries: Vec::new(),
+        llm: None,
     };
     insta::assert_snapshot!(summary.render());
 }
@@ -222,6 +222,7 @@ fn what_a_run_could_not_clean_up_is_listed_after_its_outcome() {
     let summary = RunSummary {
         schema_version: SchemaVersion,
         cleanup: vec!["removing /t/fix-swarm/work/7-1: Permission denied (os error 13)".into()],
+        llm: None,
         ..interrupted(Some(3), 1, 4)
     };
     assert_eq!(

@@ -7,9 +7,11 @@ use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
 use crate::candidate::Refusal;
+use crate::config::GateKind;
 use crate::diagnostic::Identity;
 use crate::event::Event;
 use crate::gate::{GateCheck, GateError};
+use crate::llm::chat::Usage;
 use crate::patch::{Patch, Sources};
 use crate::reason::UnfixedReason;
 use crate::specialist::Context;
@@ -33,6 +35,8 @@ pub struct StrategyReport {
     pub resolved: Vec<Identity>,
     /// Candidate fixes proposed.
     pub candidates: usize,
+    /// Tokens its model requests cost.
+    pub tokens: Usage,
 }
 
 /// How much a worker may still spend. Unlimited today: a strategy that pays for what it asks
@@ -97,6 +101,19 @@ impl WorkerContext {
     /// Whether the budget allows more work on the scope.
     pub fn within_budget(&self) -> bool {
         self.budget.allows(self.round.gate_runs_of(&self.scope))
+    }
+
+    /// `gate`, with the tests run or not as `kind` says, whatever the user's `--gate`.
+    pub async fn gate_as(
+        &self,
+        label: &str,
+        patch: &Patch,
+        targets: &[Identity],
+        kind: GateKind,
+    ) -> Result<(Verdict, GateCheck), GateError> {
+        self.round
+            .gate_once_as(&self.scope, label, patch, targets, kind)
+            .await
     }
 
     /// Gates `patch` for `targets`, counted against the scope.

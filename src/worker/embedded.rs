@@ -10,6 +10,7 @@ use crate::candidate::{self, Proposal, Refusal};
 use crate::diagnostic::Identity;
 use crate::event::{Event, Progress};
 use crate::gate::GateError;
+use crate::llm::chat::Usage;
 use crate::plan::Scope;
 use crate::reason::UnfixedReason;
 use crate::specialist::{Specialist, Tier};
@@ -60,6 +61,7 @@ impl Embedded {
             stage: first.stage,
             resolved: first.resolved,
             candidates,
+            tokens: Usage::default(),
         };
         let left = not_fixed(&report, rules);
         if !left.is_empty() {

@@ -7,6 +7,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::api::DependencyIndex;
 use crate::cargo::CargoError;
+use crate::config::GateKind;
 use crate::decision::Decided;
 use crate::diagnostic::{Diagnostic, Identity};
 use crate::event::Event;
@@ -70,6 +71,19 @@ impl Round {
         patch: &Patch,
         targets: &[Identity],
     ) -> Result<(Verdict, GateCheck), GateError> {
+        let kind = self.gate.kind();
+        self.gate_once_as(scope, label, patch, targets, kind).await
+    }
+
+    /// `gate_once` with the tests run or not as `kind` says, whatever the user's `--gate`.
+    pub async fn gate_once_as(
+        &self,
+        scope: &str,
+        label: &str,
+        patch: &Patch,
+        targets: &[Identity],
+        kind: GateKind,
+    ) -> Result<(Verdict, GateCheck), GateError> {
         // A stopped run starts no more gate runs, and counts none.
         if self.cancel.is_cancelled() {
             return Err(GateError::Cargo(CargoError::Cancelled));
@@ -83,7 +97,7 @@ impl Round {
             .or_default() += 1;
         let check = self
             .gate
-            .check(lease, self.base, Some(patch), &self.cancel)
+            .check_as(lease, self.base, Some(patch), &self.cancel, kind)
             .await?;
         // Compare only what the gate checked: a narrowed check does not see other packages.
         let before: Vec<Diagnostic> = match &check.packages {

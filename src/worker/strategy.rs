@@ -16,6 +16,7 @@ use crate::reason::UnfixedReason;
 
 use super::context::{Budget, StrategyReport, WorkerContext, take};
 use super::embedded::Embedded;
+use super::llm::Llm;
 use super::round::Round;
 use super::search::{Kept, Stage};
 
@@ -24,6 +25,9 @@ use super::search::{Kept, Stage};
 pub enum Strategy {
     /// The specialists built in: rustc's suggestions, then rules for what they left.
     Embedded(Embedded),
+    /// A language model, through an OpenAI-compatible endpoint (`--llm`), for what the
+    /// embedded strategy left.
+    Llm(Llm),
 }
 
 impl Strategy {
@@ -36,6 +40,7 @@ impl Strategy {
     ) -> Result<StrategyReport, GateError> {
         match self {
             Strategy::Embedded(embedded) => embedded.run(context, scope, base).await,
+            Strategy::Llm(llm) => llm.run(context, scope, base).await,
         }
     }
 }
@@ -84,6 +89,7 @@ pub async fn run_worker(
         patch,
         resolved: found.resolved,
         candidates: found.candidates,
+        tokens: (found.tokens.total() > 0).then_some(found.tokens),
     })
 }
 
@@ -91,6 +97,7 @@ pub async fn run_worker(
 /// and its reasons come first, being the latest word on what it tried.
 fn absorb(found: &mut StrategyReport, report: StrategyReport) {
     found.candidates += report.candidates;
+    found.tokens += report.tokens;
     if !report.fixed.is_empty() {
         found.stage = report.stage;
         found.resolved = report.resolved;

@@ -3,9 +3,10 @@ use std::path::PathBuf;
 use super::*;
 use crate::candidate::Refusal;
 use crate::delivered::{DeliveryFailure, DeliveryStatus};
+use crate::llm::budget::Spending;
 use crate::reason::{KeptReason, StopReason};
 use crate::schema::SchemaVersion;
-use crate::summary::{FixedError, ModelUsage, ScopeFix};
+use crate::summary::{FixedError, LlmAccount, ScopeFix};
 use crate::verdict::RejectReason;
 
 fn unfixed(position: &str, code: &str, reason: UnfixedReason) -> Unfixed {
@@ -106,7 +107,7 @@ pub(crate) fn summary() -> RunSummary {
         dry_run: true,
         record: Some(PathBuf::from("/record")),
         cleanup: Vec::new(),
-        model_usage: None,
+        llm: None,
         deliveries: vec![
             DeliveryReport::PatchFile {
                 path: PathBuf::from("/out/fix.patch"),
@@ -177,16 +178,20 @@ fn tokens_and_cost_are_told_only_when_a_model_was_used() {
     let without = render_markdown(&summary(), None);
     assert!(!without.contains("Model:"));
     let mut with = summary();
-    with.model_usage = Some(ModelUsage {
-        requests: 12,
-        prompt_tokens: 30_000,
-        completion_tokens: 4_000,
-        cost_micro_usd: Some(42_000),
-    });
-    assert!(
-        render_markdown(&with, None)
-            .contains("\nModel: 12 requests, 30000 prompt and 4000 completion tokens, $0.0420.\n")
-    );
+    with.llm = Some(Box::new(LlmAccount::Used {
+        model: "gpt-x".to_owned(),
+        spending: Spending {
+            requests: 12,
+            prompt_tokens: 30_000,
+            completion_tokens: 4_000,
+            cost_usd: Some(0.042),
+        },
+        stopped: None,
+        untried: Vec::new(),
+    }));
+    assert!(render_markdown(&with, None).contains(
+        "\nModel `gpt-x`: 12 requests, 30000 prompt and 4000 completion tokens, $0.0420.\n"
+    ));
 }
 
 #[test]

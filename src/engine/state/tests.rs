@@ -38,6 +38,7 @@ fn report(scope: &str, fixed: &[&Diagnostic], how: &str) -> WorkerReport {
             .collect(),
         gate_runs: 3,
         candidates: 1,
+        tokens: None,
     }
 }
 
