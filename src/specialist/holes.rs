@@ -72,10 +72,28 @@ impl Rule for Holes {
             .iter()
             .map(|hole| site.passed_again(hole).map(Fill::Again))
             .collect();
+        // Where a lone hole has a few bindings of its type and nothing tells which (`a.midpoint()`
+        // with `a` and `b` in scope), each of them: guesses, for the tests to decide.
+        let one_of: Vec<Vec<Fill>> = match site.holes.as_slice() {
+            [hole] if site.found(hole).is_none() => {
+                let typed = site.typed(hole);
+                let count = typed.len();
+                if (2..=MAX_GUESSED_BINDINGS).contains(&count) {
+                    typed
+                        .into_iter()
+                        .map(|value| vec![Fill::OneOf { value, count }])
+                        .collect()
+                } else {
+                    Vec::new()
+                }
+            }
+            _ => Vec::new(),
+        };
         mixed
             .into_iter()
             .chain(all)
             .chain(again)
+            .chain(one_of)
             .filter(|fills| fills.iter().any(Fill::is_guess))
             .map(|fills| Invention {
                 label: site.label(&fills),
@@ -93,18 +111,29 @@ enum Fill {
     Found(String),
     MadeUp(String),
     Again(String),
+    /// One of the `count` bindings of the hole's type.
+    OneOf {
+        value: String,
+        count: usize,
+    },
 }
+
+/// At most this many bindings of a hole's type are each tried as its value.
+const MAX_GUESSED_BINDINGS: usize = 3;
 
 impl Fill {
     fn value(&self) -> &str {
         match self {
-            Fill::Found(value) | Fill::MadeUp(value) | Fill::Again(value) => value,
+            Fill::Found(value)
+            | Fill::MadeUp(value)
+            | Fill::Again(value)
+            | Fill::OneOf { value, .. } => value,
         }
     }
 
     /// Whether only tests may accept it.
     fn is_guess(&self) -> bool {
-        matches!(self, Fill::MadeUp(_) | Fill::Again(_))
+        !matches!(self, Fill::Found(_))
     }
 }
 
@@ -209,8 +238,22 @@ impl<'t> Site<'t> {
         if let Ok([only]) = <[String; 1]>::try_from(as_is) {
             return Some(only);
         }
-        let typed: Vec<String> = free().filter_map(|b| passed(b, Some(expected?))).collect();
-        <[String; 1]>::try_from(typed).ok().map(|[only]| only)
+        <[String; 1]>::try_from(self.typed(hole))
+            .ok()
+            .map(|[only]| only)
+    }
+
+    /// The bindings the site does not pass yet that fit `hole`'s type, as they would be passed
+    /// (borrowed where it wants a reference).
+    fn typed(&self, hole: &Hole) -> Vec<String> {
+        let Some(expected) = hole.ty.as_deref() else {
+            return Vec::new();
+        };
+        self.bindings
+            .iter()
+            .filter(|b| !self.used.contains(&b.name))
+            .filter_map(|b| passed(b, Some(expected)))
+            .collect()
     }
 
     /// The one binding of `hole`'s type that the site passes already, as it would be passed.
@@ -272,6 +315,9 @@ impl<'t> Site<'t> {
                     }
                     Fill::Again(_) => format!(
                         "fill {what} {hole_name} with `{value}` again, which it passes already"
+                    ),
+                    Fill::OneOf { count, .. } => format!(
+                        "fill {what} {hole_name} with `{value}`, one of {count} bindings of its type"
                     ),
                 }
             })

@@ -120,13 +120,16 @@ fn definitions_anywhere<'i>(
     found
 }
 
-/// An item of `file`'s own crate before another crate's: a workspace of similar crates (two
+/// An item of `file` itself first, then one of `file`'s own crate before another crate's: a workspace of similar crates (two
 /// services, a crate and its fork) defines one name in each, and another crate is reachable only
 /// as a dependency, which it seldom is; then items before modules, public first.
 fn rank_definitions(found: &mut [&Item], file: &std::path::Path) {
     let own = index::crate_of(file).map(|(dir, _)| dir);
     found.sort_by_key(|item| {
         (
+            // A test module's `use super::{parse, moved}`: `parse` is the file's own, though
+            // another module defines one too.
+            item.file != file,
             own.as_ref() != Some(&item.crate_dir),
             item.kind == index::ItemKind::Mod,
             !item.public,

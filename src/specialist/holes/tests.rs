@@ -274,3 +274,29 @@ fn a_reference_rustc_leaves_to_inference_takes_the_one_reference_in_scope() {
     assert!(results[0].2.is_empty(), "found, not made up: {results:?}");
     assert!(fits("&str", "&_") && fits("&mut Vec<u8>", "&_") && !fits("u32", "&_"));
 }
+
+#[test]
+fn a_lone_hole_with_two_bindings_of_its_type_tries_each_as_a_guess() {
+    let text = "pub struct Point {\n    pub x: f64,\n}\nimpl Point {\n    pub fn midpoint(&self, other: &Point) -> Point {\n        Point { x: (self.x + other.x) / 2.0 }\n    }\n}\n\
+                pub fn t() -> f64 {\n    let a: Point = Point { x: 0.0 };\n    let b: Point = Point { x: 2.0 };\n    a.midpoint().x + b.x + a.x\n}\n";
+    let sources = sources(&[("src/lib.rs", text)]);
+    let mut error = dropped(&sources, "midpoint(", 1, "(/* &Point */)");
+    error.message = "this method takes 1 argument but 0 arguments were supplied".to_owned();
+    let results = proposed(error, &sources, 12);
+    let lines: Vec<(&str, &[String])> = results
+        .iter()
+        .map(|(_, line, invented)| (line.as_str(), invented.as_slice()))
+        .collect();
+    // Nothing tells `a` from `b`: both are tried, and only passing tests may accept either.
+    assert_eq!(
+        lines,
+        [
+            ("a.midpoint(&a).x + b.x + a.x", &["&a".to_owned()][..]),
+            ("a.midpoint(&b).x + b.x + a.x", &["&b".to_owned()][..])
+        ]
+    );
+    assert_eq!(
+        results[1].0,
+        "fill the dropped argument `other` with `&b`, one of 2 bindings of its type"
+    );
+}

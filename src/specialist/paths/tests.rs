@@ -119,3 +119,28 @@ fn a_name_two_crates_define_is_imported_from_the_files_own_crate() {
         )
     );
 }
+
+#[test]
+fn a_kept_name_of_a_test_modules_use_is_the_files_own_though_another_module_has_one() {
+    // `parse` is defined in this file and in `geometry`; `Circle` moved away.
+    let report = "pub fn parse() -> u32 {\n    1\n}\n\n#[cfg(test)]\nmod tests {\n    use super::{parse, Circle};\n}\n";
+    let mut files = vec![("src/lib.rs", "pub mod geometry;\npub mod report;\n")];
+    let geometry = "pub mod round;\npub fn parse() -> u8 {\n    0\n}\n";
+    files.push(("src/geometry.rs", geometry));
+    files.push(("src/geometry/round.rs", "pub struct Circle;\n"));
+    files.push(("src/report.rs", report));
+    let sources = crate::specialist::testing::sources(&files);
+    let error = diagnostic(
+        "E0432",
+        "unresolved import `super::Circle`",
+        span_of(&sources, "src/report.rs", "Circle", 0),
+    );
+    let results = outcomes(&WorkspacePaths, error, &sources);
+    assert_eq!(
+        results[0].1,
+        report.replace(
+            "    use super::{parse, Circle};",
+            "    use crate::report::parse;\n    use crate::geometry::round::Circle;"
+        )
+    );
+}
