@@ -151,7 +151,16 @@ mod tests {
         error: Diagnostic,
         sources: &crate::patch::Sources,
     ) -> Vec<String> {
-        let dependencies = bumped();
+        propose_with(&bumped(), rule, error, sources)
+    }
+
+    /// Each alternative `rule` proposes for `error` with `dependencies`, applied.
+    fn propose_with(
+        dependencies: &DependencyIndex,
+        rule: &dyn Specialist,
+        error: Diagnostic,
+        sources: &crate::patch::Sources,
+    ) -> Vec<String> {
         let scope = Scope {
             id: "test".to_owned(),
             code: error.code.clone(),
@@ -160,7 +169,7 @@ mod tests {
             diagnostics: vec![error],
         };
         let cell = OnceLock::new();
-        let context = Context::new(sources, &cell).with_dependencies(&dependencies);
+        let context = Context::new(sources, &cell).with_dependencies(dependencies);
         rule.propose(&scope, &context)
             .into_iter()
             .flat_map(|p| p.alternatives)
@@ -274,27 +283,7 @@ mod tests {
         error: Diagnostic,
         sources: &Sources,
     ) -> Vec<String> {
-        let dependencies = traits_renamed();
-        let scope = Scope {
-            id: "test".to_owned(),
-            code: error.code.clone(),
-            phase: error.phase(),
-            files: error.file().map(PathBuf::from).into_iter().collect(),
-            diagnostics: vec![error],
-        };
-        let cell = OnceLock::new();
-        let context = Context::new(sources, &cell).with_dependencies(&dependencies);
-        specialist
-            .propose(&scope, &context)
-            .into_iter()
-            .flat_map(|p| p.alternatives)
-            .map(|a| {
-                let edits = crate::edit::by_file(&a.edits);
-                let (path, edits) = edits.iter().next().expect("one file");
-                crate::edit::apply_edits(path, sources.get(path).expect("file"), edits)
-                    .expect("applies")
-            })
-            .collect()
+        propose_with(&traits_renamed(), specialist, error, sources)
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use crate::diagnostic::Identity;
 use crate::edit::Edit;
 
-use super::{Pass, Pick, Purpose, Search, resolved_by, with_follow_ups};
+use super::{Choice, Judged, Pass, Pick, Purpose, Search, resolved_by, with_follow_ups};
 use crate::reason::KeptReason;
 
 impl Search<'_> {
@@ -24,40 +24,18 @@ impl Search<'_> {
             }
             self.edits = judged.edits;
         }
-        let chosen = &self.chosen;
-        let mut picks: Vec<Pick> = std::mem::take(&mut self.best)
-            .into_iter()
-            .enumerate()
-            .filter(|(p, _)| !chosen.iter().any(|(q, _)| q == p))
-            .filter_map(|(p, pick)| {
-                pick.map(|(a, judged)| Pick {
-                    choice: vec![(p, a)],
-                    judged,
-                    answer: None,
-                })
-            })
-            .collect();
+        let best = std::mem::take(&mut self.best);
+        let mut picks: Vec<Pick> = lone_picks(best, &self.chosen);
         picks.append(&mut self.decided);
         // Made-up values no test could decide alone, for proposals nothing else fixed: tried
         // together with the rest once, for when together they leave nothing that keeps the tests
         // from running.
-        let untested: Vec<Pick> = std::mem::take(&mut self.untested)
-            .into_iter()
-            .enumerate()
-            .filter(|(p, _)| !chosen.iter().any(|(q, _)| q == p))
-            .filter(|(p, _)| {
-                !picks
-                    .iter()
-                    .any(|pick| pick.choice.iter().any(|(q, _)| q == p))
-            })
-            .filter_map(|(p, pick)| {
-                pick.map(|(a, judged)| Pick {
-                    choice: vec![(p, a)],
-                    judged,
-                    answer: None,
-                })
-            })
-            .collect();
+        let mut untested = lone_picks(std::mem::take(&mut self.untested), &self.chosen);
+        untested.retain(|lone| {
+            !picks
+                .iter()
+                .any(|pick| pick.choice.iter().any(|(q, _)| lone.choice[0].0 == *q))
+        });
         // Alone, an untested pick was judged already: only with others can it be judged anew.
         let with_others = !self.chosen.is_empty() || picks.len() + untested.len() > 1;
         self.provisional = !untested.is_empty() && with_others;
@@ -206,4 +184,20 @@ impl Search<'_> {
         self.label_pick(&pick);
         self.edits.extend(pick.judged.edits);
     }
+}
+
+/// Per proposal, its lone alternative (if any) as a pick, but for the proposals `chosen` holds.
+fn lone_picks(per_proposal: Vec<Option<(usize, Judged)>>, chosen: &Choice) -> Vec<Pick> {
+    per_proposal
+        .into_iter()
+        .enumerate()
+        .filter(|(p, _)| !chosen.iter().any(|(q, _)| q == p))
+        .filter_map(|(p, pick)| {
+            pick.map(|(a, judged)| Pick {
+                choice: vec![(p, a)],
+                judged,
+                answer: None,
+            })
+        })
+        .collect()
 }
