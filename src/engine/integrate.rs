@@ -48,6 +48,7 @@ pub(super) async fn merge_round(
         ..
     } = state;
     let merging = Merging::new(session, *base, current, accepted);
+    let accepted_reports = accepted;
     let all: Vec<usize> = (0..accepted.len()).collect();
     let integration = merging.integrate(&all).await?;
     let check = session.check(integration.commit, gate_runs).await?;
@@ -63,6 +64,15 @@ pub(super) async fn merge_round(
     // Worse together than apart: rebuild from the base, keeping only what helps, the suspects
     // that the check just made names last (`Rebuild`).
     let suspects = merging.suspects(&integration.merged, &check);
+    tracing::info!(
+        "the round's patches merged did worse than apart ({} errors left); suspects: {}",
+        check.parsed.error_count(),
+        suspects
+            .iter()
+            .map(|&i| accepted[i].scope.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let (innocent, suspected): (Vec<usize>, Vec<usize>) = integration
         .merged
         .iter()
@@ -89,6 +99,15 @@ pub(super) async fn merge_round(
         };
         if accepted {
             merge.kept = attempt;
+        } else {
+            tracing::info!(
+                "backing out or splitting: {}",
+                chunk
+                    .iter()
+                    .map(|&i| accepted_reports[i].scope.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
         }
         rebuild.judged(chunk, accepted);
     }
@@ -158,6 +177,21 @@ impl<'a> Merging<'a> {
             &self.current.diagnostics,
             &targets,
             &after.parsed.diagnostics,
+        );
+        let named = |identities: &[Identity]| -> Vec<String> {
+            identities
+                .iter()
+                .take(8)
+                .map(|i| format!("{:?} {} in {:?}", i.code, i.message, i.file))
+                .collect()
+        };
+        tracing::info!(
+            "merged: {} targets remain {:?}; {} errors appeared {:?}; {} revealed behind",
+            comparison.remaining.len(),
+            named(&comparison.remaining),
+            comparison.appeared.len(),
+            named(&comparison.appeared),
+            comparison.behind.len(),
         );
         let files_with_new_errors: BTreeSet<&Path> = comparison
             .appeared
