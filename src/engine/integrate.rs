@@ -1,24 +1,27 @@
 //! A round's accepted patches integrated on its base: merged edit by edit, gated together, and
 //! when the whole is worse than its parts promised, rebuilt from the patches that help.
 
-use std::collections::BTreeSet;
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
 use super::error::{RunError, blocking};
 use super::merge::Rebuild;
 use super::session::Session;
 use super::state::RunState;
+use crate::candidate;
 use crate::diagnostic::Identity;
 use crate::event::WorkerReport;
 use crate::gate::{GateCheck, Unchecked};
 use crate::git::{self, Oid};
 use crate::parse::ParsedCheck;
-use crate::patch::{self, Patch};
+use crate::patch::{self, FileChange, Patch, Sources};
 use crate::verdict;
 
 /// Patches merged onto a round's base, committed.
 struct Integration {
     commit: Oid,
+    /// The merged patches as one patch on the base.
+    patch: Patch,
     /// Indexes (into the round's accepted patches) of those merged, in order.
     merged: Vec<usize>,
     /// Indexes of those that conflicted with an earlier one, left for the next round.
@@ -60,6 +63,19 @@ pub(super) async fn merge_round(
             deferred: integration.conflicted,
             backed_out: Vec::new(),
         });
+    }
+    // What the merge itself caused, rustc may fix: the integration with those fixes, checked once.
+    if let Some(commit) = merging.follow_up(&integration, &check).await? {
+        let followed = session.check(commit, gate_runs).await?;
+        if merging.accepts(&integration.merged, &followed) {
+            return Ok(Merge {
+                commit,
+                after: followed.parsed,
+                kept: integration.merged,
+                deferred: integration.conflicted,
+                backed_out: Vec::new(),
+            });
+        }
     }
     // Worse together than apart: rebuild from the base, keeping only what helps, the suspects
     // that the check just made names last (`Rebuild`).
@@ -154,6 +170,24 @@ impl<'a> Merging<'a> {
         let merged = patch::merge(&chosen);
         let (repo, base) = (self.session.repo.clone(), self.base);
         let files = merged.files;
+        let before = |path: &PathBuf| {
+            chosen
+                .iter()
+                .find_map(|patch| patch.files.get(path).map(|change| change.before.clone()))
+                .unwrap_or_default()
+        };
+        let whole = Patch {
+            files: files
+                .iter()
+                .map(|(path, after)| {
+                    let change = FileChange {
+                        before: before(path),
+                        after: after.clone(),
+                    };
+                    (path.clone(), change)
+                })
+                .collect(),
+        };
         let commit = blocking(move || {
             git::commit_files(&repo, base, &files, "cargo-fix-swarm: merged fixes")
         })
@@ -161,9 +195,68 @@ impl<'a> Merging<'a> {
         let position = |at: &usize| indexes[*at];
         Ok(Integration {
             commit,
+            patch: whole,
             merged: merged.merged.iter().map(position).collect(),
             conflicted: merged.conflicted.iter().map(position).collect(),
         })
+    }
+
+    /// The integration extended with rustc's own fixes for the errors the merge caused, committed:
+    /// two patches that each import a name (one rewrites a misspelt `use`, the other adds the
+    /// `use` rustc suggested for the name's uses) leave it imported twice, E0252, whose fix rustc
+    /// gives. `None` when some new error has no fix the meaning guard lets through.
+    async fn follow_up(
+        &self,
+        integration: &Integration,
+        after: &GateCheck,
+    ) -> Result<Option<Oid>, RunError> {
+        let targets = self.targets(&integration.merged);
+        let comparison = verdict::compare(
+            &self.current.diagnostics,
+            &targets,
+            &after.parsed.diagnostics,
+        );
+        if comparison.appeared.is_empty() || !comparison.remaining.is_empty() {
+            return Ok(None);
+        }
+        let base = Sources::new(
+            integration
+                .patch
+                .files
+                .iter()
+                .map(|(path, change)| (path.clone(), change.before.clone()))
+                .collect(),
+        );
+        let Some((edits, _labels)) = candidate::follow_up(
+            &base,
+            &integration.patch,
+            &after.parsed,
+            &comparison.appeared,
+        ) else {
+            return Ok(None);
+        };
+        let Ok(followed) = Patch::from_edits(&base, &edits) else {
+            return Ok(None);
+        };
+        let files: BTreeMap<PathBuf, String> = followed
+            .files
+            .into_iter()
+            .map(|(path, change)| (path, change.after))
+            .collect();
+        let (repo, base) = (self.session.repo.clone(), self.base);
+        let commit = blocking(move || {
+            git::commit_files(&repo, base, &files, "cargo-fix-swarm: merged fixes")
+        })
+        .await??;
+        Ok(Some(commit))
+    }
+
+    /// The targets the patches at `indexes` fixed.
+    fn targets(&self, indexes: &[usize]) -> Vec<Identity> {
+        indexes
+            .iter()
+            .flat_map(|&i| self.accepted[i].fixed.iter().map(|fix| fix.target.clone()))
+            .collect()
     }
 
     /// The patches at `indexes` that `after`, the check of them merged, points at: those whose
