@@ -51,7 +51,6 @@ pub(super) async fn merge_round(
         ..
     } = state;
     let merging = Merging::new(session, *base, current, accepted);
-    let accepted_reports = accepted;
     let all: Vec<usize> = (0..accepted.len()).collect();
     let integration = merging.integrate(&all).await?;
     let check = session.check(integration.commit, gate_runs).await?;
@@ -105,27 +104,27 @@ pub(super) async fn merge_round(
         let mut attempt = merge.kept.clone();
         attempt.extend(&chunk);
         let integration = merging.integrate(&attempt).await?;
-        let accepted = integration.merged.len() == attempt.len() && {
+        let passed = integration.merged.len() == attempt.len() && {
             let check = session.check(integration.commit, gate_runs).await?;
-            let accepted = merging.accepts(&attempt, &check);
-            if accepted {
+            let passed = merging.accepts(&attempt, &check);
+            if passed {
                 (merge.commit, merge.after) = (integration.commit, check.parsed);
             }
-            accepted
+            passed
         };
-        if accepted {
+        if passed {
             merge.kept = attempt;
         } else {
             tracing::info!(
                 "backing out or splitting: {}",
                 chunk
                     .iter()
-                    .map(|&i| accepted_reports[i].scope.as_str())
+                    .map(|&i| accepted[i].scope.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")
             );
         }
-        rebuild.judged(chunk, accepted);
+        rebuild.judged(chunk, passed);
     }
     merge.backed_out = rebuild.backed_out;
     merge.backed_out.sort_unstable();
