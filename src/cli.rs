@@ -239,6 +239,10 @@ pub struct BenchArgs {
     /// Print the results as JSON instead of a table
     #[arg(long)]
     pub json: bool,
+    /// The model workers, as for a repair; `--llm-record DIR` and `--llm-replay DIR` keep each
+    /// fixture's replies in `DIR/<fixture>`, and the budgets apply to each fixture apart
+    #[command(flatten)]
+    pub llm: LlmArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

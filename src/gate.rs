@@ -268,6 +268,7 @@ impl Gate {
                 passed: test.success,
                 failed: verdict::failed_tests(&test.stdout),
                 ran: verdict::test_count(&test.stdout),
+                output: verdict::failure_output(&test.stdout),
             })
         } else {
             None

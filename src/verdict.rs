@@ -275,6 +275,10 @@ pub struct TestRun {
     /// How many tests ran, passed or failed (`test_count`).
     #[serde(default)]
     pub ran: usize,
+    /// What the failing tests printed (`failure_output`), for whoever must fix them: a model is
+    /// shown it with the gate's verdict.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub output: String,
 }
 
 impl TestRun {
@@ -309,6 +313,69 @@ pub fn test_count(output: &str) -> usize {
             matches!(what, "passed" | "failed").then(|| count.parse::<usize>().ok())?
         })
         .sum()
+}
+
+/// The most lines of failing tests' output kept (`failure_output`): enough for a few assertion
+/// messages with their values, not a whole log.
+const FAILURE_LINES: usize = 40;
+
+/// Reads `cargo test`'s human output: what the failing tests printed, the `---- name stdout ----`
+/// sections of each `failures:` block (assertion messages with their left and right values), at
+/// most `FAILURE_LINES` lines. What differs from run to run or machine to machine is left out
+/// (thread ids, backtraces, which `RUST_BACKTRACE` decides), so that the same failure reads the
+/// same everywhere: a model's recorded replies are keyed by what it was told.
+pub fn failure_output(output: &str) -> String {
+    let mut kept = Vec::new();
+    let mut inside = false;
+    let mut in_backtrace = false;
+    for line in output.lines() {
+        if line.starts_with("---- ") && line.ends_with(" ----") {
+            inside = true;
+        } else if line == "failures:" || line.starts_with("test result: ") {
+            inside = false;
+            continue;
+        }
+        if !inside {
+            continue;
+        }
+        if line == "stack backtrace:" {
+            in_backtrace = true;
+            continue;
+        }
+        if in_backtrace && line.starts_with(' ') {
+            continue;
+        }
+        in_backtrace = false;
+        if line.starts_with("note: ") && line.contains("RUST_BACKTRACE") {
+            continue;
+        }
+        kept.push(without_thread_id(line));
+    }
+    while kept.last().is_some_and(|line| line.trim().is_empty()) {
+        kept.pop();
+    }
+    if kept.len() > FAILURE_LINES {
+        let left = kept.len() - FAILURE_LINES;
+        kept.truncate(FAILURE_LINES);
+        return format!("{}\n[{left} more lines]", kept.join("\n"));
+    }
+    kept.join("\n")
+}
+
+/// `thread 'name' (12345) panicked at …` without its thread id, which newer test harnesses print.
+fn without_thread_id(line: &str) -> String {
+    let Some(rest) = line.strip_prefix("thread '") else {
+        return line.to_owned();
+    };
+    let Some((name, after)) = rest.split_once("' (") else {
+        return line.to_owned();
+    };
+    match after.split_once(") ") {
+        Some((id, tail)) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("thread '{name}' {tail}")
+        }
+        _ => line.to_owned(),
+    }
 }
 
 /// Reads `cargo test`'s human output: the names of failing tests (`test name ... FAILED`).

@@ -11,6 +11,7 @@ mod events;
 mod gate;
 mod interrupt;
 mod layout;
+mod llm_bench;
 mod llm_cli;
 mod llm_client;
 mod llm_runs;

@@ -2,6 +2,7 @@
 //! `cargo check` and the fixture's own tests, and compares with `cargo fix --broken-code`.
 
 mod fixture;
+mod model;
 mod runner;
 mod table;
 

@@ -9,12 +9,14 @@ use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
 use super::fixture::{self, Fixture};
+use super::model;
 use super::table::{BenchReport, EngineResult, FixtureResult, render_table};
 use crate::cargo::Cargo;
 use crate::cli::{BenchArgs, default_jobs};
 use crate::config::{CargoSelection, FixConfig, GateKind};
 use crate::diagnostic::code_label;
 use crate::event_sink::EventSink;
+use crate::llm::settings::LlmFlags;
 use crate::parse::{self, SourceRoot};
 use crate::stop::Stop;
 use crate::{engine, exit_code, git};
@@ -31,6 +33,7 @@ pub async fn run_bench(args: BenchArgs, cwd: PathBuf) -> i32 {
     };
     let jobs = args.jobs.unwrap_or_else(default_jobs);
     let cargo = Cargo::from_env();
+    let llm = args.llm.into_flags();
     let stop = crate::run::stop_on_signals();
     let mut results = Vec::new();
     for fixture in &fixtures {
@@ -42,6 +45,7 @@ pub async fn run_bench(args: BenchArgs, cwd: PathBuf) -> i32 {
             jobs,
             max_rounds: args.max_rounds,
             gate: args.gate.into(),
+            llm: model::fixture_flags(&llm, &cwd, &fixture.name),
         };
         match bench_fixture(fixture, &cargo, options, args.baseline.is_some(), &stop).await {
             Ok(result) => results.push(result),
@@ -191,11 +195,13 @@ async fn judge(
 }
 
 /// How the bench runs each repair.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct RepairOptions {
     jobs: NonZeroUsize,
     max_rounds: NonZeroUsize,
     gate: GateKind,
+    /// The model workers' flags, with this fixture's record and replay directories.
+    llm: LlmFlags,
 }
 
 async fn bench_fixture(
@@ -247,8 +253,7 @@ async fn run_swarm(
         max_rounds: options.max_rounds,
         resume: None,
         worker_timeout: Duration::from_secs(600),
-        // The bench does not take the model options yet (issue 9's bench part).
-        llm: crate::llm::settings::LlmFlags::default(),
+        llm: options.llm,
     };
     let (events, mut received) = EventSink::channel();
     let discard = tokio::spawn(async move { while received.recv().await.is_some() {} });
@@ -270,6 +275,7 @@ async fn run_swarm(
             rounds: summary.rounds,
             gate_runs: summary.gate_runs,
             failure: None,
+            model: model::model_use(&summary),
         },
         Err(error) => EngineResult {
             errors_before,
@@ -281,6 +287,7 @@ async fn run_swarm(
             rounds: 0,
             gate_runs: 0,
             failure: Some(error.to_string()),
+            model: None,
         },
     })
 }
@@ -352,5 +359,6 @@ async fn run_cargo_fix(
         rounds,
         gate_runs: invocations,
         failure: None,
+        model: None,
     })
 }

@@ -4,8 +4,10 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::model::{ModelUse, render_model_table};
+
 /// How one engine did on one fixture.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct EngineResult {
     pub errors_before: usize,
     pub errors_after: usize,
@@ -18,6 +20,9 @@ pub struct EngineResult {
     pub gate_runs: usize,
     /// Set when the engine could not run at all.
     pub failure: Option<String>,
+    /// What the model workers fixed and spent, when the run had them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<ModelUse>,
 }
 
 impl EngineResult {
@@ -27,7 +32,7 @@ impl EngineResult {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FixtureResult {
     pub fixture: String,
     pub expected_errors: usize,
@@ -38,7 +43,7 @@ pub struct FixtureResult {
     pub baseline: Option<EngineResult>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct BenchReport {
     pub jobs: usize,
     pub fixtures: Vec<FixtureResult>,
@@ -146,6 +151,7 @@ pub fn render_table(report: &BenchReport) -> String {
             "* the first check found other error codes than fixture.toml states"
         );
     }
+    out.push_str(&render_model_table(report));
     out
 }
 
@@ -164,6 +170,7 @@ mod tests {
             rounds: 2,
             gate_runs: 7,
             failure: None,
+            model: None,
         }
     }
 

@@ -198,6 +198,7 @@ fn failing_tests_reject_an_accepted_candidate() {
         passed: false,
         failed: failed_tests(output),
         ran: test_count(output),
+        output: String::new(),
     };
     assert_eq!(failing.ran, 2);
     assert!(!failing.vouches());
@@ -211,6 +212,7 @@ fn failing_tests_reject_an_accepted_candidate() {
         passed: true,
         failed: Vec::new(),
         ran: 2,
+        output: String::new(),
     };
     assert!(passing.vouches());
     assert_eq!(with_tests(accepted.clone(), Some(&passing)), accepted);
@@ -220,6 +222,7 @@ fn failing_tests_reject_an_accepted_candidate() {
         passed: true,
         failed: Vec::new(),
         ran: test_count(none),
+        output: String::new(),
     };
     assert!(!empty.vouches());
     assert_eq!(with_tests(accepted.clone(), None), accepted);
@@ -238,4 +241,37 @@ fn a_build_that_did_not_run_is_rejected() {
         ),
         Verdict::Rejected(RejectReason::BuildFailed { .. })
     ));
+}
+
+#[test]
+fn failing_tests_output_keeps_what_each_failing_test_printed() {
+    let output = "running 2 tests\ntest tests::keeps ... ok\ntest tests::dots ... FAILED\n\n\
+                  failures:\n\n---- tests::dots stdout ----\n\n\
+                  thread 'tests::dots' (25245) panicked at src/lib.rs:30:9:\n\
+                  assertion `left == right` failed\n  left: \"Intro 1\"\n right: \"Intro.1\"\n\
+                  stack backtrace:\n   0: __rustc::rust_begin_unwind\n             at /rustc/x/panicking.rs:689:5\n\
+                  note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.\n\n\n\
+                  failures:\n    tests::dots\n\n\
+                  test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out\n";
+    let kept = failure_output(output);
+    assert!(kept.starts_with("---- tests::dots stdout ----"), "{kept}");
+    assert!(kept.contains("right: \"Intro.1\""), "{kept}");
+    assert!(!kept.contains("test result"), "{kept}");
+    assert!(!kept.contains("    tests::dots\n"), "{kept}");
+    // What differs between runs and machines is left out: the thread id, the backtrace.
+    assert_eq!(
+        kept,
+        "---- tests::dots stdout ----\n\nthread 'tests::dots' panicked at src/lib.rs:30:9:\n\
+         assertion `left == right` failed\n  left: \"Intro 1\"\n right: \"Intro.1\""
+    );
+    // A passing run printed no failure.
+    assert_eq!(failure_output("running 1 test\ntest a ... ok\n"), "");
+    // A long failure is cut, and says so.
+    let long: String = std::iter::once("---- t stdout ----".to_owned())
+        .chain((0..100).map(|i| format!("line {i}")))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let cut = failure_output(&long);
+    assert_eq!(cut.lines().count(), FAILURE_LINES + 1);
+    assert!(cut.ends_with("[61 more lines]"), "{cut}");
 }

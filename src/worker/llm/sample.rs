@@ -291,8 +291,17 @@ fn rejected(reason: &RejectReason, check: &GateCheck) -> String {
             errors.join("\n")
         )
     };
+    let printed = match &check.tests {
+        Some(tests) if !tests.output.is_empty() => {
+            format!(
+                "\nThe failing tests printed:\n```text\n{}\n```",
+                tests.output
+            )
+        }
+        _ => String::new(),
+    };
     format!(
-        "Your edit was applied and checked, and rejected: {reason}.{quoted}\n\
+        "Your edit was applied and checked, and rejected: {reason}.{quoted}{printed}\n\
          It was not kept: the files are as first shown. Answer again with SEARCH/REPLACE blocks."
     )
 }
@@ -303,6 +312,7 @@ mod tests {
 
     use super::*;
     use crate::parse::ParsedCheck;
+    use crate::verdict::TestRun;
 
     fn gated(edit: &str, verdict: Verdict) -> Sample {
         Sample::Gated {
@@ -375,5 +385,33 @@ mod tests {
             decide(vec![Sample::Budget], "m"),
             Decision::Budget
         ));
+    }
+
+    #[test]
+    fn a_rejection_by_the_tests_shows_the_model_what_they_printed() {
+        let reason = RejectReason::TestsFailed {
+            failed: vec!["tests::dots".to_owned()],
+        };
+        let check = GateCheck {
+            parsed: ParsedCheck::default(),
+            tests: Some(TestRun {
+                passed: false,
+                failed: vec!["tests::dots".to_owned()],
+                ran: 2,
+                output: "---- tests::dots stdout ----\n  left: \"a 1\"\n right: \"a.1\"".to_owned(),
+            }),
+            stderr_tail: String::new(),
+            packages: None,
+        };
+        let feedback = rejected(&reason, &check);
+        assert!(
+            feedback.contains("the tests fail: tests::dots"),
+            "{feedback}"
+        );
+        assert!(
+            feedback.contains("The failing tests printed:\n```text\n---- tests::dots stdout"),
+            "{feedback}"
+        );
+        assert!(feedback.contains("right: \"a.1\""), "{feedback}");
     }
 }

@@ -440,6 +440,7 @@ fn a_made_up_value_is_accepted_only_when_tests_ran_and_passed() {
         passed: true,
         failed: Vec::new(),
         ran,
+        output: String::new(),
     };
     // Check alone, a run of no test, and passing tests.
     for (run, fixed) in [
@@ -528,6 +529,7 @@ fn made_up_values_no_test_could_decide_alone_are_decided_together() {
         passed: true,
         failed: Vec::new(),
         ran: 4,
+        output: String::new(),
     };
     search.record(
         together[0].id,
