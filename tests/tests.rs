@@ -15,6 +15,7 @@ mod llm_bench;
 mod llm_cli;
 mod llm_client;
 mod llm_runs;
+mod local_model;
 mod merge;
 mod pipelines;
 mod pool;
