@@ -3,6 +3,8 @@
 //! model does not fix Rust; the run must still go through cleanly: real token counts, the
 //! replies it cannot use refused with their reason, a transcript written, the tree untouched.
 
+use std::io::Write as _;
+
 use crate::llm_cli::last_summary;
 use crate::util::Scenario;
 
@@ -72,7 +74,11 @@ fn local_model_a_real_model_run_goes_through_cleanly() {
             );
         }
     }
-    eprintln!("local model: {spending}, steps {kinds:?}");
+    // What it showed, for whoever ran it by hand (`--nocapture`).
+    let _ = writeln!(
+        std::io::stderr(),
+        "local model: {spending}, steps {kinds:?}"
+    );
     if summary["outcome"] != "green" {
         assert_eq!(
             project.tree_state(),
