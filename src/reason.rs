@@ -41,6 +41,9 @@ pub enum UnfixedReason {
     ModelRefused { refusal: ReplyRefusal },
     /// The model's endpoint failed, retries spent: its error as it reads.
     ModelFailed { error: String },
+    /// The worker's time (`--worker-timeout`, `after_secs`) ran out before a strategy was done
+    /// with it; what the strategies before it fixed in the scope was kept.
+    OutOfTime { after_secs: u64 },
 }
 
 /// Why the search kept the fix it kept for one error, of what was proposed for it.

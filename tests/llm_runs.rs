@@ -220,3 +220,43 @@ async fn llm_a_token_budget_reached_mid_run_stops_with_its_own_status() {
     );
     assert!(text.contains("left untried: E0502"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn llm_a_slow_model_costs_the_scope_only_what_it_had_not_fixed() {
+    // One scope of two E0425: rustc's suggestion fixes the typo, the unknown name is left to the
+    // model, whose endpoint answers only after the worker's time has run out.
+    let lib = "pub fn total(values: &[i32]) -> i32 {\n    let mut sum = 0;\n    \
+               for v in values {\n        sum += v;\n    }\n    summ\n}\n\n\
+               pub fn scaled(x: i32) -> i32 {\n    x * qzx_factor\n}\n";
+    let project = Scenario::package().file("src/lib.rs", lib).create();
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500).set_delay(std::time::Duration::from_secs(120)))
+        .mount(&server)
+        .await;
+    let output = run_llm(
+        &project,
+        &format!("{}/v1", server.uri()),
+        &[
+            "--message-format",
+            "json",
+            "--worker-timeout",
+            "20",
+            "--max-rounds",
+            "1",
+        ],
+    )
+    .await;
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    let summary = last_summary(&out);
+    assert_eq!(summary["errors_before"], 2, "{summary}");
+    assert_eq!(summary["errors_after"], 1, "{summary}");
+    let unfixed = &summary["unfixed"][0];
+    assert_eq!(unfixed["reason"]["kind"], "out-of-time", "{unfixed}");
+    assert_eq!(unfixed["reason"]["after_secs"], 20, "{unfixed}");
+    // The built-in fix was kept and applied.
+    let fixed = project.read("src/lib.rs");
+    assert!(fixed.contains("    sum\n}"), "{fixed}");
+    assert!(fixed.contains("qzx_factor"), "{fixed}");
+}

@@ -174,6 +174,7 @@ fn group_of(reason: &UnfixedReason) -> (u8, &'static str) {
         UnfixedReason::NotReached { .. } => (5, "Not reached before the rounds stopped"),
         UnfixedReason::ModelRefused { .. } => (6, "Every model edit was refused"),
         UnfixedReason::ModelFailed { .. } => (7, "The model's endpoint failed"),
+        UnfixedReason::OutOfTime { .. } => (7, "The worker's time ran out (--worker-timeout)"),
         UnfixedReason::Outside { .. } | UnfixedReason::NoLocation => {
             (8, "Outside the workspace's sources")
         }

@@ -3,10 +3,8 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 use tokio::task::JoinError;
-use tokio::time::error::Elapsed;
 
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -60,7 +58,7 @@ pub(super) async fn dispatch(
         let diagnostics = scope.diagnostics.len();
         let handle = tasks.spawn(async move {
             let _slot = slots.acquire_owned().await;
-            tokio::time::timeout(timeout, worker::run_worker(round, strategies, scope)).await
+            worker::run_worker(round, strategies, scope, timeout).await
         });
         scope_of.insert(handle.id(), (id, code, diagnostics));
     }
@@ -87,7 +85,7 @@ pub(super) async fn dispatch(
             candidates: 0,
             tokens: None,
         };
-        let report = report_of(outcome, unfinished, timeout);
+        let report = report_of(outcome, unfinished);
         let event = match report.status {
             WorkerStatus::Completed => Event::WorkerCompleted {
                 round: round.number,
@@ -106,29 +104,20 @@ pub(super) async fn dispatch(
     reports
 }
 
-/// How a worker's task ended: joined (or not), in time (or not), with its report (or an error).
-type Ended = Result<Result<Result<WorkerReport, GateError>, Elapsed>, JoinError>;
+/// How a worker's task ended: joined (or not), with its report (or an error). A worker whose
+/// time ran out reports it itself (`run_worker`).
+type Ended = Result<Result<WorkerReport, GateError>, JoinError>;
 
-/// A worker's report: its own, or for a worker that did not complete, `unfinished` with the
-/// status and failure that say why.
 fn report_of(
     ended: Ended,
     unfinished: impl Fn(WorkerStatus, Option<WorkerFailure>) -> WorkerReport,
-    timeout: Duration,
 ) -> WorkerReport {
     match ended {
-        Ok(Ok(Ok(report))) => report,
-        Ok(Ok(Err(error))) if error.is_cancelled() => unfinished(WorkerStatus::Stopped, None),
-        Ok(Ok(Err(error))) => {
+        Ok(Ok(report)) => report,
+        Ok(Err(error)) if error.is_cancelled() => unfinished(WorkerStatus::Stopped, None),
+        Ok(Err(error)) => {
             let message = error.to_string();
             unfinished(WorkerStatus::Failed, Some(WorkerFailure::Error { message }))
-        }
-        Ok(Err(_elapsed)) => {
-            let after_secs = timeout.as_secs();
-            unfinished(
-                WorkerStatus::TimedOut,
-                Some(WorkerFailure::TimedOut { after_secs }),
-            )
         }
         Err(error) if error.is_panic() => {
             unfinished(WorkerStatus::Failed, Some(WorkerFailure::Panicked))

@@ -315,6 +315,9 @@ pub fn why_unfixed(reason: &UnfixedReason) -> String {
             format!("the model's last reply was refused: {refusal}")
         }
         UnfixedReason::ModelFailed { error } => format!("the model's endpoint failed: {error}"),
+        UnfixedReason::OutOfTime { after_secs } => format!(
+            "the worker's time ran out ({after_secs} s, --worker-timeout) before it was done"
+        ),
     }
 }
 

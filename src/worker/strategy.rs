@@ -5,10 +5,11 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::candidate::Refusal;
 use crate::diagnostic::Identity;
-use crate::event::{Event, Fix, WorkerReport, WorkerStatus};
+use crate::event::{Event, Fix, WorkerFailure, WorkerReport, WorkerStatus};
 use crate::gate::GateError;
 use crate::patch::Patch;
 use crate::plan::Scope;
@@ -47,11 +48,18 @@ impl Strategy {
 
 /// Runs one scope to its report. Errors are only those of the machinery (git, cargo failing to
 /// run, cancellation); a rejected candidate is an ordinary outcome.
+///
+/// The worker owns its time (`--worker-timeout`): when it runs out during a strategy, what the
+/// strategies before found is kept and reported, and the diagnostics left say the time ran out.
+/// A model's strategy waits on the network; a slow endpoint must not cost the fixes the built-in
+/// specialists had already made. Only a worker that found nothing at all is reported timed out.
 pub async fn run_worker(
     round: Arc<Round>,
     strategies: Arc<[Strategy]>,
     scope: Scope,
+    time_limit: Duration,
 ) -> Result<WorkerReport, GateError> {
+    let deadline = tokio::time::Instant::now() + time_limit;
     round.emit(Event::WorkerStarted {
         round: round.number,
         scope: scope.id.clone(),
@@ -60,6 +68,7 @@ pub async fn run_worker(
     let context = WorkerContext::new(Arc::clone(&round), &scope.id, Budget::unlimited());
     let mut found = StrategyReport::default();
     let mut left = scope.clone();
+    let mut timed_out = false;
     for strategy in strategies.iter() {
         if left.diagnostics.is_empty() || context.cancel().is_cancelled() {
             break;
@@ -67,9 +76,38 @@ pub async fn run_worker(
         if !context.within_budget() {
             break;
         }
-        let report = strategy.run(&context, &left, found.stage.clone()).await?;
+        let run = strategy.run(&context, &left, found.stage.clone());
+        let Ok(report) = tokio::time::timeout_at(deadline, run).await else {
+            timed_out = true;
+            break;
+        };
+        let report = report?;
         left.diagnostics = not_covered(&left, &report);
         absorb(&mut found, report);
+    }
+    let after_secs = time_limit.as_secs();
+    if timed_out {
+        if found.fixed.is_empty() {
+            return Ok(WorkerReport {
+                gate_runs: round.gate_runs_of(&scope.id),
+                scope: scope.id,
+                code: scope.code,
+                status: WorkerStatus::TimedOut,
+                diagnostics: scope.diagnostics.len(),
+                failure: Some(WorkerFailure::TimedOut { after_secs }),
+                fixed: Vec::new(),
+                unfixed: Vec::new(),
+                patch: None,
+                resolved: Vec::new(),
+                candidates: found.candidates,
+                tokens: (found.tokens.total() > 0).then_some(found.tokens),
+            });
+        }
+        let out_of_time = left
+            .diagnostics
+            .iter()
+            .map(|d| (d.identity(), UnfixedReason::OutOfTime { after_secs }));
+        found.rejected.splice(0..0, out_of_time);
     }
     let patch = if found.fixed.is_empty() {
         None
