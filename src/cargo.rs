@@ -11,8 +11,12 @@ use tokio::process::{Child, Command};
 use tokio_util::sync::CancellationToken;
 
 mod clock;
+mod flags;
+mod message;
 
 pub use clock::{CargoClock, CargoTime};
+pub use flags::{CargoFlags, Profile};
+pub use message::error_message;
 
 /// A workspace member: its name and the directory of its manifest, relative to the checkout.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,7 +60,8 @@ pub enum CargoError {
         program: OsString,
         source: std::io::Error,
     },
-    #[error("cargo could not read the workspace:\n{stderr}")]
+    /// `stderr`: cargo's error as `error_message` words it.
+    #[error("cargo could not read the workspace: {stderr}")]
     Metadata { stderr: String },
     #[error("cargo metadata: {0}")]
     MetadataOutput(String),
@@ -78,6 +83,8 @@ pub struct CargoRun {
 pub struct Cargo {
     program: OsString,
     clock: CargoClock,
+    /// The user's pass-through flags, given to every cargo this runs.
+    flags: CargoFlags,
 }
 
 impl Cargo {
@@ -85,7 +92,13 @@ impl Cargo {
         Cargo {
             program: std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo")),
             clock: CargoClock::default(),
+            flags: CargoFlags::default(),
         }
+    }
+
+    /// The same cargo, giving `flags` to every process it runs.
+    pub fn with_flags(self, flags: CargoFlags) -> Cargo {
+        Cargo { flags, ..self }
     }
 
     /// The same cargo with a clock of its own, which its clones share: for one run's time.
@@ -93,6 +106,7 @@ impl Cargo {
         Cargo {
             program: self.program.clone(),
             clock: CargoClock::default(),
+            flags: self.flags.clone(),
         }
     }
 
@@ -106,9 +120,13 @@ impl Cargo {
         &self,
         command: &cargo_metadata::MetadataCommand,
     ) -> Result<cargo_metadata::Metadata, CargoError> {
+        let mut command = command.clone();
+        if let Some(target_dir) = &self.flags.target_dir {
+            command.env("CARGO_TARGET_DIR", target_dir);
+        }
         command.exec().map_err(|error| match error {
             cargo_metadata::Error::CargoMetadata { stderr } => CargoError::Metadata {
-                stderr: stderr.trim_end().to_owned(),
+                stderr: error_message(&stderr),
             },
             cargo_metadata::Error::Io(source) => CargoError::Spawn {
                 program: self.program.clone(),
@@ -121,7 +139,11 @@ impl Cargo {
     /// Reads the workspace without resolving dependencies, which would write a Cargo.lock.
     pub fn metadata(&self, cwd: &Path, manifest: Option<&Path>) -> Result<Workspace, CargoError> {
         let mut command = cargo_metadata::MetadataCommand::new();
-        command.cargo_path(&self.program).current_dir(cwd).no_deps();
+        command
+            .cargo_path(&self.program)
+            .current_dir(cwd)
+            .no_deps()
+            .other_options(self.flags.global_args());
         if let Some(manifest) = manifest {
             command.manifest_path(manifest);
         }
@@ -166,11 +188,15 @@ impl Cargo {
         cwd: &Path,
         manifest: Option<&Path>,
     ) -> Result<Vec<Dependency>, CargoError> {
+        let frozen = CargoFlags {
+            frozen: true,
+            ..self.flags.clone()
+        };
         let mut command = cargo_metadata::MetadataCommand::new();
         command
             .cargo_path(&self.program)
             .current_dir(cwd)
-            .other_options(vec!["--frozen".to_owned()]);
+            .other_options(frozen.global_args());
         if let Some(manifest) = manifest {
             command.manifest_path(manifest);
         }
@@ -209,7 +235,10 @@ impl Cargo {
         Ok(found)
     }
 
-    /// Runs cargo with `args` in `cwd`, its build output in `target_dir`. When `cancel` fires, or
+    /// Runs cargo with `args` (the subcommand first: `check`, `test` or `fix`, each of which takes
+    /// the user's build flags, inserted right after it) in `cwd`, its build output in
+    /// `target_dir`, else in the user's `--target-dir`, else where cargo's configuration says.
+    /// When `cancel` fires, or
     /// when this future is dropped before cargo ends (a worker's timeout), cargo is killed with
     /// every rustc and build script it started.
     pub async fn run(
@@ -223,8 +252,13 @@ impl Cargo {
             return Err(CargoError::Cancelled);
         }
         let mut command = Command::new(&self.program);
+        if let Some((subcommand, rest)) = args.split_first() {
+            command
+                .arg(subcommand)
+                .args(self.flags.build_args())
+                .args(rest);
+        }
         command
-            .args(args)
             .current_dir(cwd)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -235,7 +269,7 @@ impl Cargo {
         // what to stop, and nothing dies mid-way in a way we would misread as a failed build.
         #[cfg(unix)]
         command.process_group(0);
-        if let Some(target_dir) = target_dir {
+        if let Some(target_dir) = target_dir.or(self.flags.target_dir.as_deref()) {
             command.env("CARGO_TARGET_DIR", target_dir);
         }
         let child = command.spawn().map_err(|source| CargoError::Spawn {

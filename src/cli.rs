@@ -12,9 +12,12 @@ use crate::config::{
 };
 use crate::run_id::RunId;
 
+mod cargo_flags;
 mod delivery;
 mod llm;
 
+pub use cargo_flags::CargoFlagArgs;
+use cargo_flags::parse_jobs;
 pub use delivery::DeliveryArgs;
 pub use llm::LlmArgs;
 
@@ -123,7 +126,13 @@ pub struct FixArgs {
     #[arg(long, value_name = "TRIPLE", help_heading = "Compilation Options")]
     pub target: Option<String>,
     /// Number of parallel workers (and worktrees) [default: available cores]
-    #[arg(short, long, value_name = "N", help_heading = "Compilation Options")]
+    #[arg(
+        short,
+        long,
+        value_name = "N",
+        value_parser = parse_jobs,
+        help_heading = "Compilation Options"
+    )]
     pub jobs: Option<NonZeroUsize>,
 
     /// What every fix must pass: `check` (cargo check), or `test` (also the crate's tests, as soon
@@ -151,7 +160,8 @@ pub struct FixArgs {
     #[arg(long, value_name = "SECS", default_value = "600")]
     pub worker_timeout: u64,
 
-    /// Output format: `human` progress and summary, or `json` lines of events on stdout
+    /// Output format: `human` progress and summary (`short` is taken as `human`), or `json` lines
+    /// of events on stdout
     #[arg(
         long,
         value_enum,
@@ -182,6 +192,9 @@ pub struct FixArgs {
     pub color: ColorArg,
 
     #[command(flatten)]
+    pub cargo: CargoFlagArgs,
+
+    #[command(flatten)]
     pub delivery: DeliveryArgs,
 
     #[command(flatten)]
@@ -207,6 +220,9 @@ impl From<GateArg> for GateKind {
 pub enum MessageFormatArg {
     Human,
     Json,
+    /// cargo's short diagnostics: fix-swarm prints no diagnostics of its own, so it is `human`.
+    #[value(hide = true)]
+    Short,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -228,7 +244,7 @@ pub struct BenchArgs {
     #[arg(long, value_name = "TEXT")]
     pub filter: Option<String>,
     /// Workers per repair [default: available cores]
-    #[arg(short, long, value_name = "N")]
+    #[arg(short, long, value_name = "N", value_parser = parse_jobs)]
     pub jobs: Option<NonZeroUsize>,
     /// Rounds per repair
     #[arg(long, value_name = "N", default_value = "8")]
@@ -254,13 +270,17 @@ pub fn default_jobs() -> NonZeroUsize {
 impl FixArgs {
     /// What the engine needs, and how the reporters show it.
     pub fn into_config(self, cwd: PathBuf) -> (FixConfig, OutputConfig) {
-        let targets = if self.all_targets || !(self.lib || self.bins || self.tests) {
+        let selects = self.lib || self.bins || self.tests || self.cargo.selects_targets();
+        let targets = if self.all_targets || !selects {
             TargetSelection::All
         } else {
             TargetSelection::Some {
                 lib: self.lib,
                 bins: self.bins,
                 tests: self.tests,
+                examples: self.cargo.examples,
+                benches: self.cargo.benches,
+                named: self.cargo.named_targets(),
             }
         };
         let features = self
@@ -277,7 +297,7 @@ impl FixArgs {
         };
         let output = OutputConfig {
             message_format: match self.message_format {
-                MessageFormatArg::Human => MessageFormat::Human,
+                MessageFormatArg::Human | MessageFormatArg::Short => MessageFormat::Human,
                 MessageFormatArg::Json => MessageFormat::Json,
             },
             verbosity: match (self.quiet, self.verbose) {
@@ -287,18 +307,21 @@ impl FixArgs {
             },
             color,
         };
+        let cargo = self.cargo.flags(&cwd);
         let config = FixConfig {
             cwd,
             manifest_path: self.manifest_path,
             selection: CargoSelection {
                 packages: self.packages,
                 workspace: self.workspace,
+                exclude: self.cargo.exclude.clone(),
                 targets,
                 features,
                 all_features: self.all_features,
                 no_default_features: self.no_default_features,
                 target: self.target,
             },
+            cargo,
             jobs: self.jobs.unwrap_or_else(default_jobs),
             gate: self.gate.into(),
             allow_dirty: self.allow_dirty,
@@ -367,7 +390,10 @@ mod tests {
             TargetSelection::Some {
                 lib: true,
                 bins: false,
-                tests: true
+                tests: true,
+                examples: false,
+                benches: false,
+                named: Vec::new(),
             }
         );
         assert_eq!(config.selection.features, ["a", "b", "c", "d"]);

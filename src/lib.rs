@@ -42,5 +42,6 @@ pub mod specialist;
 pub mod stop;
 pub mod summary;
 pub mod sweep;
+pub mod user_paths;
 pub mod verdict;
 pub mod worker;

@@ -2,6 +2,8 @@
 
 #[cfg(unix)]
 mod apply;
+#[cfg(unix)]
+mod cargo_flags;
 mod ci;
 #[cfg(unix)]
 mod cleanup;

@@ -7,7 +7,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::dependencies::DependencyLoader;
 use super::error::RunError;
-use crate::cargo::{Cargo, CargoError};
+use crate::cargo::{Cargo, CargoError, error_message};
 use crate::config::FixConfig;
 use crate::event::Event;
 use crate::event_sink::EventSink;
@@ -65,7 +65,7 @@ impl Session {
         let check = self.gate.check(lease, commit, None, &self.cancel).await?;
         *gate_runs += 1;
         if check.parsed.error_count() == 0 && check.parsed.build_succeeded != Some(true) {
-            return Err(RunError::CheckFailed(check.stderr_tail));
+            return Err(RunError::CheckFailed(error_message(&check.stderr_tail)));
         }
         Ok(check)
     }
