@@ -6,7 +6,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{ExitStatus, Stdio};
 
-use tokio::io::{AsyncRead, AsyncReadExt as _};
+use tokio::io::{AsyncBufReadExt as _, AsyncRead, AsyncReadExt as _};
 use tokio::process::{Child, Command};
 use tokio_util::sync::CancellationToken;
 
@@ -235,6 +235,44 @@ impl Cargo {
         Ok(found)
     }
 
+    /// About how many units (`compiler-artifact` messages) a check of the workspace's members
+    /// reports: a library (and a build script) per package of the resolved graph, and each target
+    /// of the members, their libraries' tests too. `--frozen` as for `dependencies`: no lockfile
+    /// written, no network; without a lockfile there is no estimate.
+    pub fn unit_estimate(&self, cwd: &Path, manifest: Option<&Path>) -> Result<usize, CargoError> {
+        let frozen = CargoFlags {
+            frozen: true,
+            ..self.flags.clone()
+        };
+        let mut command = cargo_metadata::MetadataCommand::new();
+        command
+            .cargo_path(&self.program)
+            .current_dir(cwd)
+            .other_options(frozen.global_args());
+        if let Some(manifest) = manifest {
+            command.manifest_path(manifest);
+        }
+        let metadata = self.run_metadata(&command)?;
+        let Some(resolve) = &metadata.resolve else {
+            return Ok(0);
+        };
+        let units = resolve
+            .nodes
+            .iter()
+            .filter_map(|node| metadata.packages.iter().find(|p| p.id == node.id))
+            .map(|package| {
+                let build_script = usize::from(package.targets.iter().any(|t| t.is_custom_build()));
+                if metadata.workspace_members.contains(&package.id) {
+                    let lib_tests = usize::from(package.targets.iter().any(|t| t.is_lib()));
+                    package.targets.len() + lib_tests
+                } else {
+                    1 + build_script
+                }
+            })
+            .sum();
+        Ok(units)
+    }
+
     /// Runs cargo with `args` (the subcommand first: `check`, `test` or `fix`, each of which takes
     /// the user's build flags, inserted right after it) in `cwd`, its build output in
     /// `target_dir`, else in the user's `--target-dir`, else where cargo's configuration says.
@@ -247,6 +285,20 @@ impl Cargo {
         target_dir: Option<&Path>,
         args: &[String],
         cancel: &CancellationToken,
+    ) -> Result<CargoRun, CargoError> {
+        self.run_observed(cwd, target_dir, args, cancel, &|_| ())
+            .await
+    }
+
+    /// `run`, with `observe` called on each line of cargo's stdout as it comes (the first check's
+    /// progress, from cargo's JSON messages).
+    pub async fn run_observed(
+        &self,
+        cwd: &Path,
+        target_dir: Option<&Path>,
+        args: &[String],
+        cancel: &CancellationToken,
+        observe: &(dyn Fn(&str) + Sync),
     ) -> Result<CargoRun, CargoError> {
         if cancel.is_cancelled() {
             return Err(CargoError::Cancelled);
@@ -279,7 +331,7 @@ impl Cargo {
         let _timed = self.clock.start();
         let mut running = Running::new(child);
         let (stdout, stderr, status) = tokio::select! {
-            output = running.finish() => output.map_err(|source| CargoError::Spawn {
+            output = running.finish(observe) => output.map_err(|source| CargoError::Spawn {
                 program: self.program.clone(),
                 source,
             })?,
@@ -318,10 +370,13 @@ impl Running {
         }
     }
 
-    /// Reads cargo's output to its end, then reaps it.
-    async fn finish(&mut self) -> std::io::Result<(Vec<u8>, Vec<u8>, ExitStatus)> {
+    /// Reads cargo's output to its end, each line of stdout shown to `observe`, then reaps it.
+    async fn finish(
+        &mut self,
+        observe: &(dyn Fn(&str) + Sync),
+    ) -> std::io::Result<(Vec<u8>, Vec<u8>, ExitStatus)> {
         let (stdout, stderr) = tokio::try_join!(
-            read_all(self.child.stdout.take()),
+            read_lines(self.child.stdout.take(), observe),
             read_all(self.child.stderr.take())
         )?;
         let status = self.child.wait().await?;
@@ -353,6 +408,25 @@ async fn read_all(pipe: Option<impl AsyncRead + Unpin>) -> std::io::Result<Vec<u
     let mut bytes = Vec::new();
     if let Some(mut pipe) = pipe {
         pipe.read_to_end(&mut bytes).await?;
+    }
+    Ok(bytes)
+}
+
+/// Reads `pipe` to its end, showing each line to `observe` as it arrives.
+async fn read_lines(
+    pipe: Option<impl AsyncRead + Unpin>,
+    observe: &(dyn Fn(&str) + Sync),
+) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    if let Some(pipe) = pipe {
+        let mut reader = tokio::io::BufReader::new(pipe);
+        loop {
+            let start = bytes.len();
+            if reader.read_until(b'\n', &mut bytes).await? == 0 {
+                break;
+            }
+            observe(&String::from_utf8_lossy(&bytes[start..]));
+        }
     }
     Ok(bytes)
 }

@@ -229,6 +229,21 @@ impl Gate {
         cancel: &CancellationToken,
         kind: GateKind,
     ) -> Result<GateCheck, GateError> {
+        self.check_observed(lease, commit, patch, cancel, kind, &|_| ())
+            .await
+    }
+
+    /// `check_as`, with `observe` called on each line of the check's JSON output as cargo writes
+    /// it: the first check's progress.
+    pub async fn check_observed(
+        &self,
+        lease: Lease,
+        commit: Oid,
+        patch: Option<&Patch>,
+        cancel: &CancellationToken,
+        kind: GateKind,
+        observe: &(dyn Fn(&str) + Sync),
+    ) -> Result<GateCheck, GateError> {
         let patch = patch.cloned().unwrap_or_default();
         let (mut lease, prepared) = tokio::task::spawn_blocking(move || {
             let mut lease = lease;
@@ -251,7 +266,7 @@ impl Gate {
         args.extend(self.selection.check_args(packages.as_ref()));
         let run = self
             .cargo
-            .run(&worktree, Some(&target_dir), &args, cancel)
+            .run_observed(&worktree, Some(&target_dir), &args, cancel, observe)
             .await?;
 
         let stderr_tail = tail(&run.stderr, 20);

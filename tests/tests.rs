@@ -19,6 +19,7 @@ mod llm_runs;
 mod merge;
 mod pipelines;
 mod pool;
+mod progress;
 mod recorded;
 mod resume;
 mod schema;
