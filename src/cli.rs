@@ -402,6 +402,54 @@ mod tests {
     }
 
     #[test]
+    fn cargos_target_and_package_flags_reach_the_check() {
+        let config = config(&[
+            "--workspace",
+            "--exclude",
+            "big",
+            "--bin",
+            "tool",
+            "--examples",
+            "--test",
+            "it",
+        ]);
+        let args = config.selection.check_args(None);
+        let joined = args.join(" ");
+        for expected in ["--exclude big", "--examples", "--bin tool", "--test it"] {
+            assert!(joined.contains(expected), "{expected} missing: {joined}");
+        }
+        assert!(!joined.contains("--all-targets"), "{joined}");
+        // A narrowed check names its packages: no `--exclude` without `--workspace`.
+        let only = std::collections::BTreeSet::from(["core".to_owned()]);
+        assert!(
+            !config
+                .selection
+                .check_args(Some(&only))
+                .join(" ")
+                .contains("--exclude")
+        );
+    }
+
+    #[test]
+    fn implied_flags_are_accepted_with_a_note() {
+        let cli = parse(
+            [
+                "cargo-fix-swarm",
+                "--broken-code",
+                "--keep-going",
+                "--message-format",
+                "short",
+            ]
+            .map(Into::into)
+            .to_vec(),
+        )
+        .unwrap();
+        assert_eq!(cli.fix.cargo.notes().len(), 1);
+        let (_, output) = cli.fix.into_config(PathBuf::from("/work"));
+        assert_eq!(output.message_format, MessageFormat::Human);
+    }
+
+    #[test]
     fn bench_is_a_subcommand() {
         let cli = parse(
             ["cargo-fix-swarm", "fix-swarm", "bench", "--json", "fx"]
