@@ -238,39 +238,35 @@ impl Cargo {
     /// About how many units (`compiler-artifact` messages) a check of the workspace's members
     /// reports: a library (and a build script) per package of the resolved graph, and each target
     /// of the members, their libraries' tests too. `--frozen` as for `dependencies`: no lockfile
-    /// written, no network; without a lockfile there is no estimate.
-    pub fn unit_estimate(&self, cwd: &Path, manifest: Option<&Path>) -> Result<usize, CargoError> {
+    /// written, no network; without a lockfile there is no estimate. Unlike `metadata`, run as a
+    /// check is, in its own process group and killed with it when this future is dropped: it
+    /// runs beside the first check and must not outlive it.
+    pub async fn unit_estimate(
+        &self,
+        cwd: &Path,
+        manifest: Option<&Path>,
+        cancel: &CancellationToken,
+    ) -> Result<usize, CargoError> {
         let frozen = CargoFlags {
             frozen: true,
             ..self.flags.clone()
         };
-        let mut command = cargo_metadata::MetadataCommand::new();
+        let mut command = Command::new(&self.program);
         command
-            .cargo_path(&self.program)
-            .current_dir(cwd)
-            .other_options(frozen.global_args());
+            .args(["metadata", "--format-version", "1"])
+            .args(frozen.global_args());
         if let Some(manifest) = manifest {
-            command.manifest_path(manifest);
+            command.arg("--manifest-path").arg(manifest);
         }
-        let metadata = self.run_metadata(&command)?;
-        let Some(resolve) = &metadata.resolve else {
-            return Ok(0);
-        };
-        let units = resolve
-            .nodes
-            .iter()
-            .filter_map(|node| metadata.packages.iter().find(|p| p.id == node.id))
-            .map(|package| {
-                let build_script = usize::from(package.targets.iter().any(|t| t.is_custom_build()));
-                if metadata.workspace_members.contains(&package.id) {
-                    let lib_tests = usize::from(package.targets.iter().any(|t| t.is_lib()));
-                    package.targets.len() + lib_tests
-                } else {
-                    1 + build_script
-                }
-            })
-            .sum();
-        Ok(units)
+        let run = self.wait_for(command, cwd, cancel, &|_| (), false).await?;
+        if !run.success {
+            return Err(CargoError::Metadata {
+                stderr: error_message(&run.stderr),
+            });
+        }
+        let metadata = cargo_metadata::MetadataCommand::parse(run.stdout.trim())
+            .map_err(|error| CargoError::MetadataOutput(error.to_string()))?;
+        Ok(units_of(&metadata))
     }
 
     /// Runs cargo with `args` (the subcommand first: `check`, `test` or `fix`, each of which takes
@@ -300,15 +296,32 @@ impl Cargo {
         cancel: &CancellationToken,
         observe: &(dyn Fn(&str) + Sync),
     ) -> Result<CargoRun, CargoError> {
-        if cancel.is_cancelled() {
-            return Err(CargoError::Cancelled);
-        }
         let mut command = Command::new(&self.program);
         if let Some((subcommand, rest)) = args.split_first() {
             command
                 .arg(subcommand)
                 .args(self.flags.build_args())
                 .args(rest);
+        }
+        if let Some(target_dir) = target_dir.or(self.flags.target_dir.as_deref()) {
+            command.env("CARGO_TARGET_DIR", target_dir);
+        }
+        self.wait_for(command, cwd, cancel, observe, true).await
+    }
+
+    /// Runs `command` in `cwd` to its end in its own process group (killed whole when `cancel`
+    /// fires or this future is dropped), each stdout line shown to `observe`; `timed`: counted
+    /// on the clock.
+    async fn wait_for(
+        &self,
+        mut command: Command,
+        cwd: &Path,
+        cancel: &CancellationToken,
+        observe: &(dyn Fn(&str) + Sync),
+        timed: bool,
+    ) -> Result<CargoRun, CargoError> {
+        if cancel.is_cancelled() {
+            return Err(CargoError::Cancelled);
         }
         command
             .current_dir(cwd)
@@ -321,14 +334,11 @@ impl Cargo {
         // what to stop, and nothing dies mid-way in a way we would misread as a failed build.
         #[cfg(unix)]
         command.process_group(0);
-        if let Some(target_dir) = target_dir.or(self.flags.target_dir.as_deref()) {
-            command.env("CARGO_TARGET_DIR", target_dir);
-        }
         let child = command.spawn().map_err(|source| CargoError::Spawn {
             program: self.program.clone(),
             source,
         })?;
-        let _timed = self.clock.start();
+        let _timed = timed.then(|| self.clock.start());
         let mut running = Running::new(child);
         let (stdout, stderr, status) = tokio::select! {
             output = running.finish(observe) => output.map_err(|source| CargoError::Spawn {
@@ -410,6 +420,26 @@ async fn read_all(pipe: Option<impl AsyncRead + Unpin>) -> std::io::Result<Vec<u
         pipe.read_to_end(&mut bytes).await?;
     }
     Ok(bytes)
+}
+
+/// What `Cargo::unit_estimate` says of `metadata`.
+fn units_of(metadata: &cargo_metadata::Metadata) -> usize {
+    let Some(resolve) = &metadata.resolve else {
+        return 0;
+    };
+    resolve
+        .nodes
+        .iter()
+        .filter_map(|node| metadata.packages.iter().find(|p| p.id == node.id))
+        .map(|package| {
+            if metadata.workspace_members.contains(&package.id) {
+                let lib_tests = usize::from(package.targets.iter().any(|t| t.is_lib()));
+                package.targets.len() + lib_tests
+            } else {
+                1 + usize::from(package.targets.iter().any(|t| t.is_custom_build()))
+            }
+        })
+        .sum()
 }
 
 /// Reads `pipe` to its end, showing each line to `observe` as it arrives.

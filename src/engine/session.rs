@@ -74,24 +74,21 @@ impl Session {
         gate_runs: &mut usize,
     ) -> Result<GateCheck, RunError> {
         // The estimate comes from `cargo metadata` beside the check; the units finished before
-        // it arrives are shown without one.
-        let estimate = Arc::new(OnceLock::new());
-        let estimating = {
-            let (cargo, cwd, manifest) = (
-                self.cargo.clone(),
-                self.config.cwd.clone(),
-                self.config.manifest_path.clone(),
-            );
-            let estimate = Arc::clone(&estimate);
-            tokio::task::spawn_blocking(move || {
-                match cargo.unit_estimate(&cwd, manifest.as_deref()) {
-                    Ok(units) if units > 0 => {
-                        let _ = estimate.set(units);
-                    }
-                    Ok(_) => {}
-                    Err(error) => tracing::debug!("no estimate of the check's units: {error}"),
+        // it arrives are shown without one. It ends with the check at the latest.
+        let estimate = OnceLock::new();
+        let estimating = async {
+            let manifest = self.config.manifest_path.as_deref();
+            let found = self
+                .cargo
+                .unit_estimate(&self.config.cwd, manifest, &self.cancel)
+                .await;
+            match found {
+                Ok(units) if units > 0 => {
+                    let _ = estimate.set(units);
                 }
-            })
+                Ok(_) => {}
+                Err(error) => tracing::debug!("no estimate of the check's units: {error}"),
+            }
         };
         let compiled = AtomicUsize::new(0);
         let observe = |line: &str| {
@@ -103,9 +100,13 @@ impl Session {
                 });
             }
         };
-        let check = self.check_observed(commit, gate_runs, &observe).await;
-        estimating.abort();
-        check
+        let checking = self.check_observed(commit, gate_runs, &observe);
+        tokio::pin!(checking);
+        // The check ending first drops the estimate's future, which kills its cargo.
+        tokio::select! {
+            check = &mut checking => check,
+            () = estimating => checking.await,
+        }
     }
 
     async fn check_observed(
