@@ -163,3 +163,23 @@ fn zero_jobs_get_a_sentence() {
         );
     assert_eq!(project.read("src/lib.rs"), BROKEN_LIB);
 }
+
+#[test]
+fn a_manifest_cargo_rejects_is_one_clean_error() {
+    let project = Scenario::package()
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\nbogus = [\n",
+        )
+        .file("src/lib.rs", BROKEN_LIB)
+        .create();
+    let output = project.fix_swarm().output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.starts_with("error: cargo could not read the workspace: "),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("error:").count(), 1, "{stderr}");
+    assert!(stderr.contains("Cargo.toml"), "{stderr}");
+}
