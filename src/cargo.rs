@@ -468,3 +468,15 @@ fn locate_manifest(cwd: &Path, members: &[Member]) -> Option<PathBuf> {
         .find_map(|dir| members.iter().find(|m| m.dir == dir))
         .map(|member| member.dir.join("Cargo.toml"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_estimate_counts_each_members_targets_and_its_libs_tests() {
+        let recorded = include_str!("../tests/data/metadata-path-dependency.json");
+        let metadata = cargo_metadata::MetadataCommand::parse(recorded).unwrap();
+        assert_eq!(units_of(&metadata), 4);
+    }
+}

@@ -38,4 +38,11 @@ mod tests {
         );
         assert_eq!(artifact("not json \"compiler-artifact\""), None);
     }
+
+    #[test]
+    fn a_recorded_check_finishes_its_build_script_as_one_unit() {
+        let recorded = include_str!("../tests/data/external-span.jsonl");
+        let units: Vec<String> = recorded.lines().filter_map(artifact).collect();
+        assert_eq!(units, ["build-script-build"]);
+    }
 }
