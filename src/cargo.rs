@@ -270,8 +270,9 @@ impl Cargo {
     }
 
     /// Runs cargo with `args` (the subcommand first: `check`, `test` or `fix`, each of which takes
-    /// the user's build flags, inserted right after it) in `cwd`, its build output in
-    /// `target_dir`, else in the user's `--target-dir`, else where cargo's configuration says.
+    /// the user's build flags, inserted right after it, and `--target-dir`) in `cwd`, its build
+    /// output in `target_dir`, else in the user's `--target-dir`, else where cargo's
+    /// configuration says.
     /// When `cancel` fires, or
     /// when this future is dropped before cargo ends (a worker's timeout), cargo is killed with
     /// every rustc and build script it started.
@@ -302,6 +303,11 @@ impl Cargo {
                 .arg(subcommand)
                 .args(self.flags.build_args())
                 .args(rest);
+        }
+        if let Some(target_dir) = target_dir {
+            // As a flag too, which outranks a `--config build.target-dir` of the user's: a gate
+            // must build in its own directory, never in one the gates share.
+            command.arg("--target-dir").arg(target_dir);
         }
         if let Some(target_dir) = target_dir.or(self.flags.target_dir.as_deref()) {
             command.env("CARGO_TARGET_DIR", target_dir);

@@ -63,6 +63,9 @@ fn cargo_flags_reach_every_cargo_of_the_run() {
             "--offline",
             "--config",
             "net.retry=1",
+            // Outranked for the gates, whose target directories are their own.
+            "--config",
+            "build.target-dir=\"shared\"",
             "--release",
             "--ignore-rust-version",
             "--keep-going",
@@ -92,9 +95,13 @@ fn cargo_flags_reach_every_cargo_of_the_run() {
             line.starts_with("check") || line.starts_with("test"),
             "{line}"
         );
-        for flag in ["--release", "--ignore-rust-version"] {
+        for flag in ["--release", "--ignore-rust-version", "--target-dir"] {
             assert!(line.contains(flag), "{flag} missing from `cargo {line}`");
         }
+        assert!(
+            line.contains("/fix-swarm/work/"),
+            "a gate outside its worktree: {line}"
+        );
     }
     for line in metadata {
         assert!(

@@ -29,10 +29,9 @@ pub struct CargoFlags {
     pub unstable: Vec<String>,
     pub profile: Profile,
     pub ignore_rust_version: bool,
-    /// `--target-dir`, absolute. Not passed as a flag: it is where the user's build lives, which
-    /// `cargo metadata` reports and the worktrees' own target directories are seeded from; every
-    /// gate builds in a target directory of its own (`CARGO_TARGET_DIR`), which a `--target-dir`
-    /// flag would override and so make every worktree share one.
+    /// `--target-dir`, absolute. Not passed on as it is: it is where the user's build lives,
+    /// which `cargo metadata` reports and the worktrees' own target directories are seeded from;
+    /// every gate builds in a target directory of its own, given as `--target-dir` in its place.
     pub target_dir: Option<PathBuf>,
 }
 
