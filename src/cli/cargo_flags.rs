@@ -38,7 +38,7 @@ pub struct CargoFlagArgs {
     #[arg(long, help_heading = "Target Selection")]
     pub benches: bool,
 
-    /// Check with the release profile
+    /// Check (and with --gate test, test) with the release profile
     #[arg(
         short,
         long,
@@ -46,11 +46,11 @@ pub struct CargoFlagArgs {
         help_heading = "Compilation Options"
     )]
     pub release: bool,
-    /// Check with the given profile
+    /// Check (and with --gate test, test) with the given profile
     #[arg(long, value_name = "NAME", help_heading = "Compilation Options")]
     pub profile: Option<String>,
-    /// The user's target directory: where the run keeps its files and seeds each worktree's own
-    /// target directory from
+    /// Your target directory: the run keeps its files there and seeds each worktree's own target
+    /// directory from it (every gate builds in its own)
     #[arg(long, value_name = "DIR", help_heading = "Compilation Options")]
     pub target_dir: Option<PathBuf>,
     /// Ignore `rust-version` specification in packages
