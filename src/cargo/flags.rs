@@ -61,15 +61,21 @@ impl CargoFlags {
     /// Flags of the commands that build (`check`, `test`, `fix`), after the global ones.
     pub fn build_args(&self) -> Vec<String> {
         let mut args = self.global_args();
-        match &self.profile {
-            Profile::Dev => {}
-            Profile::Release => args.push("--release".to_owned()),
-            Profile::Named(name) => args.extend(["--profile".to_owned(), name.clone()]),
-        }
+        args.extend(self.profile_args());
         if self.ignore_rust_version {
             args.push("--ignore-rust-version".to_owned());
         }
         args
+    }
+
+    /// The flags that select the profile: they change what a check sees (`cfg(debug_assertions)`,
+    /// overflow checks), so a resumed run must use the same.
+    pub fn profile_args(&self) -> Vec<String> {
+        match &self.profile {
+            Profile::Dev => Vec::new(),
+            Profile::Release => vec!["--release".to_owned()],
+            Profile::Named(name) => vec!["--profile".to_owned(), name.clone()],
+        }
     }
 
     /// The directory below the target directory (or below its triple) that the profile builds
@@ -138,6 +144,12 @@ mod tests {
             .to_owned()
         };
         assert_eq!(dir(Profile::Release), "release");
+        let release = CargoFlags {
+            profile: Profile::Release,
+            ..CargoFlags::default()
+        };
+        assert_eq!(release.profile_args(), ["--release"]);
+        assert!(CargoFlags::default().profile_args().is_empty());
         assert_eq!(dir(Profile::Named("dev".to_owned())), "debug");
         assert_eq!(dir(Profile::Named("test".to_owned())), "debug");
         assert_eq!(dir(Profile::Named("bench".to_owned())), "release");
