@@ -6,13 +6,17 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{ExitStatus, Stdio};
 
-use tokio::io::{AsyncRead, AsyncReadExt as _};
+use tokio::io::{AsyncBufReadExt as _, AsyncRead, AsyncReadExt as _};
 use tokio::process::{Child, Command};
 use tokio_util::sync::CancellationToken;
 
 mod clock;
+mod flags;
+mod message;
 
 pub use clock::{CargoClock, CargoTime};
+pub use flags::{CargoFlags, Profile};
+pub use message::error_message;
 
 /// A workspace member: its name and the directory of its manifest, relative to the checkout.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,7 +60,8 @@ pub enum CargoError {
         program: OsString,
         source: std::io::Error,
     },
-    #[error("cargo could not read the workspace:\n{stderr}")]
+    /// `stderr`: cargo's error as `error_message` words it.
+    #[error("cargo could not read the workspace: {stderr}")]
     Metadata { stderr: String },
     #[error("cargo metadata: {0}")]
     MetadataOutput(String),
@@ -78,6 +83,8 @@ pub struct CargoRun {
 pub struct Cargo {
     program: OsString,
     clock: CargoClock,
+    /// The user's pass-through flags, given to every cargo this runs.
+    flags: CargoFlags,
 }
 
 impl Cargo {
@@ -85,7 +92,13 @@ impl Cargo {
         Cargo {
             program: std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo")),
             clock: CargoClock::default(),
+            flags: CargoFlags::default(),
         }
+    }
+
+    /// The same cargo, giving `flags` to every process it runs.
+    pub fn with_flags(self, flags: CargoFlags) -> Cargo {
+        Cargo { flags, ..self }
     }
 
     /// The same cargo with a clock of its own, which its clones share: for one run's time.
@@ -93,6 +106,7 @@ impl Cargo {
         Cargo {
             program: self.program.clone(),
             clock: CargoClock::default(),
+            flags: self.flags.clone(),
         }
     }
 
@@ -106,9 +120,13 @@ impl Cargo {
         &self,
         command: &cargo_metadata::MetadataCommand,
     ) -> Result<cargo_metadata::Metadata, CargoError> {
+        let mut command = command.clone();
+        if let Some(target_dir) = &self.flags.target_dir {
+            command.env("CARGO_TARGET_DIR", target_dir);
+        }
         command.exec().map_err(|error| match error {
             cargo_metadata::Error::CargoMetadata { stderr } => CargoError::Metadata {
-                stderr: stderr.trim_end().to_owned(),
+                stderr: error_message(&stderr),
             },
             cargo_metadata::Error::Io(source) => CargoError::Spawn {
                 program: self.program.clone(),
@@ -121,7 +139,11 @@ impl Cargo {
     /// Reads the workspace without resolving dependencies, which would write a Cargo.lock.
     pub fn metadata(&self, cwd: &Path, manifest: Option<&Path>) -> Result<Workspace, CargoError> {
         let mut command = cargo_metadata::MetadataCommand::new();
-        command.cargo_path(&self.program).current_dir(cwd).no_deps();
+        command
+            .cargo_path(&self.program)
+            .current_dir(cwd)
+            .no_deps()
+            .other_options(self.flags.global_args());
         if let Some(manifest) = manifest {
             command.manifest_path(manifest);
         }
@@ -166,11 +188,15 @@ impl Cargo {
         cwd: &Path,
         manifest: Option<&Path>,
     ) -> Result<Vec<Dependency>, CargoError> {
+        let frozen = CargoFlags {
+            frozen: true,
+            ..self.flags.clone()
+        };
         let mut command = cargo_metadata::MetadataCommand::new();
         command
             .cargo_path(&self.program)
             .current_dir(cwd)
-            .other_options(vec!["--frozen".to_owned()]);
+            .other_options(frozen.global_args());
         if let Some(manifest) = manifest {
             command.manifest_path(manifest);
         }
@@ -209,7 +235,45 @@ impl Cargo {
         Ok(found)
     }
 
-    /// Runs cargo with `args` in `cwd`, its build output in `target_dir`. When `cancel` fires, or
+    /// About how many units (`compiler-artifact` messages) a check of the workspace's members
+    /// reports: a library (and a build script) per package of the resolved graph, and each target
+    /// of the members, their libraries' tests too. `--frozen` as for `dependencies`: no lockfile
+    /// written, no network; without a lockfile there is no estimate. Unlike `metadata`, run as a
+    /// check is, in its own process group and killed with it when this future is dropped: it
+    /// runs beside the first check and must not outlive it.
+    pub async fn unit_estimate(
+        &self,
+        cwd: &Path,
+        manifest: Option<&Path>,
+        cancel: &CancellationToken,
+    ) -> Result<usize, CargoError> {
+        let frozen = CargoFlags {
+            frozen: true,
+            ..self.flags.clone()
+        };
+        let mut command = Command::new(&self.program);
+        command
+            .args(["metadata", "--format-version", "1"])
+            .args(frozen.global_args());
+        if let Some(manifest) = manifest {
+            command.arg("--manifest-path").arg(manifest);
+        }
+        let run = self.wait_for(command, cwd, cancel, &|_| (), false).await?;
+        if !run.success {
+            return Err(CargoError::Metadata {
+                stderr: error_message(&run.stderr),
+            });
+        }
+        let metadata = cargo_metadata::MetadataCommand::parse(run.stdout.trim())
+            .map_err(|error| CargoError::MetadataOutput(error.to_string()))?;
+        Ok(units_of(&metadata))
+    }
+
+    /// Runs cargo with `args` (the subcommand first: `check`, `test` or `fix`, each of which takes
+    /// the user's build flags, inserted right after it, and `--target-dir`) in `cwd`, its build
+    /// output in `target_dir`, else in the user's `--target-dir`, else where cargo's
+    /// configuration says.
+    /// When `cancel` fires, or
     /// when this future is dropped before cargo ends (a worker's timeout), cargo is killed with
     /// every rustc and build script it started.
     pub async fn run(
@@ -219,12 +283,53 @@ impl Cargo {
         args: &[String],
         cancel: &CancellationToken,
     ) -> Result<CargoRun, CargoError> {
+        self.run_observed(cwd, target_dir, args, cancel, &|_| ())
+            .await
+    }
+
+    /// `run`, with `observe` called on each line of cargo's stdout as it comes (the first check's
+    /// progress, from cargo's JSON messages).
+    pub async fn run_observed(
+        &self,
+        cwd: &Path,
+        target_dir: Option<&Path>,
+        args: &[String],
+        cancel: &CancellationToken,
+        observe: &(dyn Fn(&str) + Sync),
+    ) -> Result<CargoRun, CargoError> {
+        let mut command = Command::new(&self.program);
+        if let Some((subcommand, rest)) = args.split_first() {
+            command
+                .arg(subcommand)
+                .args(self.flags.build_args())
+                .args(rest);
+        }
+        if let Some(target_dir) = target_dir {
+            // As a flag too, which outranks a `--config build.target-dir` of the user's: a gate
+            // must build in its own directory, never in one the gates share.
+            command.arg("--target-dir").arg(target_dir);
+        }
+        if let Some(target_dir) = target_dir.or(self.flags.target_dir.as_deref()) {
+            command.env("CARGO_TARGET_DIR", target_dir);
+        }
+        self.wait_for(command, cwd, cancel, observe, true).await
+    }
+
+    /// Runs `command` in `cwd` to its end in its own process group (killed whole when `cancel`
+    /// fires or this future is dropped), each stdout line shown to `observe`; `timed`: counted
+    /// on the clock.
+    async fn wait_for(
+        &self,
+        mut command: Command,
+        cwd: &Path,
+        cancel: &CancellationToken,
+        observe: &(dyn Fn(&str) + Sync),
+        timed: bool,
+    ) -> Result<CargoRun, CargoError> {
         if cancel.is_cancelled() {
             return Err(CargoError::Cancelled);
         }
-        let mut command = Command::new(&self.program);
         command
-            .args(args)
             .current_dir(cwd)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -235,17 +340,14 @@ impl Cargo {
         // what to stop, and nothing dies mid-way in a way we would misread as a failed build.
         #[cfg(unix)]
         command.process_group(0);
-        if let Some(target_dir) = target_dir {
-            command.env("CARGO_TARGET_DIR", target_dir);
-        }
         let child = command.spawn().map_err(|source| CargoError::Spawn {
             program: self.program.clone(),
             source,
         })?;
-        let _timed = self.clock.start();
+        let _timed = timed.then(|| self.clock.start());
         let mut running = Running::new(child);
         let (stdout, stderr, status) = tokio::select! {
-            output = running.finish() => output.map_err(|source| CargoError::Spawn {
+            output = running.finish(observe) => output.map_err(|source| CargoError::Spawn {
                 program: self.program.clone(),
                 source,
             })?,
@@ -284,10 +386,13 @@ impl Running {
         }
     }
 
-    /// Reads cargo's output to its end, then reaps it.
-    async fn finish(&mut self) -> std::io::Result<(Vec<u8>, Vec<u8>, ExitStatus)> {
+    /// Reads cargo's output to its end, each line of stdout shown to `observe`, then reaps it.
+    async fn finish(
+        &mut self,
+        observe: &(dyn Fn(&str) + Sync),
+    ) -> std::io::Result<(Vec<u8>, Vec<u8>, ExitStatus)> {
         let (stdout, stderr) = tokio::try_join!(
-            read_all(self.child.stdout.take()),
+            read_lines(self.child.stdout.take(), observe),
             read_all(self.child.stderr.take())
         )?;
         let status = self.child.wait().await?;
@@ -323,10 +428,61 @@ async fn read_all(pipe: Option<impl AsyncRead + Unpin>) -> std::io::Result<Vec<u
     Ok(bytes)
 }
 
+/// What `Cargo::unit_estimate` says of `metadata`.
+fn units_of(metadata: &cargo_metadata::Metadata) -> usize {
+    let Some(resolve) = &metadata.resolve else {
+        return 0;
+    };
+    resolve
+        .nodes
+        .iter()
+        .filter_map(|node| metadata.packages.iter().find(|p| p.id == node.id))
+        .map(|package| {
+            if metadata.workspace_members.contains(&package.id) {
+                let lib_tests = usize::from(package.targets.iter().any(|t| t.is_lib()));
+                package.targets.len() + lib_tests
+            } else {
+                1 + usize::from(package.targets.iter().any(|t| t.is_custom_build()))
+            }
+        })
+        .sum()
+}
+
+/// Reads `pipe` to its end, showing each line to `observe` as it arrives.
+async fn read_lines(
+    pipe: Option<impl AsyncRead + Unpin>,
+    observe: &(dyn Fn(&str) + Sync),
+) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    if let Some(pipe) = pipe {
+        let mut reader = tokio::io::BufReader::new(pipe);
+        loop {
+            let start = bytes.len();
+            if reader.read_until(b'\n', &mut bytes).await? == 0 {
+                break;
+            }
+            observe(&String::from_utf8_lossy(&bytes[start..]));
+        }
+    }
+    Ok(bytes)
+}
+
 /// The manifest cargo would use from `cwd`: the nearest member directory at or above it.
 fn locate_manifest(cwd: &Path, members: &[Member]) -> Option<PathBuf> {
     let cwd = std::fs::canonicalize(cwd).ok()?;
     cwd.ancestors()
         .find_map(|dir| members.iter().find(|m| m.dir == dir))
         .map(|member| member.dir.join("Cargo.toml"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_estimate_counts_each_members_targets_and_its_libs_tests() {
+        let recorded = include_str!("../tests/data/metadata-path-dependency.json");
+        let metadata = cargo_metadata::MetadataCommand::parse(recorded).unwrap();
+        assert_eq!(units_of(&metadata), 4);
+    }
 }

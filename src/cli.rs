@@ -12,9 +12,12 @@ use crate::config::{
 };
 use crate::run_id::RunId;
 
+mod cargo_flags;
 mod delivery;
 mod llm;
 
+pub use cargo_flags::CargoFlagArgs;
+use cargo_flags::parse_jobs;
 pub use delivery::DeliveryArgs;
 pub use llm::LlmArgs;
 
@@ -123,7 +126,13 @@ pub struct FixArgs {
     #[arg(long, value_name = "TRIPLE", help_heading = "Compilation Options")]
     pub target: Option<String>,
     /// Number of parallel workers (and worktrees) [default: available cores]
-    #[arg(short, long, value_name = "N", help_heading = "Compilation Options")]
+    #[arg(
+        short,
+        long,
+        value_name = "N",
+        value_parser = parse_jobs,
+        help_heading = "Compilation Options"
+    )]
     pub jobs: Option<NonZeroUsize>,
 
     /// What every fix must pass: `check` (cargo check), or `test` (also the crate's tests, as soon
@@ -151,7 +160,8 @@ pub struct FixArgs {
     #[arg(long, value_name = "SECS", default_value = "600")]
     pub worker_timeout: u64,
 
-    /// Output format: `human` progress and summary, or `json` lines of events on stdout
+    /// Output format: `human` progress and summary (`short` is taken as `human`), or `json` lines
+    /// of events on stdout
     #[arg(
         long,
         value_enum,
@@ -182,6 +192,9 @@ pub struct FixArgs {
     pub color: ColorArg,
 
     #[command(flatten)]
+    pub cargo: CargoFlagArgs,
+
+    #[command(flatten)]
     pub delivery: DeliveryArgs,
 
     #[command(flatten)]
@@ -207,6 +220,9 @@ impl From<GateArg> for GateKind {
 pub enum MessageFormatArg {
     Human,
     Json,
+    /// cargo's short diagnostics: fix-swarm prints no diagnostics of its own, so it is `human`.
+    #[value(hide = true)]
+    Short,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -228,7 +244,7 @@ pub struct BenchArgs {
     #[arg(long, value_name = "TEXT")]
     pub filter: Option<String>,
     /// Workers per repair [default: available cores]
-    #[arg(short, long, value_name = "N")]
+    #[arg(short, long, value_name = "N", value_parser = parse_jobs)]
     pub jobs: Option<NonZeroUsize>,
     /// Rounds per repair
     #[arg(long, value_name = "N", default_value = "8")]
@@ -258,13 +274,17 @@ pub fn default_jobs() -> NonZeroUsize {
 impl FixArgs {
     /// What the engine needs, and how the reporters show it.
     pub fn into_config(self, cwd: PathBuf) -> (FixConfig, OutputConfig) {
-        let targets = if self.all_targets || !(self.lib || self.bins || self.tests) {
+        let selects = self.lib || self.bins || self.tests || self.cargo.selects_targets();
+        let targets = if self.all_targets || !selects {
             TargetSelection::All
         } else {
             TargetSelection::Some {
                 lib: self.lib,
                 bins: self.bins,
                 tests: self.tests,
+                examples: self.cargo.examples,
+                benches: self.cargo.benches,
+                named: self.cargo.named_targets(),
             }
         };
         let features = self
@@ -281,7 +301,7 @@ impl FixArgs {
         };
         let output = OutputConfig {
             message_format: match self.message_format {
-                MessageFormatArg::Human => MessageFormat::Human,
+                MessageFormatArg::Human | MessageFormatArg::Short => MessageFormat::Human,
                 MessageFormatArg::Json => MessageFormat::Json,
             },
             verbosity: match (self.quiet, self.verbose) {
@@ -291,18 +311,21 @@ impl FixArgs {
             },
             color,
         };
+        let cargo = self.cargo.flags(&cwd);
         let config = FixConfig {
             cwd,
             manifest_path: self.manifest_path,
             selection: CargoSelection {
                 packages: self.packages,
                 workspace: self.workspace,
+                exclude: self.cargo.exclude.clone(),
                 targets,
                 features,
                 all_features: self.all_features,
                 no_default_features: self.no_default_features,
                 target: self.target,
             },
+            cargo,
             jobs: self.jobs.unwrap_or_else(default_jobs),
             gate: self.gate.into(),
             allow_dirty: self.allow_dirty,
@@ -371,12 +394,63 @@ mod tests {
             TargetSelection::Some {
                 lib: true,
                 bins: false,
-                tests: true
+                tests: true,
+                examples: false,
+                benches: false,
+                named: Vec::new(),
             }
         );
         assert_eq!(config.selection.features, ["a", "b", "c", "d"]);
         assert_eq!(config.selection.packages, ["x"]);
         assert_eq!(self::config(&[]).selection.targets, TargetSelection::All);
+    }
+
+    #[test]
+    fn cargos_target_and_package_flags_reach_the_check() {
+        let config = config(&[
+            "--workspace",
+            "--exclude",
+            "big",
+            "--bin",
+            "tool",
+            "--examples",
+            "--test",
+            "it",
+        ]);
+        let args = config.selection.check_args(None);
+        let joined = args.join(" ");
+        for expected in ["--exclude big", "--examples", "--bin tool", "--test it"] {
+            assert!(joined.contains(expected), "{expected} missing: {joined}");
+        }
+        assert!(!joined.contains("--all-targets"), "{joined}");
+        // A narrowed check names its packages: no `--exclude` without `--workspace`.
+        let only = std::collections::BTreeSet::from(["core".to_owned()]);
+        assert!(
+            !config
+                .selection
+                .check_args(Some(&only))
+                .join(" ")
+                .contains("--exclude")
+        );
+    }
+
+    #[test]
+    fn implied_flags_are_accepted_with_a_note() {
+        let cli = parse(
+            [
+                "cargo-fix-swarm",
+                "--broken-code",
+                "--keep-going",
+                "--message-format",
+                "short",
+            ]
+            .map(Into::into)
+            .to_vec(),
+        )
+        .unwrap();
+        assert_eq!(cli.fix.cargo.notes().len(), 1);
+        let (_, output) = cli.fix.into_config(PathBuf::from("/work"));
+        assert_eq!(output.message_format, MessageFormat::Human);
     }
 
     #[test]

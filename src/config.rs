@@ -5,6 +5,7 @@ use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::cargo::CargoFlags;
 use crate::llm::settings::LlmFlags;
 use crate::run_id::RunId;
 
@@ -17,7 +18,33 @@ pub enum TargetSelection {
         lib: bool,
         bins: bool,
         tests: bool,
+        examples: bool,
+        benches: bool,
+        /// `--bin NAME`, `--example NAME`, `--test NAME`, `--bench NAME`.
+        named: Vec<NamedTarget>,
     },
+}
+
+/// A target selected by its name, as cargo's `--bin NAME`-like flags select it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NamedTarget {
+    Bin(String),
+    Example(String),
+    Test(String),
+    Bench(String),
+}
+
+impl NamedTarget {
+    /// The flag and value that select it.
+    fn args(&self) -> [String; 2] {
+        let (flag, name) = match self {
+            NamedTarget::Bin(name) => ("--bin", name),
+            NamedTarget::Example(name) => ("--example", name),
+            NamedTarget::Test(name) => ("--test", name),
+            NamedTarget::Bench(name) => ("--bench", name),
+        };
+        [flag.to_owned(), name.clone()]
+    }
 }
 
 /// What the user asked cargo to build: packages, targets, features and platform.
@@ -25,6 +52,8 @@ pub enum TargetSelection {
 pub struct CargoSelection {
     pub packages: Vec<String>,
     pub workspace: bool,
+    /// `--exclude SPEC` (with `--workspace`).
+    pub exclude: Vec<String>,
     pub targets: TargetSelection,
     pub features: Vec<String>,
     pub all_features: bool,
@@ -37,6 +66,7 @@ impl Default for CargoSelection {
         CargoSelection {
             packages: Vec::new(),
             workspace: false,
+            exclude: Vec::new(),
             targets: TargetSelection::All,
             features: Vec::new(),
             all_features: false,
@@ -59,12 +89,26 @@ impl CargoSelection {
         self.push_packages(&mut args, only);
         match self.targets {
             TargetSelection::All => args.push("--all-targets".to_owned()),
-            TargetSelection::Some { lib, bins, tests } => {
-                for (wanted, flag) in [(lib, "--lib"), (bins, "--bins"), (tests, "--tests")] {
+            TargetSelection::Some {
+                lib,
+                bins,
+                tests,
+                examples,
+                benches,
+                ref named,
+            } => {
+                for (wanted, flag) in [
+                    (lib, "--lib"),
+                    (bins, "--bins"),
+                    (tests, "--tests"),
+                    (examples, "--examples"),
+                    (benches, "--benches"),
+                ] {
                     if wanted {
                         args.push(flag.to_owned());
                     }
                 }
+                args.extend(named.iter().flat_map(NamedTarget::args));
             }
         }
         self.push_features_and_platform(&mut args);
@@ -93,6 +137,9 @@ impl CargoSelection {
                 }
                 for package in &self.packages {
                     args.extend(["-p".to_owned(), package.clone()]);
+                }
+                for package in &self.exclude {
+                    args.extend(["--exclude".to_owned(), package.clone()]);
                 }
             }
         }
@@ -154,6 +201,8 @@ pub struct FixConfig {
     pub cwd: PathBuf,
     pub manifest_path: Option<PathBuf>,
     pub selection: CargoSelection,
+    /// cargo's flags passed to every cargo of the run.
+    pub cargo: CargoFlags,
     pub jobs: NonZeroUsize,
     pub gate: GateKind,
     pub allow_dirty: bool,
@@ -205,6 +254,9 @@ mod tests {
                 lib: true,
                 bins: false,
                 tests: true,
+                examples: false,
+                benches: false,
+                named: vec![NamedTarget::Bin("tool".to_owned())],
             },
             features: vec!["a".to_owned(), "b".to_owned()],
             target: Some("x86_64-unknown-linux-gnu".to_owned()),
@@ -220,6 +272,8 @@ mod tests {
                 "core-lib",
                 "--lib",
                 "--tests",
+                "--bin",
+                "tool",
                 "--features",
                 "a,b",
                 "--target",

@@ -140,6 +140,15 @@ pub enum Event {
     WorktreesReady {
         count: usize,
     },
+    /// The first check's progress, until the plan exists: cargo finished one more unit (a
+    /// target of a crate, fresh or compiled), `unit` the target's name. `estimate` is about how
+    /// many units the check has (from `cargo metadata`'s resolved graph; `None` when it could not
+    /// tell): an estimate, never a promise.
+    Compiling {
+        compiled: usize,
+        estimate: Option<usize>,
+        unit: String,
+    },
     Checked {
         round: usize,
         errors: usize,

@@ -13,6 +13,7 @@ use crate::layout::Layout;
 use crate::parse::{self, ParsedCheck, SourceRoot};
 use crate::patch::Patch;
 use crate::pool::{Lease, PoolError};
+use crate::user_paths::UserPaths;
 use crate::verdict::{self, TestRun};
 
 #[derive(Debug, thiserror::Error)]
@@ -58,7 +59,8 @@ pub struct GateCheck {
     pub parsed: ParsedCheck,
     /// `cargo test` of the same packages, run when asked for and the check found no error.
     pub tests: Option<TestRun>,
-    /// The end of cargo's stderr, for when cargo failed before reporting any diagnostic.
+    /// The end of cargo's stderr, for when cargo failed before reporting any diagnostic, with the
+    /// user's paths for the worktree's.
     pub stderr_tail: String,
     pub packages: Option<BTreeSet<String>>,
 }
@@ -77,6 +79,8 @@ pub struct Gate {
     kind: GateKind,
     /// How the paths rustc names resolve; `None` takes them as named.
     layout: Option<Arc<Layout>>,
+    /// The user's paths for the worktrees' in cargo's stderr; `None` leaves them as cargo said.
+    user_paths: Option<UserPaths>,
 }
 
 impl Gate {
@@ -97,7 +101,14 @@ impl Gate {
             members,
             kind,
             layout: None,
+            user_paths: None,
         }
+    }
+
+    /// Says the user's paths for the worktrees' in what cargo writes on stderr.
+    pub fn with_user_paths(mut self, user_paths: UserPaths) -> Gate {
+        self.user_paths = Some(user_paths);
+        self
     }
 
     /// Resolves the paths rustc names through `layout`'s links, and keeps its inputs uneditable.
@@ -218,6 +229,21 @@ impl Gate {
         cancel: &CancellationToken,
         kind: GateKind,
     ) -> Result<GateCheck, GateError> {
+        self.check_observed(lease, commit, patch, cancel, kind, &|_| ())
+            .await
+    }
+
+    /// `check_as`, with `observe` called on each line of the check's JSON output as cargo writes
+    /// it: the first check's progress.
+    pub async fn check_observed(
+        &self,
+        lease: Lease,
+        commit: Oid,
+        patch: Option<&Patch>,
+        cancel: &CancellationToken,
+        kind: GateKind,
+        observe: &(dyn Fn(&str) + Sync),
+    ) -> Result<GateCheck, GateError> {
         let patch = patch.cloned().unwrap_or_default();
         let (mut lease, prepared) = tokio::task::spawn_blocking(move || {
             let mut lease = lease;
@@ -240,10 +266,14 @@ impl Gate {
         args.extend(self.selection.check_args(packages.as_ref()));
         let run = self
             .cargo
-            .run(&worktree, Some(&target_dir), &args, cancel)
+            .run_observed(&worktree, Some(&target_dir), &args, cancel, observe)
             .await?;
 
         let stderr_tail = tail(&run.stderr, 20);
+        let stderr_tail = match &self.user_paths {
+            Some(user_paths) => user_paths.map(&stderr_tail),
+            None => stderr_tail,
+        };
         let root = SourceRoot {
             checkout: worktree.clone(),
             workspace: self.workspace.clone(),

@@ -51,6 +51,9 @@ pub fn run(args: Vec<OsString>) -> i32 {
     match cli.command {
         Some(Command::Bench(args)) => runtime.block_on(crate::bench::run_bench(args, cwd)),
         None => {
+            for note in cli.fix.cargo.notes() {
+                let _ = writeln!(std::io::stderr(), "note: {note}");
+            }
             let deliveries = cli.fix.delivery.clone().into_config(&cwd);
             let (config, output) = cli.fix.into_config(cwd);
             runtime.block_on(fix(config, output, deliveries))
@@ -192,8 +195,9 @@ async fn repair_and_deliver(
         None => config.cwd.clone(),
     };
     delivery::preflight(&deliveries, &start)?;
+    let cargo = Cargo::from_env().with_flags(config.cargo.clone());
     let Repaired { mut summary, fixed } =
-        engine::repair(config, Cargo::from_env(), events.clone(), stop).await?;
+        engine::repair(config, cargo, events.clone(), stop).await?;
     if deliveries.is_empty() {
         return Ok(summary);
     }

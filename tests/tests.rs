@@ -2,6 +2,8 @@
 
 #[cfg(unix)]
 mod apply;
+#[cfg(unix)]
+mod cargo_flags;
 mod ci;
 #[cfg(unix)]
 mod cleanup;
@@ -19,6 +21,7 @@ mod local_model;
 mod merge;
 mod pipelines;
 mod pool;
+mod progress;
 mod recorded;
 mod resume;
 mod schema;

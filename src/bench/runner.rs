@@ -245,6 +245,7 @@ async fn run_swarm(
             workspace: true,
             ..CargoSelection::default()
         },
+        cargo: crate::cargo::CargoFlags::default(),
         jobs: options.jobs,
         gate: options.gate,
         allow_dirty: false,

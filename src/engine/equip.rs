@@ -14,6 +14,7 @@ use crate::inputs;
 use crate::layout::{Layout, Mirror};
 use crate::pool::{PoolSpec, WorktreePool};
 use crate::run_dirs::RunDirs;
+use crate::user_paths::UserPaths;
 
 /// What `equip` made.
 #[derive(Debug)]
@@ -35,17 +36,26 @@ pub(super) async fn equip(
     let checkout = repo.workdir.clone();
     let layout = read_layout(config, repo, setup, exclude, snapshot).await?;
     let mirror = mirror(&setup.workspace, &checkout).await?;
+    let work_dir = setup.dirs.work(setup.run);
+    let user_paths = UserPaths::new(
+        &work_dir,
+        &mirror.nesting,
+        &checkout,
+        &setup.workspace.target_dir,
+    );
     let target_dir = &setup.target_dir;
-    let mut seed = vec![(target_dir.join("debug"), PathBuf::from("debug"))];
+    // What the user's last build with this profile left (`--release`: `release/`).
+    let profile = config.cargo.profile_dir();
+    let mut seed = vec![(target_dir.join(profile), PathBuf::from(profile))];
     if let Some(triple) = &config.selection.target {
         seed.push((
-            target_dir.join(triple).join("debug"),
-            Path::new(triple).join("debug"),
+            target_dir.join(triple).join(profile),
+            Path::new(triple).join(profile),
         ));
     }
     let spec = PoolSpec {
         repo: repo.clone(),
-        work_dir: setup.dirs.work(setup.run),
+        work_dir,
         prefix: RunDirs::worktree_prefix(setup.run),
         size: config.jobs.get(),
         seed,
@@ -54,7 +64,9 @@ pub(super) async fn equip(
         mirror,
     };
     let pool = blocking(move || WorktreePool::create(spec, snapshot)).await??;
-    let gate = gate(config, cargo, &setup.workspace, &checkout).with_layout(layout);
+    let gate = gate(config, cargo, &setup.workspace, &checkout)
+        .with_layout(layout)
+        .with_user_paths(user_paths);
     Ok(Equipment { pool, gate })
 }
 
@@ -67,13 +79,14 @@ async fn read_layout(
     snapshot: Oid,
 ) -> Result<Arc<Layout>, RunError> {
     let target_dir = &setup.target_dir;
-    let build_dirs: Vec<PathBuf> = std::iter::once(target_dir.join("debug"))
+    let profile = config.cargo.profile_dir();
+    let build_dirs: Vec<PathBuf> = std::iter::once(target_dir.join(profile))
         .chain(
             config
                 .selection
                 .target
                 .iter()
-                .map(|triple| target_dir.join(triple).join("debug")),
+                .map(|triple| target_dir.join(triple).join(profile)),
         )
         .collect();
     let (repo, exclude) = (repo.clone(), exclude.to_vec());

@@ -26,7 +26,8 @@ pub enum RunError {
         files.iter().map(|f| format!("  {}", f.display())).collect::<Vec<_>>().join("\n")
     )]
     Dirty { files: Vec<PathBuf> },
-    #[error("cargo check could not run on the workspace:\n{0}")]
+    /// cargo's error, its paths the user's (`UserPaths`), worded by `cargo::error_message`.
+    #[error("cargo check could not run on the workspace: {0}")]
     CheckFailed(String),
     #[error("could not take the run's lock {}: {source}", path.display())]
     Lock {

@@ -54,9 +54,11 @@ pub(super) async fn start(
     blocking(move || resume(&repo, &dirs, &request, snapshot, &selection)).await?
 }
 
-/// What `--resume` requires to be the same: the selection as `cargo check` arguments, and the gate.
+/// What `--resume` requires to be the same: the selection as `cargo check` arguments, the
+/// profile, and the gate.
 fn resume_selection(config: &FixConfig) -> Vec<String> {
     let mut selection = config.selection.check_args(None);
+    selection.extend(config.cargo.profile_args());
     selection.push(config.gate.as_flag().to_owned());
     selection
 }

@@ -130,7 +130,10 @@ async fn first_check(
     start: Start,
 ) -> Result<Result<RunState, StopSignal>, RunError> {
     let mut gate_runs = 0;
-    let current = match session.check(start.base, &mut gate_runs).await {
+    let current = match session
+        .check_showing_progress(start.base, &mut gate_runs)
+        .await
+    {
         Ok(check) => check.parsed,
         Err(error) => {
             return match session.stopped_by(&error) {

@@ -1,13 +1,15 @@
 //! `Session`, everything a run set up for its rounds to use, and its one gate check.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use tokio_util::sync::CancellationToken;
 
 use super::dependencies::DependencyLoader;
 use super::error::RunError;
-use crate::cargo::{Cargo, CargoError};
+use crate::cargo::{Cargo, CargoError, error_message};
+use crate::check_progress;
 use crate::config::FixConfig;
 use crate::event::Event;
 use crate::event_sink::EventSink;
@@ -61,11 +63,67 @@ impl Session {
         commit: Oid,
         gate_runs: &mut usize,
     ) -> Result<GateCheck, RunError> {
+        self.check_observed(commit, gate_runs, &|_| ()).await
+    }
+
+    /// `check`, emitting `Event::Compiling` for each unit cargo finishes: the first check, which
+    /// on a cold target directory may take minutes before there is any plan to show.
+    pub(super) async fn check_showing_progress(
+        &self,
+        commit: Oid,
+        gate_runs: &mut usize,
+    ) -> Result<GateCheck, RunError> {
+        // The estimate comes from `cargo metadata` beside the check; the units finished before
+        // it arrives are shown without one. It ends with the check at the latest.
+        let estimate = OnceLock::new();
+        let estimating = async {
+            let manifest = self.config.manifest_path.as_deref();
+            let found = self
+                .cargo
+                .unit_estimate(&self.config.cwd, manifest, &self.cancel)
+                .await;
+            match found {
+                Ok(units) if units > 0 => {
+                    let _ = estimate.set(units);
+                }
+                Ok(_) => {}
+                Err(error) => tracing::debug!("no estimate of the check's units: {error}"),
+            }
+        };
+        let compiled = AtomicUsize::new(0);
+        let observe = |line: &str| {
+            if let Some(unit) = check_progress::artifact(line) {
+                self.emit(Event::Compiling {
+                    compiled: compiled.fetch_add(1, Ordering::Relaxed) + 1,
+                    estimate: estimate.get().copied(),
+                    unit,
+                });
+            }
+        };
+        let checking = self.check_observed(commit, gate_runs, &observe);
+        tokio::pin!(checking);
+        // The check ending first drops the estimate's future, which kills its cargo.
+        tokio::select! {
+            check = &mut checking => check,
+            () = estimating => checking.await,
+        }
+    }
+
+    async fn check_observed(
+        &self,
+        commit: Oid,
+        gate_runs: &mut usize,
+        observe: &(dyn Fn(&str) + Sync),
+    ) -> Result<GateCheck, RunError> {
         let lease = self.pool.acquire().await;
-        let check = self.gate.check(lease, commit, None, &self.cancel).await?;
+        let kind = self.gate.kind();
+        let check = self
+            .gate
+            .check_observed(lease, commit, None, &self.cancel, kind, observe)
+            .await?;
         *gate_runs += 1;
         if check.parsed.error_count() == 0 && check.parsed.build_succeeded != Some(true) {
-            return Err(RunError::CheckFailed(check.stderr_tail));
+            return Err(RunError::CheckFailed(error_message(&check.stderr_tail)));
         }
         Ok(check)
     }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Reporter;
+use super::progress::{CheckProgress, RoundProgress, eta_words};
 use crate::config::Verbosity;
 use crate::event::{
     Event, Progress, ScopeOutline, Stamped, WorkerFailure, WorkerReport, WorkerStatus,
@@ -34,22 +35,67 @@ pub struct HumanReporter {
 struct Live {
     multi: MultiProgress,
     overall: ProgressBar,
+    /// Whether the overall bar's templates may color.
+    color: bool,
     workers: BTreeMap<String, ProgressBar>,
     /// Each scope of the round through its lifecycle, from pending to its final status.
     states: BTreeMap<String, WorkerStatus>,
     round: usize,
+    /// The round's scopes weighted by their errors, and its gate runs, for the bar and the ETA.
+    progress: RoundProgress,
 }
 
 impl Live {
-    fn set_state(&mut self, scope: &str, state: WorkerStatus) {
+    fn set_state(&mut self, scope: &str, state: WorkerStatus, now: u64) {
         self.states.insert(scope.to_owned(), state);
+        self.refresh(now);
+    }
+
+    /// The overall bar as the round's progress says, at the run's time `now`.
+    fn refresh(&self, now: u64) {
         let count = |wanted| self.states.values().filter(|s| **s == wanted).count();
+        let (finished, scopes) = self.progress.scopes();
+        self.overall.set_length(self.progress.total() as u64);
+        self.overall.set_position(self.progress.done() as u64);
+        let eta = self
+            .progress
+            .eta_ms(now)
+            .map(|ms| format!(", about {} left in the round", eta_words(ms)))
+            .unwrap_or_default();
         self.overall.set_message(format!(
-            "round {}: {} running, {} pending",
+            "round {}: {finished}/{scopes} scopes ({} of {} errors), {} running, {} pending{eta}",
             self.round,
+            self.progress.done(),
+            self.progress.total(),
             count(WorkerStatus::Running),
             count(WorkerStatus::Pending)
         ));
+    }
+
+    /// The overall bar as a bar (`total` known, and how much of it is `done`) or a spinner, with
+    /// `prefix`. Length and position also before the style: drawn in the new style with the old
+    /// ones, a bar would flash full.
+    fn restyle(&self, prefix: &str, total: Option<usize>, done: usize) {
+        if let Some(total) = total {
+            self.overall.set_length(total as u64);
+            self.overall.set_position(done as u64);
+        }
+        let template = match (total.is_some(), self.color) {
+            (true, true) => "{prefix:>12.cyan.bold} [{bar:30.cyan/blue}] {msg}",
+            (true, false) => "{prefix:>12} [{bar:30}] {msg}",
+            (false, true) => "{prefix:>12.cyan.bold} {spinner} {msg}",
+            (false, false) => "{prefix:>12} {spinner} {msg}",
+        };
+        self.overall.set_style(
+            ProgressStyle::with_template(template)
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        self.overall.set_prefix(prefix.to_owned());
+        if let Some(total) = total {
+            self.overall.set_length(total as u64);
+            self.overall.set_position(done as u64);
+        }
     }
 }
 
@@ -67,25 +113,23 @@ impl HumanReporter {
     pub fn new(verbosity: Verbosity, color: bool, live: bool) -> HumanReporter {
         let live = (verbosity != Verbosity::Quiet && live).then(|| {
             let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
-            let template = if color {
-                "{prefix:>12.cyan.bold} [{bar:30.cyan/blue}] {pos}/{len} scopes {msg}"
-            } else {
-                "{prefix:>12} [{bar:30}] {pos}/{len} scopes {msg}"
-            };
-            let overall = multi.add(ProgressBar::new(0));
-            overall.set_style(
-                ProgressStyle::with_template(template)
-                    .expect("valid template")
-                    .progress_chars("=> "),
-            );
-            overall.set_prefix("Fixing");
-            Live {
+            // Of length 1 rather than 0, which a bar draws full.
+            let overall = multi.add(ProgressBar::new(1));
+            let live = Live {
                 multi,
                 overall,
+                color,
                 workers: BTreeMap::new(),
                 states: BTreeMap::new(),
                 round: 0,
-            }
+                progress: RoundProgress::new(0, &[]),
+            };
+            // A spinner from the first second: the set-up and the first check come before any
+            // number is known.
+            live.restyle("Preparing", None, 0);
+            live.overall.set_message("snapshot, worktrees, first check");
+            live.overall.enable_steady_tick(Duration::from_millis(120));
+            live
         });
         HumanReporter {
             verbosity,
@@ -133,6 +177,11 @@ impl HumanReporter {
     }
 
     fn checked(&self, errors: usize, problems: &[ParseProblem]) {
+        if let Some(live) = &self.live {
+            live.restyle("Planning", None, 0);
+            live.overall
+                .set_message("the worktrees and the first round");
+        }
         self.line(&format!(
             "{:>12} {errors} error{}",
             "Checked",
@@ -144,6 +193,18 @@ impl HumanReporter {
                 "Unreadable", problem.line, problem.message
             ));
         }
+    }
+
+    /// The first check's progress on the overall bar: units against the estimate, else a count.
+    fn compiling(&self, progress: CheckProgress, unit: &str) {
+        let Some(live) = &self.live else { return };
+        let total = progress.total();
+        live.restyle("Checking", total, progress.compiled);
+        let count = match total {
+            Some(total) => format!("{}/~{total} units", progress.compiled),
+            None => format!("{} units", progress.compiled),
+        };
+        live.overall.set_message(format!("{count} ({unit})"));
     }
 
     fn round_started(&mut self, round: usize, errors: usize, scopes: &[ScopeOutline]) {
@@ -159,13 +220,14 @@ impl HumanReporter {
             plural(scopes.len()),
             outline.join(", ")
         ));
+        let now = self.now;
         if let Some(live) = &mut self.live {
-            live.overall.set_length(scopes.len() as u64);
-            live.overall.set_position(0);
             live.round = round;
+            live.progress = RoundProgress::new(now, scopes);
+            live.restyle("Fixing", Some(live.progress.total()), 0);
             live.states.clear();
             for scope in scopes {
-                live.set_state(&scope.id, WorkerStatus::Pending);
+                live.set_state(&scope.id, WorkerStatus::Pending, now);
             }
         }
     }
@@ -182,7 +244,7 @@ impl HumanReporter {
             bar.set_message(format!("{diagnostics} error{}", plural(diagnostics)));
             bar.enable_steady_tick(Duration::from_millis(120));
             live.workers.insert(scope.to_owned(), bar);
-            live.set_state(scope, WorkerStatus::Running);
+            live.set_state(scope, WorkerStatus::Running, at);
         }
     }
 
@@ -196,7 +258,11 @@ impl HumanReporter {
         }
     }
 
-    fn gate_finished(&self, scope: &str, candidate: &str, verdict: &Verdict, at: u64) {
+    fn gate_finished(&mut self, scope: &str, candidate: &str, verdict: &Verdict, at: u64) {
+        if let Some(live) = &mut self.live {
+            live.progress.gate_finished();
+            live.refresh(at);
+        }
         self.worker_says(
             scope,
             &format!("gate: `{candidate}` {}", verdict_words(verdict)),
@@ -210,8 +276,9 @@ impl HumanReporter {
                 bar.finish_and_clear();
                 live.multi.remove(&bar);
             }
-            live.overall.inc(1);
-            live.set_state(&report.scope, report.status);
+            live.progress
+                .scope_finished(&report.scope, report.gate_runs);
+            live.set_state(&report.scope, report.status, at);
         }
         // A worker that never started (stopped while it waited for its turn) took no time.
         let took = self
@@ -272,6 +339,17 @@ impl Reporter for HumanReporter {
                 plural(*jobs)
             )),
             Event::Swept { runs, left } => self.swept(runs, left),
+            Event::Compiling {
+                compiled,
+                estimate,
+                unit,
+            } => self.compiling(
+                CheckProgress {
+                    compiled: *compiled,
+                    estimate: *estimate,
+                },
+                unit,
+            ),
             Event::Checked {
                 errors, problems, ..
             } => self.checked(*errors, problems),

@@ -3,6 +3,7 @@
 mod github;
 mod human;
 mod json;
+mod progress;
 mod record;
 mod terminal;
 
