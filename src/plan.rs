@@ -3,14 +3,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Location, code_label};
 use crate::error_code::ErrorCode;
 use crate::phase::Phase;
 
 /// The work one worker takes: errors of one code, possibly limited to one file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scope {
     /// `E0425`, or `E0425 in src/parser.rs` for part of a scope split by file. Unique in a plan.
     pub id: String,
