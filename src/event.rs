@@ -243,4 +243,7 @@ pub enum FailureKind {
     Internal,
     /// The model workers' settings are invalid, or their endpoint cannot be reached.
     Llm,
+    /// A CI matrix's plan or work result does not belong here: another version, other sources,
+    /// other errors, another plan's result, a scope in no result or in two.
+    Matrix,
 }

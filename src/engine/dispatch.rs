@@ -88,22 +88,26 @@ pub(super) async fn dispatch(
             tokens: None,
         };
         let report = report_of(outcome, unfinished, timeout);
-        let event = match report.status {
-            WorkerStatus::Completed => Event::WorkerCompleted {
-                round: round.number,
-                report: report.clone(),
-            },
-            _ => Event::WorkerFailed {
-                round: round.number,
-                report: report.clone(),
-            },
-        };
-        session.emit(event);
+        session.emit(report_event(round.number, &report));
         reports.push(report);
     }
     // Deterministic order for merging: the plan's.
     reports.sort_by_key(|report| order.iter().position(|id| *id == report.scope));
     reports
+}
+
+/// The event of a worker's report in round `round`.
+pub(super) fn report_event(round: usize, report: &WorkerReport) -> Event {
+    match report.status {
+        WorkerStatus::Completed => Event::WorkerCompleted {
+            round,
+            report: report.clone(),
+        },
+        _ => Event::WorkerFailed {
+            round,
+            report: report.clone(),
+        },
+    }
 }
 
 /// How a worker's task ended: joined (or not), in time (or not), with its report (or an error).
