@@ -127,6 +127,12 @@ mod tests {
     }
 
     #[test]
+    fn a_plan_or_result_that_does_not_belong_has_its_own_code() {
+        assert_eq!(for_failure(FailureKind::Matrix), PLAN_MISMATCH);
+        assert_ne!(PLAN_MISMATCH, USAGE_OR_ENVIRONMENT);
+    }
+
+    #[test]
     fn a_failed_delivery_fails_a_finished_run_but_not_a_stopped_ones_code() {
         // Errors remain, and one of its deliveries (a taken branch name) failed.
         let mut summary = crate::delivery::summary_md::tests::summary();

@@ -14,6 +14,7 @@ mod layout;
 mod llm_cli;
 mod llm_client;
 mod llm_runs;
+mod matrix;
 mod merge;
 mod pipelines;
 mod pool;
