@@ -17,6 +17,10 @@ use crate::matrix::{self, MatrixError, PlanFile, WorkResult};
 use crate::report::{self, Terminal};
 use crate::stop::Stop;
 
+/// A matrix's jobs start from the plan's sources, never from a stopped run's progress: round 1's
+/// reports are the plan's round 1.
+const NO_RESUME: &str = "--resume does not apply to plan, work and merge: run the pipeline again";
+
 /// Which repair `fix` runs: the one-machine run's, or a CI matrix's merge of its work jobs'
 /// reports (every later round, and the delivery, are the same).
 pub(super) enum Repair {
@@ -30,6 +34,9 @@ pub(super) enum Repair {
 /// `cargo fix-swarm plan`.
 pub(super) async fn plan(args: PlanArgs, cwd: PathBuf) -> i32 {
     let (mut config, output) = args.fix.into_config(cwd.clone());
+    if config.resume.is_some() {
+        return fail(NO_RESUME);
+    }
     // The plan job only checks: one worktree is enough.
     config.jobs = NonZeroUsize::MIN;
     let (selection, gate) = (config.selection.clone(), config.gate);
@@ -151,6 +158,9 @@ fn config_of(
     plan: &PlanFile,
 ) -> Result<(FixConfig, OutputConfig), i32> {
     let (mut config, output) = args.into_config(cwd);
+    if config.resume.is_some() {
+        return Err(fail(NO_RESUME));
+    }
     let planned = plan.cargo_selection();
     if config.selection != CargoSelection::default() && config.selection != planned {
         return Err(fail(
