@@ -4,7 +4,7 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Applicability, Identity, Span};
 use crate::edit::{self, Edit};
@@ -45,7 +45,7 @@ pub struct Proposal {
 }
 
 /// Why an alternative was refused before it reached the gate.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum Refusal {
     #[error("adds `{0}`, which silences or stubs code instead of fixing it")]
     Silences(String),

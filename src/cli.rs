@@ -15,11 +15,13 @@ use crate::run_id::RunId;
 mod cargo_flags;
 mod delivery;
 mod llm;
+mod matrix;
 
 pub use cargo_flags::CargoFlagArgs;
 use cargo_flags::parse_jobs;
 pub use delivery::DeliveryArgs;
 pub use llm::LlmArgs;
+pub use matrix::{MergeArgs, PlanArgs, WorkArgs};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -33,6 +35,9 @@ Exit codes:
        not green
   4    a delivery asked for (--patch-file, --summary-md, --commit) could not be made at the
        end; the summary says which and why
+  5    `work` or `merge` refused a plan or result that does not belong here: made by another
+       version, for other sources, a result of another plan, a scope in no result or in two;
+       nothing was changed
   129  stopped by SIGHUP (the terminal closed)
   130  interrupted (Ctrl-C)
   143  stopped by SIGTERM (CI runners, `timeout`)
@@ -74,6 +79,12 @@ pub struct FixSwarmCli {
 pub enum Command {
     /// Benchmark the repair on fixture crates (and, with --baseline, `cargo fix --broken-code`)
     Bench(BenchArgs),
+    /// Plan a CI matrix: check, plan the scopes, write the plan and a suggested matrix
+    Plan(PlanArgs),
+    /// Work some scopes of a plan, as one job of a CI matrix, and write their result
+    Work(WorkArgs),
+    /// Merge the work jobs' results, go on with local rounds, and deliver as a run does
+    Merge(MergeArgs),
 }
 
 #[derive(Debug, Args)]

@@ -26,7 +26,8 @@ pub enum TargetSelection {
 }
 
 /// A target selected by its name, as cargo's `--bin NAME`-like flags select it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", content = "name", rename_all = "kebab-case")]
 pub enum NamedTarget {
     Bin(String),
     Example(String),

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Identity;
 use crate::error_code::ErrorCode;
@@ -19,7 +19,7 @@ use crate::summary::RunSummary;
 use crate::sweep::Leftover;
 use crate::verdict::Verdict;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum WorkerStatus {
     Pending,
@@ -31,7 +31,7 @@ pub enum WorkerStatus {
 }
 
 /// One diagnostic a worker fixed, and how.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fix {
     pub target: Identity,
     /// `path:line:column` before the fix.
@@ -45,7 +45,7 @@ pub struct Fix {
 
 /// Why a worker did not complete: not a rejected candidate, which is an ordinary outcome, but its
 /// machinery or its time.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum WorkerFailure {
     /// git or cargo failed to run; the error as it reads.
@@ -59,7 +59,7 @@ pub enum WorkerFailure {
     },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkerReport {
     pub scope: String,
     pub code: Option<ErrorCode>,
@@ -252,4 +252,7 @@ pub enum FailureKind {
     Internal,
     /// The model workers' settings are invalid, or their endpoint cannot be reached.
     Llm,
+    /// A CI matrix's plan or work result does not belong here: another version, other sources,
+    /// other errors, another plan's result, a scope in no result or in two.
+    Matrix,
 }

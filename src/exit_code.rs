@@ -19,6 +19,11 @@ pub const FIXES_NOT_WRITTEN: i32 = 3;
 /// of the run; the summary says which and why. The tree is as the outcome says (green or not):
 /// a pipeline must not take a missing patch or branch for "nothing to fix".
 pub const DELIVERY_FAILED: i32 = 4;
+/// A CI matrix's plan or work result does not belong to this run (`plan`, `work`, `merge`): made
+/// by another version, for other sources, a result of another plan, a scope in no result or in
+/// two. Nothing was changed. Apart from usage errors, so that a pipeline can tell a stale or
+/// mixed-up artifact from a broken set-up.
+pub const PLAN_MISMATCH: i32 = 5;
 /// Stopped by SIGHUP (128 + 1, as a shell reports a process the signal killed): nothing was
 /// changed, and no worktree or cargo process is left.
 pub const HANGUP: i32 = 129;
@@ -66,6 +71,7 @@ pub fn for_failure(kind: FailureKind) -> i32 {
         | FailureKind::Delivery
         | FailureKind::Internal
         | FailureKind::Llm => USAGE_OR_ENVIRONMENT,
+        FailureKind::Matrix => PLAN_MISMATCH,
     }
 }
 
@@ -118,6 +124,12 @@ mod tests {
             outcomes.map(for_outcome),
             [GREEN, ERRORS_REMAIN, FIXES_NOT_WRITTEN]
         );
+    }
+
+    #[test]
+    fn a_plan_or_result_that_does_not_belong_has_its_own_code() {
+        assert_eq!(for_failure(FailureKind::Matrix), PLAN_MISMATCH);
+        assert_ne!(PLAN_MISMATCH, USAGE_OR_ENVIRONMENT);
     }
 
     #[test]

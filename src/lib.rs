@@ -26,6 +26,7 @@ pub mod index;
 pub mod inputs;
 pub mod layout;
 pub mod llm;
+pub mod matrix;
 pub mod parse;
 pub mod patch;
 pub mod phase;

@@ -3,14 +3,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Location, code_label};
 use crate::error_code::ErrorCode;
 use crate::phase::Phase;
 
 /// The work one worker takes: errors of one code, possibly limited to one file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scope {
     /// `E0425`, or `E0425 in src/parser.rs` for part of a scope split by file. Unique in a plan.
     pub id: String,
@@ -47,7 +47,11 @@ pub fn plan(diagnostics: &[Diagnostic], split_above: usize) -> Plan {
     }
 
     let mut scopes = Vec::new();
-    for ((phase, label), group) in by_code {
+    for ((phase, label), mut group) in by_code {
+        // By place, not in the order cargo reported them: the library and its test harness compile
+        // at once and interleave their errors differently from one check to the next, and a
+        // matrix's jobs each check for themselves. A stable sort keeps equals in stream order.
+        group.sort_by(|a, b| place(a).cmp(&place(b)));
         let code = group[0].code.clone();
         let files = files_of(&group);
         if group.len() > split_above && files.len() > 1 {
@@ -106,6 +110,15 @@ fn parts_by_file(group: Vec<Diagnostic>, size: usize) -> Vec<Vec<Diagnostic>> {
     parts
 }
 
+/// Where a diagnostic is, for the order of a scope's errors: file, then byte range, then message.
+fn place(diagnostic: &Diagnostic) -> (Option<(&PathBuf, usize, usize)>, &str) {
+    let span = diagnostic
+        .primary
+        .as_ref()
+        .map(|span| (&span.file, span.byte_start, span.byte_end));
+    (span, diagnostic.message.as_str())
+}
+
 fn files_of(diagnostics: &[Diagnostic]) -> BTreeSet<PathBuf> {
     diagnostics
         .iter()
@@ -131,6 +144,29 @@ mod tests {
 
     fn ids(plan: &Plan) -> Vec<&str> {
         plan.scopes.iter().map(|scope| scope.id.as_str()).collect()
+    }
+
+    #[test]
+    fn the_plan_does_not_depend_on_the_order_errors_were_reported_in() {
+        let diagnostics = vec![
+            error(Some("E0308"), "src/b.rs"),
+            error(Some("E0308"), "src/a.rs"),
+            error(Some("E0425"), "src/c.rs"),
+            error(Some("E0308"), "src/c.rs"),
+        ];
+        let mut reversed = diagnostics.clone();
+        reversed.reverse();
+        let (forwards, backwards) = (plan(&diagnostics, 40), plan(&reversed, 40));
+        assert_eq!(forwards, backwards);
+        let files: Vec<_> = forwards.scopes[1]
+            .diagnostics
+            .iter()
+            .map(|d| d.file().unwrap().to_owned())
+            .collect();
+        assert_eq!(
+            files,
+            ["src/a.rs", "src/b.rs", "src/c.rs"].map(PathBuf::from)
+        );
     }
 
     #[test]

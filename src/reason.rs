@@ -10,7 +10,7 @@ use crate::llm::edits::ReplyRefusal;
 use crate::verdict::RejectReason;
 
 /// Why one diagnostic is still there at the end of a run.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum UnfixedReason {
     /// No specialist proposed a fix for it.
@@ -78,7 +78,7 @@ pub enum KeptReason {
 }
 
 /// Why the rounds stopped with errors left (a green build needs no reason).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum StopReason {
     /// A round ended with no fix that passed the gate.

@@ -17,6 +17,10 @@ use crate::report::{
 };
 use crate::stop::{Stop, StopSignal};
 
+mod matrix;
+
+use self::matrix::Repair;
+
 /// Runs the program with `args` (including the program name) and returns its exit code.
 pub fn run(args: Vec<OsString>) -> i32 {
     let cli = match cli::parse(args) {
@@ -50,13 +54,16 @@ pub fn run(args: Vec<OsString>) -> i32 {
     };
     match cli.command {
         Some(Command::Bench(args)) => runtime.block_on(crate::bench::run_bench(args, cwd)),
+        Some(Command::Plan(args)) => runtime.block_on(matrix::plan(args, cwd)),
+        Some(Command::Work(args)) => runtime.block_on(matrix::work(args, cwd)),
+        Some(Command::Merge(args)) => runtime.block_on(matrix::merge(args, cwd)),
         None => {
             for note in cli.fix.cargo.notes() {
                 let _ = writeln!(std::io::stderr(), "note: {note}");
             }
             let deliveries = cli.fix.delivery.clone().into_config(&cwd);
             let (config, output) = cli.fix.into_config(cwd);
-            runtime.block_on(fix(config, output, deliveries))
+            runtime.block_on(fix(config, output, deliveries, Repair::OneMachine))
         }
     }
 }
@@ -143,13 +150,18 @@ impl Failure {
     }
 }
 
-async fn fix(config: FixConfig, output: OutputConfig, deliveries: DeliveryConfig) -> i32 {
+async fn fix(
+    config: FixConfig,
+    output: OutputConfig,
+    deliveries: DeliveryConfig,
+    repair: Repair,
+) -> i32 {
     let stop = stop_on_signals();
     let reporters = reporters(output, Terminal::of_this_process());
     let (events, received) = EventSink::channel();
     let reporting = tokio::spawn(report::drain(received, reporters));
     let summary_md = deliveries.summary_md.clone();
-    let result = repair_and_deliver(config, deliveries, &events, stop).await;
+    let result = repair_and_deliver(config, deliveries, &events, stop, repair).await;
     if let (Err(error), Some(path)) = (&result, summary_md) {
         // A pipeline shows the markdown whatever happened: it says why there is nothing else.
         let markdown = delivery::render_failure_markdown(&error.to_string());
@@ -185,6 +197,7 @@ async fn repair_and_deliver(
     deliveries: DeliveryConfig,
     events: &EventSink,
     stop: Stop,
+    repair: Repair,
 ) -> Result<crate::summary::RunSummary, Failure> {
     let start = match &config.manifest_path {
         Some(manifest) => config
@@ -196,8 +209,12 @@ async fn repair_and_deliver(
     };
     delivery::preflight(&deliveries, &start)?;
     let cargo = Cargo::from_env().with_flags(config.cargo.clone());
-    let Repaired { mut summary, fixed } =
-        engine::repair(config, cargo, events.clone(), stop).await?;
+    let Repaired { mut summary, fixed } = match repair {
+        Repair::OneMachine => engine::repair(config, cargo, events.clone(), stop).await?,
+        Repair::Merge { plan, reports } => {
+            engine::merge_job(config, cargo, events.clone(), stop, &plan, reports).await?
+        }
+    };
     if deliveries.is_empty() {
         return Ok(summary);
     }

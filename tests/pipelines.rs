@@ -2,7 +2,7 @@
 //! systems expect, and call only flags `cargo fix-swarm` has (read from clap's own definition),
 //! with only inputs the action declares.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use clap::CommandFactory as _;
@@ -247,7 +247,11 @@ fn run_scripts(value: &Value) -> Vec<String> {
 
 #[test]
 fn the_github_scripts_are_bash_that_parses_and_take_inputs_only_from_the_environment() {
-    for path in ["action.yml", "ci-templates/github/fix-swarm.yml"] {
+    for path in [
+        "action.yml",
+        "ci-templates/github/fix-swarm.yml",
+        "ci-templates/github/fix-swarm-matrix.yml",
+    ] {
         let scripts = run_scripts(&read_yaml(path));
         assert!(!scripts.is_empty(), "{path} has no run script");
         for script in scripts {
@@ -267,4 +271,176 @@ fn the_github_scripts_are_bash_that_parses_and_take_inputs_only_from_the_environ
             );
         }
     }
+}
+
+/// The matrix's subcommands called in the scripts of `value`, each with the long flags given to
+/// it (continued over `\` or folded lines, up to a shell operator).
+fn subcommand_calls(value: &Value) -> BTreeMap<String, BTreeSet<String>> {
+    let mut scripts = Vec::new();
+    strings(value, &mut scripts);
+    let mut calls: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for script in scripts {
+        let joined = script.replace("\\\n", " ");
+        for line in joined.lines() {
+            let Some(at) = line.find("cargo fix-swarm ") else {
+                continue;
+            };
+            let mut words = line[at + "cargo fix-swarm ".len()..].split_whitespace();
+            let Some(subcommand) = words.next().filter(|word| !word.starts_with('-')) else {
+                continue;
+            };
+            let flags = calls.entry(subcommand.to_owned()).or_default();
+            for word in words.take_while(|word| !matches!(*word, "&&" | "||" | ";" | "|" | ">")) {
+                if let Some(flag) = word.strip_prefix("--") {
+                    flags.insert(flag.split('=').next().unwrap_or(flag).to_owned());
+                }
+            }
+        }
+    }
+    calls
+}
+
+/// The long flags the subcommand `name` of `cargo fix-swarm` accepts, from clap's definition.
+fn flags_of_subcommand(name: &str) -> BTreeSet<String> {
+    let command = cargo_fix_swarm::cli::CargoCli::command();
+    let fix_swarm = command
+        .find_subcommand("fix-swarm")
+        .expect("the fix-swarm subcommand");
+    let subcommand = fix_swarm
+        .find_subcommand(name)
+        .unwrap_or_else(|| panic!("no subcommand {name}"));
+    subcommand
+        .get_arguments()
+        .filter_map(|argument| argument.get_long().map(str::to_owned))
+        .collect()
+}
+
+/// The matrix's three jobs are called, each with flags its subcommand has and with `expected`.
+fn assert_matrix_calls(path: &str, value: &Value, expected: &[(&str, &[&str])]) {
+    let calls = subcommand_calls(value);
+    assert_eq!(
+        calls.keys().map(String::as_str).collect::<Vec<_>>(),
+        ["merge", "plan", "work"],
+        "{path}"
+    );
+    for (subcommand, flags) in &calls {
+        let defined = flags_of_subcommand(subcommand);
+        let unknown: Vec<&String> = flags.difference(&defined).collect();
+        assert!(
+            unknown.is_empty(),
+            "{path}: {subcommand} is given unknown flags {unknown:?}"
+        );
+    }
+    for (subcommand, flags) in expected {
+        for flag in *flags {
+            assert!(
+                calls[*subcommand].contains(*flag),
+                "{path}: {subcommand} is not given --{flag}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_matrix_flag_reader_sees_subcommands_and_their_flags() {
+    let script: Value = serde_norway::from_str(
+        "run: |\n  cargo fix-swarm plan --out p.json \\\n    --max-jobs=4 > m.json\n  \
+         cargo fix-swarm --dry-run\n",
+    )
+    .unwrap();
+    let calls = subcommand_calls(&script);
+    assert_eq!(calls.len(), 1);
+    assert_eq!(
+        calls["plan"],
+        BTreeSet::from(["out".to_owned(), "max-jobs".to_owned()])
+    );
+    assert!(flags_of_subcommand("work").contains("job"));
+    assert!(!flags_of_subcommand("plan").contains("no-such-flag"));
+}
+
+#[test]
+fn the_github_matrix_workflow_plans_works_in_a_matrix_with_sccache_and_merges_the_artifacts() {
+    let path = "ci-templates/github/fix-swarm-matrix.yml";
+    let workflow = read_yaml(path);
+    let jobs = &workflow["jobs"];
+    assert!(
+        jobs["plan"]["outputs"]["matrix"]
+            .as_str()
+            .unwrap()
+            .contains("steps.plan.outputs.matrix")
+    );
+    let work = &jobs["work"];
+    assert_eq!(work["needs"], "plan");
+    assert_eq!(
+        work["strategy"]["matrix"],
+        "${{ fromJSON(needs.plan.outputs.matrix) }}"
+    );
+    let merge = &jobs["merge"];
+    assert_eq!(
+        merge["needs"],
+        serde_norway::from_str::<Value>("[plan, work]").unwrap()
+    );
+    let uses = |job: &Value| -> Vec<String> {
+        job["steps"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .filter_map(|step| step["uses"].as_str().map(str::to_owned))
+            .collect()
+    };
+    for job in ["plan", "work", "merge"] {
+        assert!(
+            uses(&jobs[job])
+                .iter()
+                .any(|used| used.starts_with("mozilla-actions/sccache-action")),
+            "{job} has no sccache"
+        );
+    }
+    assert!(
+        uses(work)
+            .iter()
+            .any(|used| used.starts_with("actions/upload-artifact"))
+    );
+    assert!(
+        uses(merge)
+            .iter()
+            .any(|used| used.starts_with("actions/download-artifact"))
+    );
+    assert_eq!(workflow["env"]["RUSTC_WRAPPER"], "sccache");
+    assert_matrix_calls(
+        path,
+        &workflow,
+        &[
+            ("plan", &["out", "max-jobs", "matrix-json"]),
+            ("work", &["plan", "job", "out"]),
+            ("merge", &["plan", "patch-file", "summary-md", "dry-run"]),
+        ],
+    );
+}
+
+#[test]
+fn the_gitlab_matrix_pipeline_plans_works_in_parallel_and_merges() {
+    let path = "ci-templates/gitlab/fix-swarm-matrix.gitlab-ci.yml";
+    let pipeline = read_yaml(path);
+    let work = &pipeline["fix-swarm-work"];
+    assert!(work["parallel"].as_u64().unwrap() > 1);
+    assert_eq!(work["extends"], ".fix-swarm-job");
+    assert_eq!(
+        pipeline["fix-swarm-merge"]["needs"],
+        serde_norway::from_str::<Value>("[fix-swarm-plan, fix-swarm-work]").unwrap()
+    );
+    assert_eq!(pipeline["fix-swarm-merge"]["artifacts"]["when"], "always");
+    assert_eq!(
+        pipeline[".fix-swarm-job"]["variables"]["RUSTC_WRAPPER"],
+        "sccache"
+    );
+    assert_matrix_calls(
+        path,
+        &pipeline,
+        &[
+            ("plan", &["out", "max-jobs"]),
+            ("work", &["plan", "job", "out"]),
+            ("merge", &["plan", "patch-file", "summary-md", "dry-run"]),
+        ],
+    );
 }

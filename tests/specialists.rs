@@ -270,8 +270,8 @@ fn deleted_use_across_crates() {
     let main = "cookbook/src/main.rs";
     let intended: [(&str, &[&str]); 6] = [
         (main, &["\nuse recipe_core::units::Quantity;\n"]),
-        (main, &["\nuse recipe_core::units::GRAMS_PER_OUNCE;\n"]),
         (main, &["\nuse recipe_core::units::to_grams;\n"]),
+        (main, &["\nuse recipe_core::units::GRAMS_PER_OUNCE;\n"]),
         (main, &["\nuse recipe_core::units::Unit;\n"]),
         (main, &["\nuse recipe_core::units::Unit;\n"]),
         (main, &["\nuse recipe_core::units::Unit;\n"]),

@@ -18,6 +18,7 @@ mod llm_cli;
 mod llm_client;
 mod llm_runs;
 mod local_model;
+mod matrix;
 mod merge;
 mod pipelines;
 mod pool;

@@ -86,17 +86,7 @@ pub(super) async fn dispatch(
             tokens: None,
         };
         let report = report_of(outcome, unfinished);
-        let event = match report.status {
-            WorkerStatus::Completed => Event::WorkerCompleted {
-                round: round.number,
-                report: report.clone(),
-            },
-            _ => Event::WorkerFailed {
-                round: round.number,
-                report: report.clone(),
-            },
-        };
-        session.emit(event);
+        session.emit(report_event(round.number, &report));
         reports.push(report);
     }
     // Deterministic order for merging: the plan's.
@@ -104,10 +94,26 @@ pub(super) async fn dispatch(
     reports
 }
 
+/// The event of a worker's report in round `round`.
+pub(super) fn report_event(round: usize, report: &WorkerReport) -> Event {
+    match report.status {
+        WorkerStatus::Completed => Event::WorkerCompleted {
+            round,
+            report: report.clone(),
+        },
+        _ => Event::WorkerFailed {
+            round,
+            report: report.clone(),
+        },
+    }
+}
+
 /// How a worker's task ended: joined (or not), with its report (or an error). A worker whose
 /// time ran out reports it itself (`run_worker`).
 type Ended = Result<Result<WorkerReport, GateError>, JoinError>;
 
+/// A worker's report: its own, or for a worker that did not complete, `unfinished` with the
+/// status and failure that say why.
 fn report_of(
     ended: Ended,
     unfinished: impl Fn(WorkerStatus, Option<WorkerFailure>) -> WorkerReport,

@@ -7,6 +7,7 @@ use crate::checkpoint::ResumeError;
 use crate::event::FailureKind;
 use crate::gate::GateError;
 use crate::git::GitError;
+use crate::matrix::MatrixError;
 use crate::pool::PoolError;
 
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +47,8 @@ pub enum RunError {
     Task(String),
     #[error("the model workers cannot start: {0}")]
     Llm(String),
+    #[error(transparent)]
+    Matrix(#[from] MatrixError),
 }
 
 impl RunError {
@@ -63,6 +66,7 @@ impl RunError {
             RunError::Resume(_) => FailureKind::Resume,
             RunError::Task(_) => FailureKind::Internal,
             RunError::Llm(_) => FailureKind::Llm,
+            RunError::Matrix(_) => FailureKind::Matrix,
         }
     }
 }

@@ -8,6 +8,7 @@ mod equip;
 mod error;
 mod integrate;
 mod llm;
+mod matrix;
 mod merge;
 mod prepare;
 mod resume;
@@ -18,4 +19,5 @@ mod state;
 
 pub use self::deliver::FixedTree;
 pub use self::error::RunError;
+pub use self::matrix::{JobEnd, Planned, merge_job, plan_job, work_job};
 pub use self::setup::{Repaired, repair};

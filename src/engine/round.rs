@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex, OnceLock};
 
 use super::deliver::{FixedTree, deliver};
-use super::dispatch::dispatch;
+use super::dispatch::{dispatch, report_event};
 use super::error::{RunError, blocking};
 use super::integrate::merge_round;
 use super::merge::{MergeOrder, order_for_merge};
@@ -15,6 +15,7 @@ use crate::checkpoint;
 use crate::event::{Event, ScopeOutline, WorkerReport};
 use crate::event_sink::duration_ms;
 use crate::git;
+use crate::matrix;
 use crate::patch::Sources;
 use crate::plan::{self, Scope};
 use crate::reason::{StopReason, UnfixedReason};
@@ -30,6 +31,7 @@ const SPLIT_SCOPES_ABOVE: usize = 40;
 pub(super) async fn rounds(
     session: &mut Session,
     start: Start,
+    mut worked: Option<Worked>,
 ) -> Result<(RunSummary, Option<FixedTree>), RunError> {
     let mut state = match first_check(session, start).await? {
         Ok(state) => state,
@@ -46,7 +48,7 @@ pub(super) async fn rounds(
         if state.current.error_count() == 0 || session.stop.requested().is_some() {
             break;
         }
-        let outcome = match run_round(session, &mut state, number).await {
+        let outcome = match run_round(session, &mut state, number, worked.take()).await {
             Ok(outcome) => outcome,
             Err(error) => RoundOutcome::Stopped(session.stopped_by(&error).ok_or(error)?),
         };
@@ -112,7 +114,7 @@ fn llm_account(session: &Session, summary: &RunSummary) -> Option<LlmAccount> {
 }
 
 /// The facts of the run a summary made now needs.
-fn ending(session: &Session) -> Ending {
+pub(super) fn ending(session: &Session) -> Ending {
     Ending {
         run: session.run.to_string(),
         record: session.record_dir.clone(),
@@ -125,7 +127,7 @@ fn ending(session: &Session) -> Ending {
 /// The first check, of where the rounds start, and what follows it before the first round: the
 /// rest of the pool seeded, and a resumed run's checkpoint saved as its own. `None`: a signal
 /// stopped the check.
-async fn first_check(
+pub(super) async fn first_check(
     session: &mut Session,
     start: Start,
 ) -> Result<Result<RunState, StopSignal>, RunError> {
@@ -177,26 +179,85 @@ async fn first_check(
     Ok(Ok(state))
 }
 
-/// Round `number`: plan, dispatch, merge, checkpoint.
+/// Round `number` on one machine: plan, work, merge, the steps a CI matrix's jobs take apart
+/// (`super::matrix`). With `worked`, the reports of round 1 that the matrix's work jobs made, in
+/// place of the work.
 async fn run_round(
     session: &mut Session,
     state: &mut RunState,
     number: usize,
+    worked: Option<Worked>,
 ) -> Result<RoundOutcome, RunError> {
-    let plan = plan::plan(&state.current.diagnostics, SPLIT_SCOPES_ABOVE);
-    state.set_outside(&plan.outside);
-    if plan.scopes.is_empty() {
+    let scopes = plan_round(state);
+    if scopes.is_empty() {
         return Ok(RoundOutcome::NothingInWorkspace);
     }
+    let reports = match worked {
+        None => {
+            start_round(session, state, number, &scopes);
+            work(session, state, number, scopes).await?
+        }
+        Some(worked) => {
+            matrix::same_scopes(&worked.planned, &scopes)?;
+            start_round(session, state, number, &scopes);
+            for report in &worked.reports {
+                session.emit(report_event(number, report));
+            }
+            worked.reports
+        }
+    };
+    merge_reports(session, state, number, reports).await
+}
+
+/// The reports of a round the matrix's work jobs made, and the scopes of the plan they worked.
+pub(super) struct Worked {
+    pub(super) planned: Vec<Scope>,
+    pub(super) reports: Vec<WorkerReport>,
+}
+
+/// The plan of the next round: its scopes, in plan order; what lies outside the workspace is set
+/// apart in the state.
+pub(super) fn plan_round(state: &mut RunState) -> Vec<Scope> {
+    let plan = plan::plan(&state.current.diagnostics, SPLIT_SCOPES_ABOVE);
+    state.set_outside(&plan.outside);
+    plan.scopes
+}
+
+/// Round `number` starts on `scopes`.
+pub(super) fn start_round(
+    session: &Session,
+    state: &mut RunState,
+    number: usize,
+    scopes: &[Scope],
+) {
     state.rounds = number;
-    let errors_at_start = state.current.error_count();
     session.emit(Event::RoundStarted {
         round: number,
-        errors: errors_at_start,
-        scopes: plan.scopes.iter().map(outline).collect(),
+        errors: state.current.error_count(),
+        scopes: scopes.iter().map(outline).collect(),
     });
+}
+
+/// The work of round `number` on `scopes`: one worker each, their reports in plan order.
+pub(super) async fn work(
+    session: &Session,
+    state: &RunState,
+    number: usize,
+    scopes: Vec<Scope>,
+) -> Result<Vec<WorkerReport>, RunError> {
     let round = new_round(session, state, number).await?;
-    let reports = dispatch(session, &round, plan.scopes).await;
+    Ok(dispatch(session, &round, scopes).await)
+}
+
+/// The merge of round `number`'s reports (in plan order): their patches merged, gated together,
+/// what makes it worse backed out; the result checkpointed.
+pub(super) async fn merge_reports(
+    session: &mut Session,
+    state: &mut RunState,
+    number: usize,
+    reports: Vec<WorkerReport>,
+) -> Result<RoundOutcome, RunError> {
+    let errors_at_start = state.current.error_count();
     state.record_reports(&reports);
     if let Some(signal) = session.stop.requested() {
         return Ok(RoundOutcome::Stopped(signal));

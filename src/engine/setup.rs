@@ -43,20 +43,70 @@ pub async fn repair(
     events: EventSink,
     stop: Stop,
 ) -> Result<Repaired, RunError> {
+    let ran = in_session(config, cargo, events, stop, async |session, start| {
+        rounds(session, start, None).await
+    })
+    .await?;
+    Ok(repaired(ran))
+}
+
+/// How a job run in a session ended.
+pub(super) enum Ran<T> {
+    /// It went to its end: what it made, and what the clean-up could not remove.
+    Done { value: T, cleanup: Vec<String> },
+    /// A signal stopped the set-up.
+    StoppedInSetUp(Box<RunSummary>),
+}
+
+/// What a run of the rounds hands back, the clean-up's problems in its summary.
+pub(super) fn repaired(ran: Ran<(RunSummary, Option<FixedTree>)>) -> Repaired {
+    match ran {
+        Ran::Done {
+            value: (mut summary, fixed),
+            cleanup,
+        } => {
+            // The summary says what happened to the user's tree; a clean-up that failed
+            // afterwards changes nothing of that, so it is reported beside it.
+            summary.cleanup.extend(cleanup);
+            Repaired { summary, fixed }
+        }
+        Ran::StoppedInSetUp(summary) => Repaired {
+            summary: *summary,
+            fixed: None,
+        },
+    }
+}
+
+/// Runs `job` in a session set up for the workspace the configuration names (prepared, locked,
+/// snapshotted, with its pool and gate), then closes the pool once every worktree is back: the
+/// one-machine run's rounds, and each job of a CI matrix (`super::matrix`).
+pub(super) async fn in_session<T>(
+    config: FixConfig,
+    cargo: Cargo,
+    events: EventSink,
+    stop: Stop,
+    job: impl AsyncFnOnce(&mut Session, Start) -> Result<T, RunError>,
+) -> Result<Ran<T>, RunError> {
     let (repo, setup, lock) = match prepare(&config, &cargo).await {
         Ok(prepared) => prepared,
         Err(error) => {
             let summary = stopped_in_set_up(&stop, error, config.dry_run, None, &events)?;
-            return Ok(Repaired {
-                summary,
-                fixed: None,
-            });
+            return Ok(Ran::StoppedInSetUp(Box::new(summary)));
         }
     };
     let scratch_git = repo.temporary.then(|| repo.git_dir.clone());
     // The run's own clock, so that cargo's time in its summary is this run's alone (a bench runs
     // many with one `Cargo`).
-    let result = run_in(config, cargo.with_new_clock(), repo, setup, events, stop).await;
+    let result = run_in(
+        config,
+        cargo.with_new_clock(),
+        repo,
+        setup,
+        events,
+        stop,
+        job,
+    )
+    .await;
     if let Some(git_dir) = scratch_git {
         let _ = std::fs::remove_dir_all(git_dir);
     }
@@ -87,15 +137,16 @@ fn stopped_in_set_up(
     ))
 }
 
-/// The run once prepared: its set-up in the repository, the rounds, and the pool closed.
-async fn run_in(
+/// The run once prepared: its set-up in the repository, the job, and the pool closed.
+async fn run_in<T>(
     config: FixConfig,
     cargo: Cargo,
     repo: Repo,
     setup: Setup,
     events: EventSink,
     stop: Stop,
-) -> Result<Repaired, RunError> {
+    job: impl AsyncFnOnce(&mut Session, Start) -> Result<T, RunError>,
+) -> Result<Ran<T>, RunError> {
     let (record_dir, dry_run) = (setup.dirs.record(setup.run), config.dry_run);
     let (mut session, start) =
         match set_up(config, cargo, repo, setup, events.clone(), stop.clone()).await {
@@ -104,19 +155,15 @@ async fn run_in(
                 // The record exists once the run was announced, not before.
                 let record = record_dir.is_dir().then_some(record_dir);
                 let summary = stopped_in_set_up(&stop, error, dry_run, record, &events)?;
-                return Ok(Repaired {
-                    summary,
-                    fixed: None,
-                });
+                return Ok(Ran::StoppedInSetUp(Box::new(summary)));
             }
         };
-    let outcome = rounds(&mut session, start).await;
+    let outcome = job(&mut session, start).await;
     let cleanup = close(&session.pool).await;
-    // The summary says what happened to the user's tree; a clean-up that failed afterwards
-    // changes nothing of that, so it is reported beside it, never in its place.
-    let (mut summary, fixed) = outcome?;
-    summary.cleanup.extend(cleanup);
-    Ok(Repaired { summary, fixed })
+    Ok(Ran::Done {
+        value: outcome?,
+        cleanup,
+    })
 }
 
 /// The run's set-up in the repository, up to its rounds: the dirty check, the snapshot, where the

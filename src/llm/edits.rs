@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use regex::Regex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::confine::{Confinement, PathRefusal};
 use super::reply::{self, Block, Malformed};
@@ -21,7 +21,7 @@ use crate::patch::Sources;
 const HINT_MAX_LINES: usize = 5_000;
 
 /// Why a reply was refused before it reached the gate.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum ReplyRefusal {
     #[error(transparent)]

@@ -2,7 +2,7 @@
 //! `<<<<<<< SEARCH`, the original lines, `=======`, the replacement lines, `>>>>>>> REPLACE`,
 //! usually inside a code fence. Pure: text in, blocks or the reason there are none out.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The largest reply read at all: a reply that rewrites more than this is not a repair.
 pub const MAX_REPLY_BYTES: usize = 64 * 1024;
@@ -18,7 +18,7 @@ pub struct Block {
 }
 
 /// Why a reply held no usable block.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Malformed {
     #[error("the reply holds no SEARCH/REPLACE block")]
