@@ -30,6 +30,7 @@ pub mod patch;
 pub mod phase;
 pub mod plan;
 pub mod pool;
+pub mod position;
 pub mod reason;
 pub mod report;
 pub mod run;

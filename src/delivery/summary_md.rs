@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use crate::delivered::DeliveryReport;
 use crate::llm::budget::Spending;
+use crate::position;
 use crate::reason::UnfixedReason;
 use crate::stop::StopSignal;
 use crate::summary::{
@@ -120,7 +121,7 @@ fn write_fixes(out: &mut String, summary: &RunSummary) {
             let _ = writeln!(
                 out,
                 "| `{}` | {} | {} | {} | {} (scope {}, round {}) | {} |",
-                cell(&error.position),
+                cell(&position::label(error.position.as_ref())),
                 error.code,
                 cell(&error.message),
                 cell(&error.how),
@@ -152,7 +153,7 @@ fn write_unfixed(out: &mut String, summary: &RunSummary) {
             let _ = writeln!(
                 out,
                 "- `{}` {}: {} — {}",
-                cell(&unfixed.position),
+                cell(&position::label(unfixed.position.as_ref())),
                 unfixed.code,
                 cell(&unfixed.message),
                 cell(&why_unfixed(&unfixed.reason))

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use super::{LlmAccount, Outcome, RunSummary};
 use crate::llm::budget::Spent;
+use crate::position;
 use crate::reason::{KeptReason, StopReason, UnfixedReason};
 use crate::skipped_file::SkipReason;
 use crate::stop::StopSignal;
@@ -156,7 +157,7 @@ impl RunSummary {
             let _ = writeln!(
                 out,
                 "  {} [{}] {}\n      {}",
-                unfixed.position,
+                position::label(unfixed.position.as_ref()),
                 unfixed.code,
                 unfixed.message,
                 why_unfixed(&unfixed.reason)

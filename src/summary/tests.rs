@@ -1,4 +1,5 @@
 use super::*;
+use crate::position::Position;
 use crate::schema::SchemaVersion;
 use crate::skipped_file::SkipReason;
 
@@ -26,8 +27,8 @@ fn the_summary_names_every_fix_and_every_leftover() {
         unfixed: vec![Unfixed {
             code: "E0063".to_owned(),
             message: "missing field `y` in initializer of `Point`".to_owned(),
-            position: "src/lib.rs:9:5".to_owned(),
-            position_before: Some("src/lib.rs:9:5".to_owned()),
+            position: Position::parse("src/lib.rs:9:5"),
+            position_before: Position::parse("src/lib.rs:9:5"),
             reason: UnfixedReason::NoProposal,
         }],
         files_changed: vec![PathBuf::from("src/lib.rs")],
@@ -257,20 +258,6 @@ fn a_missing_value_names_the_made_up_ones_it_would_have_tried() {
          accepted only when the crate's tests run and pass with it (`--gate test`, once the rest \
          compiles)"
     );
-}
-
-#[test]
-fn a_position_reads_back_into_file_line_and_column() {
-    assert_eq!(
-        Place::parse("src/a:b.rs:12:5"),
-        Some(Place {
-            file: "src/a:b.rs",
-            line: 12,
-            column: 5
-        })
-    );
-    assert_eq!(Place::parse("(no location)"), None);
-    assert_eq!(Place::parse(":1:2"), None);
 }
 
 #[test]

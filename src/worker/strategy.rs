@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::candidate::Refusal;
 use crate::diagnostic::Identity;
-use crate::event::{Event, Fix, WorkerReport, WorkerStatus};
+use crate::event::{Event, Fix, Left, WorkerReport, WorkerStatus};
 use crate::gate::GateError;
 use crate::patch::Patch;
 use crate::plan::Scope;
@@ -127,7 +127,7 @@ fn account(
     mut fixed_pool: Vec<(Identity, Kept)>,
     rejected: &[(Identity, UnfixedReason)],
     mut refused: BTreeMap<Identity, Refusal>,
-) -> (Vec<Fix>, Vec<(Identity, UnfixedReason)>) {
+) -> (Vec<Fix>, Vec<Left>) {
     let mut fixed = Vec::new();
     let mut unfixed = Vec::new();
     for diagnostic in &scope.diagnostics {
@@ -152,7 +152,11 @@ fn account(
                 Some(UnfixedReason::Refused { refusal })
             })
             .unwrap_or(UnfixedReason::NoProposal);
-        unfixed.push((identity, reason));
+        unfixed.push(Left {
+            target: identity,
+            position: diagnostic.position(),
+            reason,
+        });
     }
     (fixed, unfixed)
 }
