@@ -37,7 +37,10 @@ pub struct Fix {
     pub target: Identity,
     /// Where it was before the fix.
     pub position: Option<Position>,
+    /// rustc's help text or the rule's description.
     pub how: String,
+    /// What its edits did, in a few words (`change::describe`); empty for a model's edit.
+    pub change: String,
     /// The specialist whose alternative it is (`Specialist::name`).
     pub by: String,
     /// Why that alternative won.
@@ -88,10 +91,12 @@ pub struct WorkerReport {
 
 /// One diagnostic of a scope that its worker left, and why: kept by identity for the engine,
 /// which carries the reason to the summary; in JSON, the shape every unfixed diagnostic has
-/// (`code`, `message`, `position`, `reason`; the summary's adds `position_before`).
+/// (`code`, `message`, `detail`, `position`, `reason`; the summary's adds `position_before`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Left {
     pub target: Identity,
+    /// rustc's label on it (`Unfixed::detail`).
+    pub detail: Option<String>,
     /// Where it is in the round's tree.
     pub position: Option<Position>,
     pub reason: UnfixedReason,
@@ -103,12 +108,14 @@ impl Serialize for Left {
         struct Wire<'a> {
             code: &'a str,
             message: &'a str,
+            detail: Option<&'a str>,
             position: Option<&'a Position>,
             reason: &'a UnfixedReason,
         }
         Wire {
             code: code_label(self.target.code.as_ref()),
             message: &self.target.message,
+            detail: self.detail.as_deref(),
             position: self.position.as_ref(),
             reason: &self.reason,
         }

@@ -5,6 +5,7 @@ pub mod apply;
 pub mod bench;
 pub mod candidate;
 pub mod cargo;
+pub mod change;
 pub mod checkpoint;
 pub mod cli;
 pub mod config;

@@ -65,6 +65,9 @@ pub struct FixedError {
     pub position: Option<Position>,
     /// What the fix did: rustc's help text or the rule's description.
     pub how: String,
+    /// What its edits did, in a few words (`change::describe`); empty for a model's edit.
+    #[serde(default)]
+    pub change: String,
     /// The specialist whose alternative it is.
     pub by: String,
     /// Why that alternative won.
@@ -76,6 +79,9 @@ pub struct FixedError {
 pub struct Unfixed {
     pub code: String,
     pub message: String,
+    /// rustc's label on it, the detail its message leaves out (for E0308, "expected `String`,
+    /// found `&str`"), if it gave one.
+    pub detail: Option<String>,
     /// Where it is in the tree the run leaves (with `--dry-run`, would leave); `None` when rustc
     /// gave it no location.
     pub position: Option<Position>,
@@ -182,7 +188,7 @@ mod deliveries;
 mod render;
 
 pub use deliveries::delivery_words;
-pub use render::{why_kept, why_unfixed};
+pub use render::{what_changed, why_kept, why_unfixed};
 
 #[cfg(test)]
 mod tests;

@@ -89,6 +89,31 @@ fn a_small_repair_emits_these_events() {
     insta::assert_json_snapshot!("small-repair-events", events);
 }
 
+/// The summary people read, of the same repair: each fix's place, change and specialist. Times
+/// and the record's path, which vary, are blanked.
+#[test]
+fn a_small_repair_is_summed_up_like_this() {
+    let project = Scenario::package().file("src/lib.rs", BROKEN_LIB).create();
+    let output = project.fix_swarm().args(["-j", "1"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let summary: Vec<String> = stdout
+        .lines()
+        .map(|line| {
+            if line.starts_with("record: ") {
+                return "record: [record]".to_owned();
+            }
+            match (line.rfind(", "), line.strip_suffix("s)")) {
+                (Some(at), Some(_)) if line.starts_with("cargo fix-swarm:") => {
+                    format!("{}, [duration])", &line[..at])
+                }
+                _ => line.to_owned(),
+            }
+        })
+        .collect();
+    insta::assert_snapshot!("small-repair-summary", summary.join("\n"));
+}
+
 /// The run's record (README, "Install and use"): every event, the plan, each worker's report and
 /// patch, the final patch and the summary.
 fn assert_record_holds_what_the_readme_says(events: &[Value]) {

@@ -77,12 +77,14 @@ fn worker_completed() -> Value {
                 "target": {"code": "E0425", "message": "cannot find value `countr` in this scope", "file": "src/lib.rs"},
                 "position": position,
                 "how": "a local variable with a similar name exists",
+                "change": "`countr` → `counter`",
                 "by": "rustc-suggestions",
                 "why": {"kind": "only-proposal"}
             }],
             "unfixed": [{
                 "code": "E0425",
                 "message": "cannot find value `x` in this scope",
+                "detail": "not found in this scope",
                 "position": null,
                 "reason": {"kind": "no-proposal"}
             }],

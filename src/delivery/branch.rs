@@ -8,7 +8,7 @@ use crate::delivered::{DeliveryFailure, DeliveryReport, DeliveryStatus, NotDeliv
 use crate::engine::FixedTree;
 use crate::git::{self, BranchError, NewBranch};
 use crate::position;
-use crate::summary::{RunSummary, why_kept, why_unfixed};
+use crate::summary::{RunSummary, what_changed, why_kept, why_unfixed};
 
 /// What a branch made by default is named with, followed by the commit's short id.
 pub const BRANCH_PREFIX: &str = "fix-swarm/";
@@ -101,7 +101,7 @@ pub(super) fn message(summary: &RunSummary, dirty: bool) -> String {
             position::label(error.position.as_ref()),
             error.code,
             error.message,
-            error.how,
+            what_changed(error),
             error.by,
             why_kept(&error.why)
         );

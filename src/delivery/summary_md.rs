@@ -11,7 +11,7 @@ use crate::position;
 use crate::reason::UnfixedReason;
 use crate::stop::StopSignal;
 use crate::summary::{
-    LlmAccount, Outcome, RunSummary, Unfixed, delivery_words, why_kept, why_unfixed,
+    LlmAccount, Outcome, RunSummary, Unfixed, delivery_words, what_changed, why_kept, why_unfixed,
 };
 
 /// GitHub refuses a step summary over 1 MiB: a diff beyond this is cut, and the patch file (or
@@ -124,7 +124,7 @@ fn write_fixes(out: &mut String, summary: &RunSummary) {
                 cell(&position::label(error.position.as_ref())),
                 error.code,
                 cell(&error.message),
-                cell(&error.how),
+                cell(what_changed(error)),
                 cell(&error.by),
                 fix.scope,
                 fix.round,

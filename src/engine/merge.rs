@@ -134,6 +134,7 @@ mod tests {
                     target: identity(message),
                     position: Position::parse("src/lib.rs:1:1"),
                     how: "a fix".to_owned(),
+                    change: String::new(),
                     by: "test".to_owned(),
                     why: KeptReason::OnlyProposal,
                 })

@@ -170,6 +170,7 @@ impl RunState {
                     message: fix.target.message.clone(),
                     position: fix.position.clone(),
                     how: fix.how.clone(),
+                    change: fix.change.clone(),
                     by: fix.by.clone(),
                     why: fix.why,
                 })
@@ -204,6 +205,7 @@ impl RunState {
             .map(|diagnostic| Unfixed {
                 code: code_label(diagnostic.code.as_ref()).to_owned(),
                 message: diagnostic.message.clone(),
+                detail: diagnostic.label.clone(),
                 position: diagnostic.position(),
                 position_before: position_before(&delivery.fix, diagnostic.position().as_ref()),
                 reason: self

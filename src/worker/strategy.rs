@@ -138,6 +138,7 @@ fn account(
                 target: identity,
                 position: diagnostic.position(),
                 how: kept.how,
+                change: kept.change,
                 by: kept.by.to_owned(),
                 why: kept.why,
             });
@@ -154,6 +155,7 @@ fn account(
             .unwrap_or(UnfixedReason::NoProposal);
         unfixed.push(Left {
             target: identity,
+            detail: diagnostic.label.clone(),
             position: diagnostic.position(),
             reason,
         });

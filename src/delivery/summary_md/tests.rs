@@ -14,6 +14,7 @@ fn unfixed(position: &str, code: &str, reason: UnfixedReason) -> Unfixed {
     Unfixed {
         code: code.to_owned(),
         message: format!("an {code} error"),
+        detail: None,
         position: Position::parse(position),
         position_before: Position::parse(position),
         reason,
@@ -45,6 +46,7 @@ pub(crate) fn summary() -> RunSummary {
                     message: "cannot find value `countr` in this scope".to_owned(),
                     position: Position::parse("src/lib.rs:4:9"),
                     how: "a local variable with a similar name exists: `counter`".to_owned(),
+                    change: "`countr` → `counter`".to_owned(),
                     by: "rustc-suggestions".to_owned(),
                     why: KeptReason::OnlyProposal,
                 }],
@@ -59,6 +61,7 @@ pub(crate) fn summary() -> RunSummary {
                     message: "mismatched types | expected `String`, found &str<'a>".to_owned(),
                     position: Position::parse("src/lib.rs:19:5"),
                     how: "try using a conversion method: `.to_string()`".to_owned(),
+                    change: "`name` → `name.to_string()`".to_owned(),
                     by: "conversions".to_owned(),
                     why: KeptReason::FewestErrors {
                         alternatives: 3,

@@ -26,6 +26,7 @@ fn report(scope: &str, fixed: &[&Diagnostic], how: &str) -> WorkerReport {
                 target: diagnostic.identity(),
                 position: diagnostic.position(),
                 how: how.to_owned(),
+                change: String::new(),
                 by: "test".to_owned(),
                 why: KeptReason::OnlyProposal,
             })
@@ -90,6 +91,7 @@ fn after_two_rounds() -> RunState {
     let mut unfixed = report("E0308", &[], "");
     unfixed.unfixed = vec![Left {
         target: left.identity(),
+        detail: None,
         position: left.position(),
         reason: UnfixedReason::NoProposal,
     }];

@@ -19,6 +19,7 @@ fn each_error_left_is_annotated_on_its_file_and_line_escaped() {
         Unfixed {
             code: "E0063".to_owned(),
             message: "missing field `y`, 100%\nsecond line".to_owned(),
+            detail: None,
             // Two lines lower in the fixed tree than in the one CI checked out.
             position: Position::parse("src/a:b.rs:11:5"),
             position_before: Position::parse("src/a:b.rs:9:5"),
@@ -27,6 +28,7 @@ fn each_error_left_is_annotated_on_its_file_and_line_escaped() {
         Unfixed {
             code: "E0433".to_owned(),
             message: "failed to resolve".to_owned(),
+            detail: None,
             position: Position::parse("/registry/dep/src/lib.rs:1:1"),
             position_before: Position::parse("/registry/dep/src/lib.rs:1:1"),
             reason: UnfixedReason::Outside {
@@ -36,6 +38,7 @@ fn each_error_left_is_annotated_on_its_file_and_line_escaped() {
         Unfixed {
             code: "syntax".to_owned(),
             message: "no span".to_owned(),
+            detail: None,
             position: Position::parse("(no location)"),
             position_before: None,
             reason: UnfixedReason::NoLocation,
@@ -43,6 +46,7 @@ fn each_error_left_is_annotated_on_its_file_and_line_escaped() {
         Unfixed {
             code: "E0308".to_owned(),
             message: "on a line the fix wrote".to_owned(),
+            detail: None,
             position: Position::parse("src/lib.rs:3:1"),
             position_before: None,
             reason: UnfixedReason::NoProposal,
