@@ -19,6 +19,9 @@ pub const FIXES_NOT_WRITTEN: i32 = 3;
 /// of the run; the summary says which and why. The tree is as the outcome says (green or not):
 /// a pipeline must not take a missing patch or branch for "nothing to fix".
 pub const DELIVERY_FAILED: i32 = 4;
+/// `cargo fix-swarm bench`: a fixture expected green (the default in `fixture.toml`) was not
+/// repaired (green with its tests passing); the table's last lines name them.
+pub const BENCH_BELOW_EXPECTATION: i32 = 1;
 /// Stopped by SIGHUP (128 + 1, as a shell reports a process the signal killed): nothing was
 /// changed, and no worktree or cargo process is left.
 pub const HANGUP: i32 = 129;

@@ -188,7 +188,7 @@ mod deliveries;
 mod render;
 
 pub use deliveries::delivery_words;
-pub use render::{what_changed, why_kept, why_unfixed};
+pub use render::{category, what_changed, why_kept, why_unfixed};
 
 #[cfg(test)]
 mod tests;

@@ -2,6 +2,7 @@
 
 #[cfg(unix)]
 mod apply;
+mod bench;
 mod ci;
 #[cfg(unix)]
 mod cleanup;

@@ -7,4 +7,6 @@ mod table;
 
 pub use fixture::{Fixture, FixtureError, discover};
 pub use runner::run_bench;
-pub use table::{BenchReport, EngineResult, FixtureResult, render_table};
+pub use table::{
+    BenchReport, BenchSetup, EngineResult, FixtureResult, TableLayout, Tests, Totals, render_table,
+};
