@@ -239,6 +239,9 @@ pub struct BenchArgs {
     /// Print the results as JSON instead of a table
     #[arg(long)]
     pub json: bool,
+    /// Also write the results as a self-contained HTML page (table and charts) to PATH
+    #[arg(long, value_name = "PATH")]
+    pub report: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

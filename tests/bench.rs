@@ -90,7 +90,8 @@ fn a_fixture_expected_green_and_left_red_fails_the_bench() {
 #[test]
 fn a_fixture_red_by_design_passes_and_the_table_says_why() {
     let dir = fixtures(false);
-    let output = bench(dir.path(), &[]);
+    let page = dir.path().join("report.html");
+    let output = bench(dir.path(), &["--report", page.to_str().unwrap()]);
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert_eq!(output.status.code(), Some(0), "{stdout}");
     let row = stdout
@@ -100,4 +101,10 @@ fn a_fixture_red_by_design_passes_and_the_table_says_why() {
     assert!(row.contains("not run"), "{row}");
     assert!(row.ends_with("| 1 left: no candidate"), "{row}");
     assert!(stdout.contains("† not expected green"), "{stdout}");
+    // The HTML report is written beside, naming both fixtures, with its two charts inline.
+    let page = std::fs::read_to_string(page).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert_eq!(page.matches("<svg").count(), 2);
+    assert!(page.contains("<td class=\"name\">typo</td>"));
+    assert!(page.contains("<td class=\"name\">unknown-method</td>"));
 }

@@ -9,11 +9,13 @@ use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
 use super::fixture::{self, Fixture};
+use super::html::render_html;
 use super::table::{BenchReport, BenchSetup, EngineResult, FixtureResult, TableLayout, Tests};
 use crate::cargo::Cargo;
 use crate::cli::{BenchArgs, default_jobs};
 use crate::config::{CargoSelection, FixConfig, GateKind};
 use crate::diagnostic::code_label;
+use crate::event::Event;
 use crate::event_sink::EventSink;
 use crate::parse::{self, SourceRoot};
 use crate::stop::Stop;
@@ -94,6 +96,17 @@ pub async fn run_bench(args: BenchArgs, cwd: PathBuf) -> i32 {
         ));
     } else {
         print_now(&layout.footer(&report));
+    }
+    if let Some(path) = &args.report {
+        let path = cwd.join(path);
+        if let Err(error) = std::fs::write(&path, render_html(&report)) {
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: writing the report {}: {error}",
+                path.display()
+            );
+            return exit_code::USAGE_OR_ENVIRONMENT;
+        }
     }
     if report.below_expectation.is_empty() {
         exit_code::GREEN
@@ -342,13 +355,24 @@ async fn run_swarm(
         llm: crate::llm::settings::LlmFlags::default(),
     };
     let (events, mut received) = EventSink::channel();
-    let discard = tokio::spawn(async move { while received.recv().await.is_some() {} });
+    // Of the events, the bench keeps only the errors left after each round, for the report.
+    let rounds = tokio::spawn(async move {
+        let mut after = Vec::new();
+        while let Some(stamped) = received.recv().await {
+            if let Event::RoundFinished { errors_after, .. } = stamped.event {
+                after.push(errors_after);
+            }
+        }
+        after
+    });
     let started = Instant::now();
     let outcome = engine::repair(config, cargo.clone(), events, stop.clone())
         .await
         .map(|repaired| repaired.summary);
     let wall_ms = started.elapsed().as_millis() as u64;
-    let _ = discard.await;
+    let errors_by_round: Vec<usize> = std::iter::once(errors_before)
+        .chain(rounds.await.unwrap_or_default())
+        .collect();
     let judged = judge(cargo, dir, true, &stop.token()).await?;
     Ok(match outcome {
         Ok(summary) => EngineResult {
@@ -360,6 +384,7 @@ async fn run_swarm(
             cargo_ms: summary.cargo.busy_ms,
             rounds: summary.rounds,
             gate_runs: summary.gate_runs,
+            errors_by_round,
             failure: None,
             left: summary.unfixed.into_iter().map(|u| u.reason).collect(),
         },
@@ -372,6 +397,7 @@ async fn run_swarm(
             cargo_ms: 0,
             rounds: 0,
             gate_runs: 0,
+            errors_by_round,
             failure: Some(error.to_string()),
             left: Vec::new(),
         },
@@ -444,6 +470,7 @@ async fn run_cargo_fix(
         cargo_ms,
         rounds,
         gate_runs: invocations,
+        errors_by_round: vec![errors_before, judged.errors],
         failure: None,
         left: Vec::new(),
     })

@@ -30,6 +30,9 @@ pub struct EngineResult {
     pub cargo_ms: u64,
     pub rounds: usize,
     pub gate_runs: usize,
+    /// The errors of the first check, then those left after each round (for the baseline: after
+    /// its last invocation).
+    pub errors_by_round: Vec<usize>,
     /// Set when the engine could not run at all.
     pub failure: Option<String>,
     /// Why each error left was left, as the engine's summary says (empty for the baseline,
@@ -337,6 +340,7 @@ mod tests {
             cargo_ms: 1200,
             rounds: 2,
             gate_runs: 7,
+            errors_by_round: vec![before, (before + after) / 2, after],
             failure: None,
             left: Vec::new(),
         }
