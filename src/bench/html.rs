@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use plotters::prelude::*;
 
-use super::table::{BenchReport, EngineResult, Tests};
+use super::table::{BenchReport, EngineResult, Tests, why_not_repaired};
 
 /// The page, as well-formed XHTML-compatible HTML (a test parses it as XML).
 pub fn render_html(report: &BenchReport) -> String {
@@ -90,10 +90,10 @@ fn write_table(out: &mut String, report: &BenchReport) {
                 None => out.push_str("<td/><td/><td/>"),
             }
         }
-        let why = if fixture.expected_green {
-            swarm.failure.clone().unwrap_or_default()
-        } else {
-            "red by design".to_owned()
+        let why = match (&swarm.failure, fixture.expected_green) {
+            (Some(failure), _) => format!("failed: {failure}"),
+            (None, true) => why_not_repaired(swarm),
+            (None, false) => format!("{} (red by design)", why_not_repaired(swarm)),
         };
         let _ = writeln!(out, "<td class=\"why\">{}</td></tr>", escape(&why));
     }
@@ -372,5 +372,6 @@ mod tests {
         // The toolchain is escaped, and the row not repaired is marked.
         assert!(page.contains("cargo 1.95.0 &lt;x &amp; y&gt;"));
         assert!(page.contains("<tr class=\"below\"><td class=\"name\">missing-mut"));
+        assert!(page.contains("<td class=\"why\">1 left</td>"), "{page}");
     }
 }

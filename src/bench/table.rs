@@ -182,7 +182,7 @@ fn total_cells(totals: &Totals) -> String {
 }
 
 /// Why the swarm did not repair a fixture, in a few words; empty when it did.
-fn why_not_repaired(result: &EngineResult) -> String {
+pub(super) fn why_not_repaired(result: &EngineResult) -> String {
     if result.failure.is_some() || result.repaired() {
         return String::new();
     }
