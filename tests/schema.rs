@@ -99,6 +99,10 @@ fn worker_completed() -> Value {
 #[test]
 fn positions_are_objects_patches_diffs_and_unfixed_one_shape() {
     assert!(VALIDATOR.is_valid(&worker_completed()));
+    // A model worker's report says what its requests cost.
+    let mut with_tokens = worker_completed();
+    with_tokens["report"]["tokens"] = json!({"prompt_tokens": 1200, "completion_tokens": 80});
+    assert!(VALIDATOR.is_valid(&with_tokens));
     let mut string_position = worker_completed();
     string_position["report"]["fixed"][0]["position"] = json!("src/lib.rs:4:9");
     let mut whole_files = worker_completed();
