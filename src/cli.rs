@@ -266,6 +266,9 @@ pub struct BenchArgs {
     /// Print the results as JSON instead of a table
     #[arg(long)]
     pub json: bool,
+    /// Also write the results as a self-contained HTML page (table and charts) to PATH
+    #[arg(long, value_name = "PATH")]
+    pub report: Option<PathBuf>,
     /// The model workers, as for a repair; `--llm-record DIR` and `--llm-replay DIR` keep each
     /// fixture's replies in `DIR/<fixture>`, and the budgets apply to each fixture apart
     #[command(flatten)]

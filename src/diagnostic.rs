@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::edit::Edit;
 use crate::error_code::ErrorCode;
 use crate::phase::Phase;
+use crate::position::Position;
 
 /// The name a scope of diagnostics goes by: its error code, or `syntax` for errors that have none
 /// (the parser's errors carry no code).
@@ -273,15 +274,19 @@ impl Diagnostic {
         self.primary.as_ref().map(|span| span.file.as_path())
     }
 
-    /// `path:line:column` for reports, or `(no location)`.
-    pub fn position(&self) -> String {
-        match (&self.location, &self.primary) {
-            (Location::External(path), Some(span)) => {
-                format!("{}:{}:{}", path.display(), span.line, span.column)
-            }
-            (_, Some(span)) => format!("{}:{}:{}", span.file.display(), span.line, span.column),
-            _ => "(no location)".to_owned(),
-        }
+    /// Where reports place it: the primary span's line and column, in the file outside the
+    /// workspace for an external one; `None` when rustc gave it no span.
+    pub fn position(&self) -> Option<Position> {
+        let span = self.primary.as_ref()?;
+        let file = match &self.location {
+            Location::External(path) => path.clone(),
+            _ => span.file.clone(),
+        };
+        Some(Position {
+            file,
+            line: span.line,
+            column: span.column,
+        })
     }
 }
 

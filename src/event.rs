@@ -3,14 +3,15 @@
 
 use std::path::PathBuf;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 
-use crate::diagnostic::Identity;
+use crate::diagnostic::{Identity, code_label};
 use crate::error_code::ErrorCode;
 use crate::llm::chat::Usage;
 use crate::parse::ParseProblem;
 use crate::patch::Patch;
 use crate::phase::Phase;
+use crate::position::Position;
 use crate::reason::{KeptReason, UnfixedReason};
 use crate::run_id::RunId;
 use crate::schema::SchemaVersion;
@@ -34,9 +35,12 @@ pub enum WorkerStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fix {
     pub target: Identity,
-    /// `path:line:column` before the fix.
-    pub position: String,
+    /// Where it was before the fix.
+    pub position: Option<Position>,
+    /// rustc's help text or the rule's description.
     pub how: String,
+    /// What its edits did, in a few words (`change::describe`); empty for a model's edit.
+    pub change: String,
     /// The specialist whose alternative it is (`Specialist::name`).
     pub by: String,
     /// Why that alternative won.
@@ -59,7 +63,7 @@ pub enum WorkerFailure {
     },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct WorkerReport {
     pub scope: String,
     pub code: Option<ErrorCode>,
@@ -70,7 +74,10 @@ pub struct WorkerReport {
     pub failure: Option<WorkerFailure>,
     pub fixed: Vec<Fix>,
     /// Diagnostics of the scope left unfixed, with the reason.
-    pub unfixed: Vec<(Identity, UnfixedReason)>,
+    pub unfixed: Vec<Left>,
+    /// In JSON, its unified diff: the whole texts it was computed from and to would make a
+    /// report as large as the files it touched.
+    #[serde(serialize_with = "patch_as_diff")]
     pub patch: Option<Patch>,
     /// Every error the patch resolved in its gate run: its targets, and errors elsewhere that
     /// went away with them (an import fix resolves every use of the name).
@@ -80,6 +87,47 @@ pub struct WorkerReport {
     /// What the worker's model requests cost, when it made any (`--llm`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tokens: Option<Usage>,
+}
+
+/// One diagnostic of a scope that its worker left, and why: kept by identity for the engine,
+/// which carries the reason to the summary; in JSON, the shape every unfixed diagnostic has
+/// (`code`, `message`, `detail`, `position`, `reason`; the summary's adds `position_before`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Left {
+    pub target: Identity,
+    /// rustc's label on it (`Unfixed::detail`).
+    pub detail: Option<String>,
+    /// Where it is in the round's tree.
+    pub position: Option<Position>,
+    pub reason: UnfixedReason,
+}
+
+impl Serialize for Left {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Wire<'a> {
+            code: &'a str,
+            message: &'a str,
+            detail: Option<&'a str>,
+            position: Option<&'a Position>,
+            reason: &'a UnfixedReason,
+        }
+        Wire {
+            code: code_label(self.target.code.as_ref()),
+            message: &self.target.message,
+            detail: self.detail.as_deref(),
+            position: self.position.as_ref(),
+            reason: &self.reason,
+        }
+        .serialize(serializer)
+    }
+}
+
+fn patch_as_diff<S: Serializer>(patch: &Option<Patch>, serializer: S) -> Result<S::Ok, S::Error> {
+    patch
+        .as_ref()
+        .map(Patch::unified_diff)
+        .serialize(serializer)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -24,6 +24,10 @@ pub const DELIVERY_FAILED: i32 = 4;
 /// two. Nothing was changed. Apart from usage errors, so that a pipeline can tell a stale or
 /// mixed-up artifact from a broken set-up.
 pub const PLAN_MISMATCH: i32 = 5;
+
+/// `cargo fix-swarm bench`: a fixture expected green (the default in `fixture.toml`) was not
+/// repaired (green with its tests passing); the table's last lines name them.
+pub const BENCH_BELOW_EXPECTATION: i32 = 1;
 /// Stopped by SIGHUP (128 + 1, as a shell reports a process the signal killed): nothing was
 /// changed, and no worktree or cargo process is left.
 pub const HANGUP: i32 = 129;

@@ -6,7 +6,7 @@
 use serde::{Serialize, Serializer};
 
 /// The version `schema/events.schema.json` describes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// A field that serialises as [`SCHEMA_VERSION`]: a constant needs no storage, only a place in
 /// the object.

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::cargo::CargoTime;
 use crate::delivered::DeliveryReport;
 use crate::llm::budget::{Spending, Spent};
+use crate::position::Position;
 use crate::reason::{KeptReason, UnfixedReason};
 use crate::schema::SchemaVersion;
 use crate::skipped_file::SkippedFile;
@@ -60,33 +61,17 @@ pub struct ScopeFix {
 pub struct FixedError {
     pub code: String,
     pub message: String,
-    /// `path:line:column` before the fix.
-    pub position: String,
+    /// Where it was before the fix.
+    pub position: Option<Position>,
     /// What the fix did: rustc's help text or the rule's description.
     pub how: String,
+    /// What its edits did, in a few words (`change::describe`); empty for a model's edit.
+    #[serde(default)]
+    pub change: String,
     /// The specialist whose alternative it is.
     pub by: String,
     /// Why that alternative won.
     pub why: KeptReason,
-}
-
-/// A `path:line:column` position read back into its parts (the path may hold colons itself).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Place<'a> {
-    pub file: &'a str,
-    pub line: usize,
-    pub column: usize,
-}
-
-impl<'a> Place<'a> {
-    /// `None` for a position without a line and column (`(no location)`).
-    pub fn parse(position: &'a str) -> Option<Place<'a>> {
-        let mut parts = position.rsplitn(3, ':');
-        let column = parts.next()?.parse().ok()?;
-        let line = parts.next()?.parse().ok()?;
-        let file = parts.next().filter(|file| !file.is_empty())?;
-        Some(Place { file, line, column })
-    }
 }
 
 /// A diagnostic left in the final state, and why.
@@ -94,11 +79,15 @@ impl<'a> Place<'a> {
 pub struct Unfixed {
     pub code: String,
     pub message: String,
-    /// `path:line:column` in the tree the run leaves (with `--dry-run`, would leave).
-    pub position: String,
+    /// rustc's label on it, the detail its message leaves out (for E0308, "expected `String`,
+    /// found `&str`"), if it gave one.
+    pub detail: Option<String>,
+    /// Where it is in the tree the run leaves (with `--dry-run`, would leave); `None` when rustc
+    /// gave it no location.
+    pub position: Option<Position>,
     /// The same place in the user's tree as the run found it, where CI's annotations go; `None`
     /// where the fix wrote that line.
-    pub position_before: Option<String>,
+    pub position_before: Option<Position>,
     pub reason: UnfixedReason,
 }
 
@@ -199,7 +188,7 @@ mod deliveries;
 mod render;
 
 pub use deliveries::delivery_words;
-pub use render::{why_kept, why_unfixed};
+pub use render::{category, what_changed, why_kept, why_unfixed};
 
 #[cfg(test)]
 mod tests;

@@ -47,7 +47,8 @@ fn edited_during_the_run() -> (Project, String) {
 fn saved_patch_of(stdout: &str, file: &str) -> PathBuf {
     let mut lines = stdout.lines();
     lines
-        .find(|line| line.trim_start().starts_with(&format!("{file}:")))
+        // `path: why` under "not written"; a fixed error's line starts `path:line`.
+        .find(|line| line.trim_start().starts_with(&format!("{file}: ")))
         .unwrap_or_else(|| panic!("{file} is not listed as not written:\n{stdout}"));
     let patch = lines
         .next()

@@ -290,7 +290,9 @@ fn a_rule_specialist_fixes_what_rustc_has_no_suggestion_for() {
         .args(["--gate", "test"])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("the field was renamed to `title`"));
+        .stdout(predicate::str::contains(
+            "src/lib.rs:7       [E0560] `name` → `title: name`",
+        ));
     assert!(
         project
             .read("src/lib.rs")

@@ -69,6 +69,7 @@ fn a_small_repair_emits_these_events() {
             )
         })
         .collect();
+    assert_record_holds_what_the_readme_says(&events);
     for event in &mut events {
         blank(event, root);
     }
@@ -86,4 +87,55 @@ fn a_small_repair_emits_these_events() {
         start = end + 1;
     }
     insta::assert_json_snapshot!("small-repair-events", events);
+}
+
+/// The summary people read, of the same repair: each fix's place, change and specialist. Times
+/// and the record's path, which vary, are blanked.
+#[test]
+fn a_small_repair_is_summed_up_like_this() {
+    let project = Scenario::package().file("src/lib.rs", BROKEN_LIB).create();
+    let output = project.fix_swarm().args(["-j", "1"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let summary: Vec<String> = stdout
+        .lines()
+        .map(|line| {
+            if line.starts_with("record: ") {
+                return "record: [record]".to_owned();
+            }
+            match (line.rfind(", "), line.strip_suffix("s)")) {
+                (Some(at), Some(_)) if line.starts_with("cargo fix-swarm:") => {
+                    format!("{}, [duration])", &line[..at])
+                }
+                _ => line.to_owned(),
+            }
+        })
+        .collect();
+    insta::assert_snapshot!("small-repair-summary", summary.join("\n"));
+}
+
+/// The run's record (README, "Install and use"): every event, the plan, each worker's report and
+/// patch, the final patch and the summary.
+fn assert_record_holds_what_the_readme_says(events: &[Value]) {
+    let record = std::path::PathBuf::from(events[0]["record"].as_str().unwrap());
+    let read = |name: &str| {
+        std::fs::read_to_string(record.join(name))
+            .unwrap_or_else(|error| panic!("{name} in the record: {error}"))
+    };
+    assert!(read("events.jsonl").lines().count() >= events.len());
+    let plan: Value = serde_json::from_str(&read("round-1/plan.json")).unwrap();
+    assert_eq!(plan.as_array().map(Vec::len), Some(3), "{plan:#}");
+    for scope in ["E0425", "E0433", "E0308"] {
+        let report: Value = serde_json::from_str(&read(&format!("round-1/{scope}.json"))).unwrap();
+        assert_eq!(report["scope"], scope);
+        let patch = read(&format!("round-1/{scope}.patch"));
+        assert!(
+            patch.contains("--- a/src/lib.rs\n+++ b/src/lib.rs"),
+            "{patch}"
+        );
+        assert_eq!(report["patch"].as_str(), Some(patch.as_str()));
+    }
+    assert!(read("final.patch").contains("+++ b/src/lib.rs"));
+    let summary: Value = serde_json::from_str(&read("summary.json")).unwrap();
+    assert_eq!(summary["outcome"], "green");
 }

@@ -1107,7 +1107,12 @@ fn one_error_worded_for_two_targets_is_counted_once() {
     let parsed = parse("target-wording");
     let errors: Vec<(String, String)> = parsed
         .errors()
-        .map(|d| (d.position(), d.message.clone()))
+        .map(|d| {
+            (
+                cargo_fix_swarm::position::label(d.position().as_ref()),
+                d.message.clone(),
+            )
+        })
         .collect();
     assert_eq!(
         errors,

@@ -3,6 +3,7 @@
 
 use std::sync::LazyLock;
 
+use cargo_fix_swarm::schema::SCHEMA_VERSION;
 use serde_json::{Value, json};
 
 static VALIDATOR: LazyLock<jsonschema::Validator> = LazyLock::new(|| {
@@ -37,7 +38,8 @@ pub fn assert_valid_lines(lines: &str) -> Vec<Value> {
 
 #[test]
 fn output_the_schema_does_not_describe_is_refused() {
-    let valid = json!({"event": "diff", "patch": "p", "elapsed_ms": 3, "schema_version": 1});
+    let version = SCHEMA_VERSION;
+    let valid = json!({"event": "diff", "patch": "p", "elapsed_ms": 3, "schema_version": version});
     assert!(VALIDATOR.is_valid(&valid));
     let mut unversioned = valid.clone();
     unversioned
@@ -45,13 +47,73 @@ fn output_the_schema_does_not_describe_is_refused() {
         .unwrap()
         .remove("schema_version");
     let mut other_version = valid.clone();
-    other_version["schema_version"] = json!(2);
+    other_version["schema_version"] = json!(version - 1);
     let mut undocumented = valid.clone();
     undocumented["colour"] = json!("blue");
-    let unknown = json!({"event": "party", "elapsed_ms": 3, "schema_version": 1});
+    let unknown = json!({"event": "party", "elapsed_ms": 3, "schema_version": version});
     let mut mistyped = valid;
     mistyped["elapsed_ms"] = json!("3");
     for event in [unversioned, other_version, undocumented, unknown, mistyped] {
+        assert!(!VALIDATOR.is_valid(&event), "{event}");
+    }
+}
+
+/// A worker's report as schema_version 2 has it: positions as objects, the patch as a diff, an
+/// unfixed diagnostic as the object the summary uses too.
+fn worker_completed() -> Value {
+    let position = json!({"file": "src/lib.rs", "line": 4, "column": 9});
+    json!({
+        "event": "worker-completed",
+        "schema_version": SCHEMA_VERSION,
+        "elapsed_ms": 3,
+        "round": 1,
+        "report": {
+            "scope": "E0425",
+            "code": "E0425",
+            "status": "completed",
+            "diagnostics": 2,
+            "failure": null,
+            "fixed": [{
+                "target": {"code": "E0425", "message": "cannot find value `countr` in this scope", "file": "src/lib.rs"},
+                "position": position,
+                "how": "a local variable with a similar name exists",
+                "change": "`countr` → `counter`",
+                "by": "rustc-suggestions",
+                "why": {"kind": "only-proposal"}
+            }],
+            "unfixed": [{
+                "code": "E0425",
+                "message": "cannot find value `x` in this scope",
+                "detail": "not found in this scope",
+                "position": null,
+                "reason": {"kind": "no-proposal"}
+            }],
+            "patch": "--- a/src/lib.rs\n+++ b/src/lib.rs\n",
+            "resolved": [],
+            "gate_runs": 1,
+            "candidates": 1
+        }
+    })
+}
+
+#[test]
+fn positions_are_objects_patches_diffs_and_unfixed_one_shape() {
+    assert!(VALIDATOR.is_valid(&worker_completed()));
+    // A model worker's report says what its requests cost.
+    let mut with_tokens = worker_completed();
+    with_tokens["report"]["tokens"] = json!({"prompt_tokens": 1200, "completion_tokens": 80});
+    assert!(VALIDATOR.is_valid(&with_tokens));
+    let mut string_position = worker_completed();
+    string_position["report"]["fixed"][0]["position"] = json!("src/lib.rs:4:9");
+    let mut whole_files = worker_completed();
+    whole_files["report"]["patch"] =
+        json!({"files": {"src/lib.rs": {"before": "a", "after": "b"}}});
+    let mut tuple = worker_completed();
+    tuple["report"]["unfixed"] = json!([[
+        {"code": "E0425", "message": "m", "file": "src/lib.rs"},
+        {"kind": "no-proposal"}
+    ]]);
+    for event in [string_position, whole_files, tuple] {
         assert!(!VALIDATOR.is_valid(&event), "{event}");
     }
 }

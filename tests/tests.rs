@@ -2,6 +2,7 @@
 
 #[cfg(unix)]
 mod apply;
+mod bench;
 #[cfg(unix)]
 mod cargo_flags;
 mod ci;

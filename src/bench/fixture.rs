@@ -15,6 +15,15 @@ pub struct Fixture {
     /// Sorted error codes of the first `cargo check`; `syntax` stands for errors without a code.
     pub expected_codes: Vec<String>,
     pub expected_errors: usize,
+    /// Whether the repair should end green with the tests passing (`expect_green = false` for a
+    /// fixture built to stay red, such as one whose only candidate is a made-up value); the
+    /// bench's exit code is 1 when a fixture expected green is not.
+    #[serde(default = "green_by_default")]
+    pub expect_green: bool,
+}
+
+fn green_by_default() -> bool {
+    true
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -2,10 +2,14 @@
 //! `cargo check` and the fixture's own tests, and compares with `cargo fix --broken-code`.
 
 mod fixture;
+mod html;
 mod model;
 mod runner;
 mod table;
 
 pub use fixture::{Fixture, FixtureError, discover};
+pub use html::render_html;
 pub use runner::run_bench;
-pub use table::{BenchReport, EngineResult, FixtureResult, render_table};
+pub use table::{
+    BenchReport, BenchSetup, EngineResult, FixtureResult, TableLayout, Tests, Totals, render_table,
+};

@@ -9,12 +9,14 @@ use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
 use super::fixture::{self, Fixture};
+use super::html::render_html;
 use super::model;
-use super::table::{BenchReport, EngineResult, FixtureResult, render_table};
+use super::table::{BenchReport, BenchSetup, EngineResult, FixtureResult, TableLayout, Tests};
 use crate::cargo::Cargo;
 use crate::cli::{BenchArgs, default_jobs};
 use crate::config::{CargoSelection, FixConfig, GateKind};
 use crate::diagnostic::code_label;
+use crate::event::Event;
 use crate::event_sink::EventSink;
 use crate::llm::settings::LlmFlags;
 use crate::parse::{self, SourceRoot};
@@ -35,12 +37,38 @@ pub async fn run_bench(args: BenchArgs, cwd: PathBuf) -> i32 {
     let cargo = Cargo::from_env();
     let llm = args.llm.into_flags();
     let stop = crate::run::stop_on_signals();
+    let setup = BenchSetup {
+        jobs: jobs.get(),
+        gate: match GateKind::from(args.gate) {
+            GateKind::Check => "check",
+            GateKind::Test => "test",
+        }
+        .to_owned(),
+        max_rounds: args.max_rounds.get(),
+        toolchain: toolchain(&cargo, &dir, &stop.token()).await,
+    };
+    let layout = TableLayout::new(
+        fixtures.iter().map(|f| f.name.as_str()),
+        args.baseline.is_some(),
+    );
+    // The table streams: its header now, a row as each fixture finishes, the totals last.
+    if !args.json {
+        print_now(&layout.header(setup.jobs));
+    }
+    let mut progress = BenchProgress::new(fixtures.len());
     let mut results = Vec::new();
     for fixture in &fixtures {
         if let Some(signal) = stop.requested() {
             return exit_code::for_signal(signal);
         }
-        let _ = writeln!(std::io::stderr(), "{:>12} {}", "Bench", fixture.name);
+        let _ = writeln!(
+            std::io::stderr(),
+            "{:>12} {} {}",
+            "Bench",
+            fixture.name,
+            progress.words()
+        );
+        let started = Instant::now();
         let options = RepairOptions {
             jobs,
             max_rounds: args.max_rounds,
@@ -48,7 +76,13 @@ pub async fn run_bench(args: BenchArgs, cwd: PathBuf) -> i32 {
             llm: model::fixture_flags(&llm, &cwd, &fixture.name),
         };
         match bench_fixture(fixture, &cargo, options, args.baseline.is_some(), &stop).await {
-            Ok(result) => results.push(result),
+            Ok(result) => {
+                progress.finished(started.elapsed());
+                if !args.json {
+                    print_now(&layout.row(&result));
+                }
+                results.push(result);
+            }
             Err(error) => {
                 if let Some(signal) = stop.requested() {
                     return exit_code::for_signal(signal);
@@ -58,21 +92,90 @@ pub async fn run_bench(args: BenchArgs, cwd: PathBuf) -> i32 {
             }
         }
     }
-    let report = BenchReport {
-        jobs: jobs.get(),
-        fixtures: results,
-    };
-    let mut stdout = std::io::stdout().lock();
+    let report = BenchReport::new(setup, results);
     if args.json {
-        let _ = writeln!(
-            stdout,
-            "{}",
+        print_now(&format!(
+            "{}\n",
             serde_json::to_string_pretty(&report).unwrap_or_default()
-        );
+        ));
     } else {
-        let _ = write!(stdout, "{}", render_table(&report));
+        print_now(&layout.footer(&report));
+        print_now(&model::render_model_table(&report));
     }
-    exit_code::GREEN
+    if let Some(path) = &args.report {
+        let path = cwd.join(path);
+        if let Err(error) = std::fs::write(&path, render_html(&report)) {
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: writing the report {}: {error}",
+                path.display()
+            );
+            return exit_code::USAGE_OR_ENVIRONMENT;
+        }
+    }
+    if report.below_expectation.is_empty() {
+        exit_code::GREEN
+    } else {
+        exit_code::BENCH_BELOW_EXPECTATION
+    }
+}
+
+fn print_now(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = write!(stdout, "{text}");
+    let _ = stdout.flush();
+}
+
+/// The toolchain the bench ran with, as `cargo --version` names it (cargo and rustc come as one
+/// toolchain), or why it could not be read.
+async fn toolchain(cargo: &Cargo, dir: &Path, cancel: &CancellationToken) -> String {
+    match cargo
+        .run(dir, None, &["--version".to_owned()], cancel)
+        .await
+    {
+        Ok(run) if run.success => run.stdout.trim().to_owned(),
+        Ok(run) => format!("cargo --version failed: {}", run.stderr.trim()),
+        Err(error) => format!("cargo --version failed: {error}"),
+    }
+}
+
+/// How far the bench has got, and when it may end: the mean time of the fixtures done so far
+/// times those left (fixtures differ in size, so it is a guide, not a promise).
+struct BenchProgress {
+    total: usize,
+    done: usize,
+    spent: Duration,
+}
+
+impl BenchProgress {
+    fn new(total: usize) -> BenchProgress {
+        BenchProgress {
+            total,
+            done: 0,
+            spent: Duration::ZERO,
+        }
+    }
+
+    fn finished(&mut self, took: Duration) {
+        self.done += 1;
+        self.spent += took;
+    }
+
+    /// `(3/10, about 1m20s left)`; the first fixture has no estimate yet.
+    fn words(&self) -> String {
+        let at = format!("{}/{}", self.done + 1, self.total);
+        if self.done == 0 {
+            return format!("({at})");
+        }
+        let left = self.spent / self.done as u32 * (self.total - self.done) as u32;
+        let secs = left.as_secs();
+        let eta = if secs >= 60 {
+            format!("{}m{:02}s", secs / 60, secs % 60)
+        } else {
+            format!("{secs}s")
+        };
+        format!("({at}, about {eta} left)")
+    }
 }
 
 /// A fresh copy of a fixture, checked once (which writes its Cargo.lock and warms its target
@@ -141,7 +244,7 @@ struct Judgement {
     errors: usize,
     codes: Vec<String>,
     green: bool,
-    tests_pass: bool,
+    tests: Tests,
 }
 
 async fn judge(
@@ -176,21 +279,22 @@ async fn judge(
     codes.sort();
     codes.dedup();
     let green = check.success && parsed.error_count() == 0;
-    let tests_pass = if green && run_tests {
+    let tests = if green && run_tests {
         let args = ["test", "--workspace"].map(str::to_owned).to_vec();
-        cargo
+        let passed = cargo
             .run(dir, None, &args, cancel)
             .await
             .map_err(std::io::Error::other)?
-            .success
+            .success;
+        if passed { Tests::Pass } else { Tests::Fail }
     } else {
-        false
+        Tests::NotRun
     };
     Ok(Judgement {
         errors: parsed.error_count(),
         codes,
         green,
-        tests_pass,
+        tests,
     })
 }
 
@@ -223,6 +327,7 @@ async fn bench_fixture(
     Ok(FixtureResult {
         fixture: fixture.name.clone(),
         expected_errors: fixture.expected_errors,
+        expected_green: fixture.expect_green,
         codes_as_expected: first.codes == fixture.expected_codes
             && first.errors == fixture.expected_errors,
         codes: first.codes,
@@ -257,38 +362,53 @@ async fn run_swarm(
         llm: options.llm,
     };
     let (events, mut received) = EventSink::channel();
-    let discard = tokio::spawn(async move { while received.recv().await.is_some() {} });
+    // Of the events, the bench keeps only the errors left after each round, for the report.
+    let rounds = tokio::spawn(async move {
+        let mut after = Vec::new();
+        while let Some(stamped) = received.recv().await {
+            if let Event::RoundFinished { errors_after, .. } = stamped.event {
+                after.push(errors_after);
+            }
+        }
+        after
+    });
     let started = Instant::now();
     let outcome = engine::repair(config, cargo.clone(), events, stop.clone())
         .await
         .map(|repaired| repaired.summary);
     let wall_ms = started.elapsed().as_millis() as u64;
-    let _ = discard.await;
+    let errors_by_round: Vec<usize> = std::iter::once(errors_before)
+        .chain(rounds.await.unwrap_or_default())
+        .collect();
     let judged = judge(cargo, dir, true, &stop.token()).await?;
     Ok(match outcome {
         Ok(summary) => EngineResult {
             errors_before,
             errors_after: judged.errors,
             green: judged.green,
-            tests_pass: judged.tests_pass,
+            tests: judged.tests,
             wall_ms,
             cargo_ms: summary.cargo.busy_ms,
             rounds: summary.rounds,
             gate_runs: summary.gate_runs,
+            errors_by_round,
             failure: None,
             model: model::model_use(&summary),
+            left: summary.unfixed.into_iter().map(|u| u.reason).collect(),
         },
         Err(error) => EngineResult {
             errors_before,
             errors_after: judged.errors,
             green: judged.green,
-            tests_pass: judged.tests_pass,
+            tests: judged.tests,
             wall_ms,
             cargo_ms: 0,
             rounds: 0,
             gate_runs: 0,
+            errors_by_round,
             failure: Some(error.to_string()),
             model: None,
+            left: Vec::new(),
         },
     })
 }
@@ -354,12 +474,14 @@ async fn run_cargo_fix(
         errors_before,
         errors_after: judged.errors,
         green: judged.green,
-        tests_pass: judged.tests_pass,
+        tests: judged.tests,
         wall_ms,
         cargo_ms,
         rounds,
         gate_runs: invocations,
+        errors_by_round: vec![errors_before, judged.errors],
         failure: None,
         model: None,
+        left: Vec::new(),
     })
 }

@@ -7,7 +7,8 @@ use super::config::BranchRequest;
 use crate::delivered::{DeliveryFailure, DeliveryReport, DeliveryStatus, NotDelivered};
 use crate::engine::FixedTree;
 use crate::git::{self, BranchError, NewBranch};
-use crate::summary::{RunSummary, why_kept, why_unfixed};
+use crate::position;
+use crate::summary::{RunSummary, what_changed, why_kept, why_unfixed};
 
 /// What a branch made by default is named with, followed by the commit's short id.
 pub const BRANCH_PREFIX: &str = "fix-swarm/";
@@ -97,10 +98,10 @@ pub(super) fn message(summary: &RunSummary, dirty: bool) -> String {
         let _ = writeln!(
             text,
             "- {} [{}] {}\n  {} ({}: {})",
-            error.position,
+            position::label(error.position.as_ref()),
             error.code,
             error.message,
-            error.how,
+            what_changed(error),
             error.by,
             why_kept(&error.why)
         );
@@ -112,7 +113,7 @@ pub(super) fn message(summary: &RunSummary, dirty: bool) -> String {
         let _ = writeln!(
             text,
             "- {} [{}] {}\n  {}",
-            unfixed.position,
+            position::label(unfixed.position.as_ref()),
             unfixed.code,
             unfixed.message,
             why_unfixed(&unfixed.reason)

@@ -7,10 +7,11 @@ use std::fmt::Write as _;
 
 use crate::delivered::DeliveryReport;
 use crate::llm::budget::Spending;
+use crate::position;
 use crate::reason::UnfixedReason;
 use crate::stop::StopSignal;
 use crate::summary::{
-    LlmAccount, Outcome, RunSummary, Unfixed, delivery_words, why_kept, why_unfixed,
+    LlmAccount, Outcome, RunSummary, Unfixed, delivery_words, what_changed, why_kept, why_unfixed,
 };
 
 /// GitHub refuses a step summary over 1 MiB: a diff beyond this is cut, and the patch file (or
@@ -120,10 +121,10 @@ fn write_fixes(out: &mut String, summary: &RunSummary) {
             let _ = writeln!(
                 out,
                 "| `{}` | {} | {} | {} | {} (scope {}, round {}) | {} |",
-                cell(&error.position),
+                cell(&position::label(error.position.as_ref())),
                 error.code,
                 cell(&error.message),
-                cell(&error.how),
+                cell(what_changed(error)),
                 cell(&error.by),
                 fix.scope,
                 fix.round,
@@ -152,7 +153,7 @@ fn write_unfixed(out: &mut String, summary: &RunSummary) {
             let _ = writeln!(
                 out,
                 "- `{}` {}: {} — {}",
-                cell(&unfixed.position),
+                cell(&position::label(unfixed.position.as_ref())),
                 unfixed.code,
                 cell(&unfixed.message),
                 cell(&why_unfixed(&unfixed.reason))

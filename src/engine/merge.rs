@@ -106,6 +106,7 @@ mod tests {
     use super::*;
     use crate::event::{Fix, WorkerStatus};
     use crate::patch::Patch;
+    use crate::position::Position;
     use crate::reason::KeptReason;
 
     fn identity(message: &str) -> Identity {
@@ -131,8 +132,9 @@ mod tests {
                 .iter()
                 .map(|message| Fix {
                     target: identity(message),
-                    position: "src/lib.rs:1:1".to_owned(),
+                    position: Position::parse("src/lib.rs:1:1"),
                     how: "a fix".to_owned(),
+                    change: String::new(),
                     by: "test".to_owned(),
                     why: KeptReason::OnlyProposal,
                 })

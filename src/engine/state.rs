@@ -13,12 +13,13 @@ use crate::git::Oid;
 use crate::parse::ParsedCheck;
 use crate::patch::Patch;
 use crate::phase::Phase;
+use crate::position::Position;
 use crate::reason::{StopReason, UnfixedReason};
 use crate::schema::SchemaVersion;
 use crate::skipped_file::SkippedFile;
 use crate::stop::StopSignal;
 use crate::summary::{
-    FixedError, Outcome, Place, RoundLimit, RunSummary, SavedProgress, ScopeFix, Tally, Unfixed,
+    FixedError, Outcome, RoundLimit, RunSummary, SavedProgress, ScopeFix, Tally, Unfixed,
 };
 use crate::verdict;
 
@@ -127,8 +128,9 @@ impl RunState {
     pub(super) fn record_reports(&mut self, reports: &[WorkerReport]) {
         self.gate_runs += reports.iter().map(|report| report.gate_runs).sum::<usize>();
         for report in reports {
-            for (identity, reason) in &report.unfixed {
-                self.reasons.insert(identity.clone(), reason.clone());
+            for left in &report.unfixed {
+                self.reasons
+                    .insert(left.target.clone(), left.reason.clone());
             }
         }
     }
@@ -168,6 +170,7 @@ impl RunState {
                     message: fix.target.message.clone(),
                     position: fix.position.clone(),
                     how: fix.how.clone(),
+                    change: fix.change.clone(),
                     by: fix.by.clone(),
                     why: fix.why,
                 })
@@ -202,8 +205,9 @@ impl RunState {
             .map(|diagnostic| Unfixed {
                 code: code_label(diagnostic.code.as_ref()).to_owned(),
                 message: diagnostic.message.clone(),
+                detail: diagnostic.label.clone(),
                 position: diagnostic.position(),
-                position_before: position_before(&delivery.fix, &diagnostic.position()),
+                position_before: position_before(&delivery.fix, diagnostic.position().as_ref()),
                 reason: self
                     .reasons
                     .get(&diagnostic.identity())
@@ -272,12 +276,15 @@ impl RunState {
     }
 }
 
-/// `position` (`path:line:column` in the result) in the user's tree as the run found it, through
+/// `position` (in the result) in the user's tree as the run found it, through
 /// `fix`; `None` where the fix wrote that line, or for a position without a line.
-fn position_before(fix: &Patch, position: &str) -> Option<String> {
-    let place = Place::parse(position)?;
-    let line = fix.line_before(std::path::Path::new(place.file), place.line)?;
-    Some(format!("{}:{line}:{}", place.file, place.column))
+fn position_before(fix: &Patch, position: Option<&Position>) -> Option<Position> {
+    let position = position?;
+    let line = fix.line_before(&position.file, position.line)?;
+    Some(Position {
+        line,
+        ..position.clone()
+    })
 }
 
 /// The summary of a run stopped by `signal` before its first check counted the errors.

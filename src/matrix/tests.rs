@@ -79,10 +79,12 @@ fn report(scope: &str) -> WorkerReport {
         diagnostics: 1,
         failure: None,
         fixed: Vec::new(),
-        unfixed: vec![(
-            scopes()[0].diagnostics[0].identity(),
-            crate::reason::UnfixedReason::NoProposal,
-        )],
+        unfixed: vec![crate::event::Left {
+            target: scopes()[0].diagnostics[0].identity(),
+            detail: Some("expected `u32`, found `String`".to_owned()),
+            position: None,
+            reason: crate::reason::UnfixedReason::NoProposal,
+        }],
         patch: Some(patch),
         resolved: Vec::new(),
         gate_runs: 2,

@@ -21,7 +21,118 @@ pub struct WorkResult {
     pub scopes: Vec<String>,
     /// One report per scope, in plan order: what was fixed and how, what was left and why, and
     /// the patch (whole files, before and after).
+    #[serde(with = "stored")]
     pub reports: Vec<WorkerReport>,
+}
+
+/// The reports as a work result stores them: whole, unlike their events (whose patch is a diff
+/// and whose unfixed diagnostics keep no identity), since the merge job applies the patches and
+/// carries every reason to the summary as a one-machine run would.
+mod stored {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::diagnostic::Identity;
+    use crate::error_code::ErrorCode;
+    use crate::event::{Fix, Left, WorkerFailure, WorkerReport, WorkerStatus};
+    use crate::llm::chat::Usage;
+    use crate::patch::Patch;
+    use crate::position::Position;
+    use crate::reason::UnfixedReason;
+
+    #[derive(Serialize, Deserialize)]
+    struct Report {
+        scope: String,
+        code: Option<ErrorCode>,
+        status: WorkerStatus,
+        diagnostics: usize,
+        failure: Option<WorkerFailure>,
+        fixed: Vec<Fix>,
+        unfixed: Vec<Unfixed>,
+        patch: Option<Patch>,
+        resolved: Vec<Identity>,
+        gate_runs: usize,
+        candidates: usize,
+        tokens: Option<Usage>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    struct Unfixed {
+        target: Identity,
+        detail: Option<String>,
+        position: Option<Position>,
+        reason: UnfixedReason,
+    }
+
+    pub fn serialize<S: Serializer>(
+        reports: &[WorkerReport],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let stored: Vec<Report> = reports.iter().cloned().map(Report::from).collect();
+        stored.serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<WorkerReport>, D::Error> {
+        let stored = Vec::<Report>::deserialize(deserializer)?;
+        Ok(stored.into_iter().map(WorkerReport::from).collect())
+    }
+
+    impl From<WorkerReport> for Report {
+        fn from(report: WorkerReport) -> Report {
+            Report {
+                scope: report.scope,
+                code: report.code,
+                status: report.status,
+                diagnostics: report.diagnostics,
+                failure: report.failure,
+                fixed: report.fixed,
+                unfixed: report
+                    .unfixed
+                    .into_iter()
+                    .map(|left| Unfixed {
+                        target: left.target,
+                        detail: left.detail,
+                        position: left.position,
+                        reason: left.reason,
+                    })
+                    .collect(),
+                patch: report.patch,
+                resolved: report.resolved,
+                gate_runs: report.gate_runs,
+                candidates: report.candidates,
+                tokens: report.tokens,
+            }
+        }
+    }
+
+    impl From<Report> for WorkerReport {
+        fn from(report: Report) -> WorkerReport {
+            WorkerReport {
+                scope: report.scope,
+                code: report.code,
+                status: report.status,
+                diagnostics: report.diagnostics,
+                failure: report.failure,
+                fixed: report.fixed,
+                unfixed: report
+                    .unfixed
+                    .into_iter()
+                    .map(|left| Left {
+                        target: left.target,
+                        detail: left.detail,
+                        position: left.position,
+                        reason: left.reason,
+                    })
+                    .collect(),
+                patch: report.patch,
+                resolved: report.resolved,
+                gate_runs: report.gate_runs,
+                candidates: report.candidates,
+                tokens: report.tokens,
+            }
+        }
+    }
 }
 
 impl WorkResult {

@@ -7,7 +7,7 @@ use std::io::Write as _;
 
 use super::Reporter;
 use crate::event::{Event, Stamped};
-use crate::summary::{Place, RunSummary, why_unfixed};
+use crate::summary::{RunSummary, why_unfixed};
 
 #[derive(Debug, Default)]
 pub struct GithubReporter {
@@ -67,13 +67,12 @@ pub fn annotations(summary: &RunSummary) -> Vec<String> {
             let message = format!("{}: {}", unfixed.message, why_unfixed(&unfixed.reason));
             let place = unfixed
                 .position_before
-                .as_deref()
-                .and_then(Place::parse)
-                .filter(|place| !std::path::Path::new(place.file).is_absolute());
+                .as_ref()
+                .filter(|place| !place.file.is_absolute());
             let properties = match place {
                 Some(place) => format!(
                     "file={},line={},col={},title={}",
-                    property(place.file),
+                    property(&place.file.to_string_lossy()),
                     place.line,
                     place.column,
                     property(&title)

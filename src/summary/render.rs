@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use super::{LlmAccount, Outcome, RunSummary};
 use crate::llm::budget::Spent;
+use crate::position;
 use crate::reason::{KeptReason, StopReason, UnfixedReason};
 use crate::skipped_file::SkipReason;
 use crate::stop::StopSignal;
@@ -80,6 +81,7 @@ impl RunSummary {
         )
     }
 
+    /// A line per error fixed: where it was, what was done, and which specialist did it.
     fn write_fixes(&self, out: &mut String) {
         if self.fixes.is_empty() {
             return;
@@ -87,15 +89,29 @@ impl RunSummary {
         let verb = if self.dry_run { "would fix" } else { "fixed" };
         let _ = writeln!(out, "\n{verb}:");
         for fix in &self.fixes {
-            let _ = writeln!(
-                out,
-                "  round {} {:<24} {:>3} error{}  via {}",
-                fix.round,
-                fix.scope,
-                fix.fixed,
-                plural(fix.fixed),
-                fix.how.join("; ")
-            );
+            // A checkpoint saved before errors were listed has only the scope's count.
+            if fix.errors.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "  {} error{} of {} ({}, round {})",
+                    fix.fixed,
+                    plural(fix.fixed),
+                    fix.scope,
+                    fix.how.join("; "),
+                    fix.round
+                );
+            }
+            for error in &fix.errors {
+                let change = what_changed(error);
+                let _ = writeln!(
+                    out,
+                    "  {:<18} [{}] {change}  ({}, round {})",
+                    position::short(error.position.as_ref()),
+                    error.code,
+                    error.by,
+                    fix.round
+                );
+            }
         }
     }
 
@@ -147,21 +163,93 @@ impl RunSummary {
         );
     }
 
+    /// Each error left: rustc's words and detail, why it is left (the category, then the
+    /// particulars) and what the user can do next.
     fn write_unfixed(&self, out: &mut String) {
         if self.unfixed.is_empty() {
             return;
         }
         let _ = writeln!(out, "\ncould not fix:");
         for unfixed in &self.unfixed {
+            let detail = unfixed
+                .detail
+                .as_deref()
+                .map_or(String::new(), |detail| format!(": {detail}"));
+            let (kind, why) = (category(&unfixed.reason), why_unfixed(&unfixed.reason));
+            let why = if why.starts_with(kind) {
+                why
+            } else {
+                format!("{kind}: {why}")
+            };
             let _ = writeln!(
                 out,
-                "  {} [{}] {}\n      {}",
-                unfixed.position,
+                "  {} [{}] {}{detail}\n      why: {why}",
+                position::label(unfixed.position.as_ref()),
                 unfixed.code,
                 unfixed.message,
-                why_unfixed(&unfixed.reason)
             );
+            if let Some(left) = left_by_last_attempt(unfixed) {
+                let _ = writeln!(out, "      the last attempt left: {left}");
+            }
+            if let Some(next) = self.next_step(&unfixed.reason) {
+                let _ = writeln!(out, "      next: {next}");
+            }
         }
+    }
+
+    /// What the user can do about an error left for `reason`, when there is something to do.
+    fn next_step(&self, reason: &UnfixedReason) -> Option<String> {
+        let llm_off = !matches!(self.llm.as_deref(), Some(LlmAccount::Used { .. }));
+        let by_hand_or_model = if llm_off {
+            "a model may find a fix: run with `--llm --llm-model NAME`; or fix it by hand"
+        } else {
+            "fix it by hand"
+        };
+        let step = match reason {
+            UnfixedReason::NoProposal
+            | UnfixedReason::Refused { .. }
+            | UnfixedReason::ModelRefused { .. } => by_hand_or_model.to_owned(),
+            UnfixedReason::Rejected {
+                last: RejectReason::Untested,
+            }
+            | UnfixedReason::NeedsValue { .. } => {
+                "let the crate's tests decide a made-up value: `--gate test`, once the rest \
+                 compiles; or supply the value by hand"
+                    .to_owned()
+            }
+            UnfixedReason::Rejected {
+                last: RejectReason::BuildFailed { .. },
+            } => "fix what keeps cargo from building, then run again".to_owned(),
+            UnfixedReason::Rejected { .. } => by_hand_or_model.to_owned(),
+            UnfixedReason::Conflicted
+            | UnfixedReason::WorseWithOthers
+            | UnfixedReason::NotReached {
+                stop: StopReason::NoFixPassed | StopReason::WorseWhenMerged,
+            } => "run again: the next run starts from the fixes that went in".to_owned(),
+            UnfixedReason::NotReached {
+                stop: StopReason::MaxRounds,
+            } => match &self.round_limit {
+                Some(limit) => format!("run again with `--max-rounds {}`", limit.suggested),
+                None => "run again with a larger `--max-rounds`".to_owned(),
+            },
+            UnfixedReason::NotReached {
+                stop: StopReason::Budget,
+            } => "raise `--max-tokens`, `--max-cost` or `--max-wall-time`, or run again".to_owned(),
+            UnfixedReason::Outside { .. } => {
+                "change the dependency's version, or the code that uses it".to_owned()
+            }
+            UnfixedReason::ModelFailed { .. } => {
+                "check the model's endpoint (`--llm-base-url`, the key), then run again".to_owned()
+            }
+            UnfixedReason::OutOfTime { after_secs } => format!(
+                "run again with a larger `--worker-timeout` (it was {after_secs} s), or                  `--llm-timeout` for a slow model"
+            ),
+            UnfixedReason::NoLocation
+            | UnfixedReason::NotReached {
+                stop: StopReason::NothingInWorkspace,
+            } => return None,
+        };
+        Some(step)
     }
 
     /// The limit that stopped the rounds, and one that would let them go on.
@@ -274,6 +362,58 @@ impl RunSummary {
                 }
             }
         }
+    }
+}
+
+/// What a fix did, in a few words: its edits, or where they say nothing (a model's edit
+/// spanning a group), the specialist's own description.
+pub fn what_changed(error: &super::FixedError) -> &str {
+    if error.change.is_empty() {
+        &error.how
+    } else {
+        &error.change
+    }
+}
+
+/// What the last candidate gated for `unfixed` left broken, when `why_unfixed` does not say it
+/// (it names the errors a candidate caused): errors other than this one that stayed.
+fn left_by_last_attempt(unfixed: &super::Unfixed) -> Option<String> {
+    let UnfixedReason::Rejected { last } = &unfixed.reason else {
+        return None;
+    };
+    match last {
+        RejectReason::TargetsRemain { remaining }
+            if remaining.iter().any(|identity| {
+                identity.message != unfixed.message
+                    || crate::diagnostic::code_label(identity.code.as_ref()) != unfixed.code
+            }) =>
+        {
+            Some(last.to_string())
+        }
+        _ => None,
+    }
+}
+
+/// The kind of reason a diagnostic is left, in two or three words: what a reader scans for.
+pub fn category(reason: &UnfixedReason) -> &'static str {
+    match reason {
+        UnfixedReason::NoProposal => "no candidate",
+        UnfixedReason::Refused { .. } | UnfixedReason::ModelRefused { .. } => {
+            "every candidate refused"
+        }
+        UnfixedReason::Rejected { .. } => "every candidate failed the gate",
+        UnfixedReason::NeedsValue { .. } => "needs a value",
+        UnfixedReason::Conflicted | UnfixedReason::WorseWithOthers => "did not fit with others",
+        UnfixedReason::Outside { .. } | UnfixedReason::NoLocation => "not editable",
+        UnfixedReason::NotReached {
+            stop: StopReason::MaxRounds,
+        } => "round limit",
+        UnfixedReason::NotReached {
+            stop: StopReason::Budget,
+        } => "budget",
+        UnfixedReason::NotReached { .. } => "not reached",
+        UnfixedReason::ModelFailed { .. } => "model failed",
+        UnfixedReason::OutOfTime { .. } => "out of time",
     }
 }
 

@@ -1,4 +1,5 @@
 use super::*;
+use crate::position::Position;
 use crate::schema::SchemaVersion;
 use crate::skipped_file::SkipReason;
 
@@ -26,8 +27,9 @@ fn the_summary_names_every_fix_and_every_leftover() {
         unfixed: vec![Unfixed {
             code: "E0063".to_owned(),
             message: "missing field `y` in initializer of `Point`".to_owned(),
-            position: "src/lib.rs:9:5".to_owned(),
-            position_before: Some("src/lib.rs:9:5".to_owned()),
+            detail: None,
+            position: Position::parse("src/lib.rs:9:5"),
+            position_before: Position::parse("src/lib.rs:9:5"),
             reason: UnfixedReason::NoProposal,
         }],
         files_changed: vec![PathBuf::from("src/lib.rs")],
@@ -41,6 +43,162 @@ fn the_summary_names_every_fix_and_every_leftover() {
         llm: None,
     };
     insta::assert_snapshot!(summary.render());
+}
+
+fn fixed(code: &str, at: &str, change: &str, by: &str) -> FixedError {
+    FixedError {
+        code: code.to_owned(),
+        message: "m".to_owned(),
+        position: Position::parse(at),
+        how: "rustc's advice".to_owned(),
+        change: change.to_owned(),
+        by: by.to_owned(),
+        why: crate::reason::KeptReason::OnlyProposal,
+    }
+}
+
+fn left(code: &str, message: &str, detail: Option<&str>, reason: UnfixedReason) -> Unfixed {
+    Unfixed {
+        code: code.to_owned(),
+        message: message.to_owned(),
+        detail: detail.map(str::to_owned),
+        position: Position::parse("src/lib.rs:30:9"),
+        position_before: Position::parse("src/lib.rs:28:9"),
+        reason,
+    }
+}
+
+/// The summary a person acts on: each fix with its place, what it did and who did it; each error
+/// left with rustc's detail, the kind of reason, the particulars and what to do next.
+#[test]
+fn each_line_says_where_what_who_and_what_next() {
+    use crate::diagnostic::Identity;
+    use crate::verdict::RejectReason;
+    let remaining = Identity {
+        code: crate::error_code::ErrorCode::parse("E0308"),
+        message: "mismatched types".to_owned(),
+        file: Some(PathBuf::from("src/lib.rs")),
+        at: "name".to_owned(),
+        causes: Vec::new(),
+    };
+    let summary = RunSummary {
+        round_limit: Some(RoundLimit {
+            max_rounds: 2,
+            suggested: 4,
+        }),
+        llm: Some(Box::new(LlmAccount::Off {
+            could_try: vec!["E0308".to_owned()],
+        })),
+        fixes: vec![
+            ScopeFix {
+                round: 1,
+                scope: "E0425".to_owned(),
+                fixed: 2,
+                how: vec!["a local variable with a similar name exists".to_owned()],
+                errors: vec![
+                    fixed(
+                        "E0425",
+                        "src/lib.rs:12:9",
+                        "`countr` → `counter`",
+                        "rustc-suggestions",
+                    ),
+                    fixed(
+                        "E0433",
+                        "src/parse/mod.rs:3:5",
+                        "added `use std::collections::HashSet;`",
+                        "paths",
+                    ),
+                ],
+            },
+            ScopeFix {
+                round: 2,
+                scope: "E0599".to_owned(),
+                fixed: 1,
+                how: Vec::new(),
+                errors: vec![fixed("E0599", "src/lib.rs:40:7", "", "llm")],
+            },
+        ],
+        unfixed: vec![
+            left(
+                "E0308",
+                "mismatched types",
+                Some("expected `String`, found `&str`"),
+                UnfixedReason::Rejected {
+                    last: RejectReason::TargetsRemain {
+                        remaining: vec![remaining.clone()],
+                    },
+                },
+            ),
+            left(
+                "E0061",
+                "this function takes 2 arguments but 1 argument was supplied",
+                None,
+                UnfixedReason::Rejected {
+                    last: RejectReason::NewErrors {
+                        errors: vec![Identity {
+                            code: crate::error_code::ErrorCode::parse("E0599"),
+                            message: "no method named `lenght` found".to_owned(),
+                            ..remaining.clone()
+                        }],
+                    },
+                },
+            ),
+            left(
+                "E0277",
+                "the trait bound `Point: Ord` is not satisfied",
+                None,
+                UnfixedReason::NoProposal,
+            ),
+            left(
+                "E0063",
+                "missing field `y` in initializer of `Point`",
+                Some("missing `y`"),
+                UnfixedReason::NeedsValue {
+                    candidates: vec!["0".to_owned()],
+                },
+            ),
+            left(
+                "E0382",
+                "borrow of moved value: `v`",
+                None,
+                UnfixedReason::NotReached {
+                    stop: crate::reason::StopReason::MaxRounds,
+                },
+            ),
+        ],
+        ..the_summary_of(Outcome::ErrorsRemain)
+    };
+    let mut summary = summary;
+    summary.fixes[1].errors[0].how = "a model's edit (qwen2.5-coder)".to_owned();
+    insta::assert_snapshot!(summary.render());
+}
+
+/// A finished run's summary with nothing in it but `outcome` and its counts.
+fn the_summary_of(outcome: Outcome) -> RunSummary {
+    RunSummary {
+        schema_version: SchemaVersion,
+        outcome,
+        errors_before: Some(9),
+        errors_after: Some(4),
+        errors_fixed: Some(5),
+        errors_revealed: Some(0),
+        round_limit: None,
+        rounds: 2,
+        gate_runs: 11,
+        duration_ms: 6100,
+        cargo: crate::cargo::CargoTime::default(),
+        fixes: Vec::new(),
+        unfixed: Vec::new(),
+        files_changed: vec![PathBuf::from("src/lib.rs")],
+        skipped: Vec::new(),
+        patch: None,
+        saved: None,
+        dry_run: false,
+        record: None,
+        cleanup: Vec::new(),
+        deliveries: Vec::new(),
+        llm: None,
+    }
 }
 
 fn skipped(path: &str, reason: SkipReason) -> SkippedFile {
@@ -257,20 +415,6 @@ fn a_missing_value_names_the_made_up_ones_it_would_have_tried() {
          accepted only when the crate's tests run and pass with it (`--gate test`, once the rest \
          compiles)"
     );
-}
-
-#[test]
-fn a_position_reads_back_into_file_line_and_column() {
-    assert_eq!(
-        Place::parse("src/a:b.rs:12:5"),
-        Some(Place {
-            file: "src/a:b.rs",
-            line: 12,
-            column: 5
-        })
-    );
-    assert_eq!(Place::parse("(no location)"), None);
-    assert_eq!(Place::parse(":1:2"), None);
 }
 
 #[test]

@@ -260,6 +260,8 @@ async fn keep(
     for one in &together {
         let kept = Kept {
             how: format!("a model's edit ({})", one.model),
+            // Its edits span the group; the model's name says more than their first lines.
+            change: String::new(),
             by: MODEL_SPECIALIST,
             why: KeptReason::ModelEdit,
         };

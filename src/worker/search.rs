@@ -18,6 +18,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::candidate::{self, Proposal};
+use crate::change;
 use crate::decision::{self, Decided, Group};
 use crate::diagnostic::Identity;
 use crate::edit::{self, Edit};
@@ -274,6 +275,7 @@ impl<'a> Search<'a> {
                 (Some(how), Some(&(_, a))) => {
                     let kept = Kept {
                         how: how.clone(),
+                        change: change::describe(self.sources, &proposal.alternatives[a].edits),
                         by: proposal.alternatives[a].by,
                         why: self
                             .kept

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use crate::candidate::Refusal;
 use crate::diagnostic::Identity;
-use crate::event::{Event, Fix, WorkerFailure, WorkerReport, WorkerStatus};
+use crate::event::{Event, Fix, Left, WorkerFailure, WorkerReport, WorkerStatus};
 use crate::gate::GateError;
 use crate::patch::Patch;
 use crate::plan::Scope;
@@ -165,7 +165,7 @@ fn account(
     mut fixed_pool: Vec<(Identity, Kept)>,
     rejected: &[(Identity, UnfixedReason)],
     mut refused: BTreeMap<Identity, Refusal>,
-) -> (Vec<Fix>, Vec<(Identity, UnfixedReason)>) {
+) -> (Vec<Fix>, Vec<Left>) {
     let mut fixed = Vec::new();
     let mut unfixed = Vec::new();
     for diagnostic in &scope.diagnostics {
@@ -176,6 +176,7 @@ fn account(
                 target: identity,
                 position: diagnostic.position(),
                 how: kept.how,
+                change: kept.change,
                 by: kept.by.to_owned(),
                 why: kept.why,
             });
@@ -190,7 +191,12 @@ fn account(
                 Some(UnfixedReason::Refused { refusal })
             })
             .unwrap_or(UnfixedReason::NoProposal);
-        unfixed.push((identity, reason));
+        unfixed.push(Left {
+            target: identity,
+            detail: diagnostic.label.clone(),
+            position: diagnostic.position(),
+            reason,
+        });
     }
     (fixed, unfixed)
 }

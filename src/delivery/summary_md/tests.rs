@@ -4,6 +4,7 @@ use super::*;
 use crate::candidate::Refusal;
 use crate::delivered::{DeliveryFailure, DeliveryStatus};
 use crate::llm::budget::Spending;
+use crate::position::Position;
 use crate::reason::{KeptReason, StopReason};
 use crate::schema::SchemaVersion;
 use crate::summary::{FixedError, LlmAccount, ScopeFix};
@@ -13,8 +14,9 @@ fn unfixed(position: &str, code: &str, reason: UnfixedReason) -> Unfixed {
     Unfixed {
         code: code.to_owned(),
         message: format!("an {code} error"),
-        position: position.to_owned(),
-        position_before: Some(position.to_owned()),
+        detail: None,
+        position: Position::parse(position),
+        position_before: Position::parse(position),
         reason,
     }
 }
@@ -42,8 +44,9 @@ pub(crate) fn summary() -> RunSummary {
                 errors: vec![FixedError {
                     code: "E0425".to_owned(),
                     message: "cannot find value `countr` in this scope".to_owned(),
-                    position: "src/lib.rs:4:9".to_owned(),
+                    position: Position::parse("src/lib.rs:4:9"),
                     how: "a local variable with a similar name exists: `counter`".to_owned(),
+                    change: "`countr` → `counter`".to_owned(),
                     by: "rustc-suggestions".to_owned(),
                     why: KeptReason::OnlyProposal,
                 }],
@@ -56,8 +59,9 @@ pub(crate) fn summary() -> RunSummary {
                 errors: vec![FixedError {
                     code: "E0308".to_owned(),
                     message: "mismatched types | expected `String`, found &str<'a>".to_owned(),
-                    position: "src/lib.rs:19:5".to_owned(),
+                    position: Position::parse("src/lib.rs:19:5"),
                     how: "try using a conversion method: `.to_string()`".to_owned(),
+                    change: "`name` → `name.to_string()`".to_owned(),
                     by: "conversions".to_owned(),
                     why: KeptReason::FewestErrors {
                         alternatives: 3,

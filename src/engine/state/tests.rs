@@ -1,5 +1,5 @@
 use super::*;
-use crate::event::{Fix, WorkerStatus};
+use crate::event::{Fix, Left, WorkerStatus};
 use crate::reason::KeptReason;
 
 fn error(code: &str, message: &str, line: usize) -> Diagnostic {
@@ -26,6 +26,7 @@ fn report(scope: &str, fixed: &[&Diagnostic], how: &str) -> WorkerReport {
                 target: diagnostic.identity(),
                 position: diagnostic.position(),
                 how: how.to_owned(),
+                change: String::new(),
                 by: "test".to_owned(),
                 why: KeptReason::OnlyProposal,
             })
@@ -88,7 +89,12 @@ fn after_two_rounds() -> RunState {
     state.rounds = 2;
     let mut refused = report("E0560", &[&field], "a field with a similar name");
     let mut unfixed = report("E0308", &[], "");
-    unfixed.unfixed = vec![(left.identity(), UnfixedReason::NoProposal)];
+    unfixed.unfixed = vec![Left {
+        target: left.identity(),
+        detail: None,
+        position: left.position(),
+        reason: UnfixedReason::NoProposal,
+    }];
     refused.gate_runs = 2;
     let reports = [refused, unfixed];
     state.record_reports(&reports);

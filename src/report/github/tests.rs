@@ -1,6 +1,7 @@
 use std::path::PathBuf;
 
 use super::*;
+use crate::position::Position;
 use crate::reason::UnfixedReason;
 use crate::summary::Unfixed;
 
@@ -18,16 +19,18 @@ fn each_error_left_is_annotated_on_its_file_and_line_escaped() {
         Unfixed {
             code: "E0063".to_owned(),
             message: "missing field `y`, 100%\nsecond line".to_owned(),
+            detail: None,
             // Two lines lower in the fixed tree than in the one CI checked out.
-            position: "src/a:b.rs:11:5".to_owned(),
-            position_before: Some("src/a:b.rs:9:5".to_owned()),
+            position: Position::parse("src/a:b.rs:11:5"),
+            position_before: Position::parse("src/a:b.rs:9:5"),
             reason: UnfixedReason::NoProposal,
         },
         Unfixed {
             code: "E0433".to_owned(),
             message: "failed to resolve".to_owned(),
-            position: "/registry/dep/src/lib.rs:1:1".to_owned(),
-            position_before: Some("/registry/dep/src/lib.rs:1:1".to_owned()),
+            detail: None,
+            position: Position::parse("/registry/dep/src/lib.rs:1:1"),
+            position_before: Position::parse("/registry/dep/src/lib.rs:1:1"),
             reason: UnfixedReason::Outside {
                 path: PathBuf::from("/registry/dep/src/lib.rs"),
             },
@@ -35,14 +38,16 @@ fn each_error_left_is_annotated_on_its_file_and_line_escaped() {
         Unfixed {
             code: "syntax".to_owned(),
             message: "no span".to_owned(),
-            position: "(no location)".to_owned(),
+            detail: None,
+            position: Position::parse("(no location)"),
             position_before: None,
             reason: UnfixedReason::NoLocation,
         },
         Unfixed {
             code: "E0308".to_owned(),
             message: "on a line the fix wrote".to_owned(),
-            position: "src/lib.rs:3:1".to_owned(),
+            detail: None,
+            position: Position::parse("src/lib.rs:3:1"),
             position_before: None,
             reason: UnfixedReason::NoProposal,
         },

@@ -32,6 +32,8 @@ pub struct Stage {
 pub struct Kept {
     /// The alternative's label, with the follow-up fixes added to it.
     pub how: String,
+    /// What its edits did, in a few words (`change::describe`).
+    pub change: String,
     /// The specialist that proposed the alternative.
     pub by: &'static str,
     pub why: KeptReason,
