@@ -24,8 +24,10 @@ const HINT_MAX_LINES: usize = 5_000;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum ReplyRefusal {
-    #[error(transparent)]
-    Malformed(Malformed),
+    /// Its own field, not a newtype: both enums are tagged with `kind`, and a newtype would write
+    /// that key twice into one JSON object.
+    #[error("{problem}")]
+    Malformed { problem: Malformed },
     #[error("`{path}` may not be edited: {reason}")]
     Path { path: String, reason: PathRefusal },
     #[error("the SEARCH text of block {block} is not in `{}`{}", path.display(), hint(closest))]
@@ -77,7 +79,7 @@ pub fn apply_reply(
     stage: &[Edit],
     confinement: &Confinement,
 ) -> Result<Applied, ReplyRefusal> {
-    let blocks = reply::parse(reply).map_err(ReplyRefusal::Malformed)?;
+    let blocks = reply::parse(reply).map_err(|problem| ReplyRefusal::Malformed { problem })?;
     let mut current: BTreeMap<PathBuf, String> = BTreeMap::new();
     let mut edits: BTreeMap<PathBuf, Vec<Edit>> = BTreeMap::new();
     for (index, block) in blocks.iter().enumerate() {

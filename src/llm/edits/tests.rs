@@ -117,7 +117,9 @@ fn a_search_matching_twice_is_refused() {
 fn prose_without_a_block_is_refused() {
     assert_eq!(
         apply("Clone the value before pushing it."),
-        Err(ReplyRefusal::Malformed(Malformed::NoBlock))
+        Err(ReplyRefusal::Malformed {
+            problem: Malformed::NoBlock
+        })
     );
 }
 
@@ -203,4 +205,39 @@ fn the_meaning_guard_and_the_unsafe_rule_apply() {
             path: PathBuf::from("src/lib.rs")
         })
     );
+}
+
+#[test]
+fn refusals_read_back_as_written_with_one_kind_key_each() {
+    let refusals = [
+        ReplyRefusal::Malformed {
+            problem: Malformed::TooLarge {
+                bytes: 90_000,
+                limit: 60_000,
+            },
+        },
+        ReplyRefusal::NotFound {
+            block: 1,
+            path: PathBuf::from("src/lib.rs"),
+            closest: Some((3, "fn a() {}".to_owned())),
+        },
+        ReplyRefusal::NoChange,
+    ];
+    for refusal in refusals {
+        let json = serde_json::to_string(&refusal).unwrap();
+        assert_eq!(
+            json.matches("\"kind\"").count(),
+            {
+                if matches!(refusal, ReplyRefusal::Malformed { .. }) {
+                    2
+                } else {
+                    1
+                }
+            },
+            "{json}"
+        );
+        assert!(!json.contains("\"kind\":\"malformed\",\"kind\""), "{json}");
+        let back: ReplyRefusal = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, refusal, "{json}");
+    }
 }
