@@ -10,7 +10,8 @@ use crate::llm::settings::LlmFlags;
 use crate::run_id::RunId;
 
 /// Which compilation targets cargo checks, as cargo's own flags select them.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum TargetSelection {
     /// `--all-targets`, the default, as for `cargo fix`.
     All,
@@ -48,8 +49,9 @@ impl NamedTarget {
     }
 }
 
-/// What the user asked cargo to build: packages, targets, features and platform.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What the user asked cargo to build: packages, targets, features and platform. A CI matrix's
+/// plan carries it whole (`PlanFile::selection`), for its work and merge jobs to use.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CargoSelection {
     pub packages: Vec<String>,
     pub workspace: bool,

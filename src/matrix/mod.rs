@@ -8,7 +8,7 @@ mod work_result;
 
 pub use bins::{Weighed, bin, weight};
 pub use error::MatrixError;
-pub use plan_file::{MatrixJob, PlanFile, PlanGate, PlanSelection, PlanSources, same_scopes};
+pub use plan_file::{MatrixJob, PlanFile, PlanGate, PlanSources, same_scopes};
 pub use work_result::{WorkResult, collect};
 
 /// The version of the plan and result files' shape; a file of another version is refused.

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::bins::{Weighed, bin, weight};
 use super::{MatrixError, SCHEMA_VERSION, TOOL_VERSION, fingerprint};
-use crate::config::{CargoSelection, GateKind, NamedTarget, TargetSelection};
+use crate::config::{CargoSelection, GateKind};
 use crate::plan::Scope;
 
 /// A plan, as written to `plan.json` (documented in the README, "Plan and result files").
@@ -22,7 +22,7 @@ pub struct PlanFile {
     /// version have the same id whatever their `--max-jobs`.
     pub plan_id: String,
     pub sources: PlanSources,
-    pub selection: PlanSelection,
+    pub selection: CargoSelection,
     pub gate: PlanGate,
     /// In plan order, which is the order their patches are merged in.
     pub scopes: Vec<Scope>,
@@ -38,36 +38,6 @@ pub struct PlanSources {
     pub tree: String,
     /// The commit checked out when the plan was made, for people; the tree decides.
     pub head: Option<String>,
-}
-
-/// The plan job's cargo selection, which the work and merge jobs use in place of their own flags.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlanSelection {
-    pub packages: Vec<String>,
-    pub workspace: bool,
-    /// `--exclude SPEC`.
-    #[serde(default)]
-    pub exclude: Vec<String>,
-    /// `None`: all targets.
-    pub targets: Option<PlanTargets>,
-    pub features: Vec<String>,
-    pub all_features: bool,
-    pub no_default_features: bool,
-    pub target: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlanTargets {
-    pub lib: bool,
-    pub bins: bool,
-    pub tests: bool,
-    #[serde(default)]
-    pub examples: bool,
-    #[serde(default)]
-    pub benches: bool,
-    /// `--bin NAME`, `--example NAME`, `--test NAME`, `--bench NAME`.
-    #[serde(default)]
-    pub named: Vec<NamedTarget>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,7 +83,7 @@ impl PlanFile {
             tool_version: TOOL_VERSION.to_owned(),
             plan_id: String::new(),
             sources,
-            selection: selection.into(),
+            selection: selection.clone(),
             gate: match gate {
                 GateKind::Check => PlanGate::Check,
                 GateKind::Test => PlanGate::Test,
@@ -199,27 +169,7 @@ impl PlanFile {
 
     /// The cargo selection the plan was made with.
     pub fn cargo_selection(&self) -> CargoSelection {
-        let selection = &self.selection;
-        CargoSelection {
-            packages: selection.packages.clone(),
-            workspace: selection.workspace,
-            exclude: selection.exclude.clone(),
-            targets: match &selection.targets {
-                None => TargetSelection::All,
-                Some(targets) => TargetSelection::Some {
-                    lib: targets.lib,
-                    bins: targets.bins,
-                    tests: targets.tests,
-                    examples: targets.examples,
-                    benches: targets.benches,
-                    named: targets.named.clone(),
-                },
-            },
-            features: selection.features.clone(),
-            all_features: selection.all_features,
-            no_default_features: selection.no_default_features,
-            target: selection.target.clone(),
-        }
+        self.selection.clone()
     }
 
     pub fn gate_kind(&self) -> GateKind {
@@ -240,38 +190,6 @@ impl PlanFile {
             "scopes": self.scopes,
         });
         fingerprint(&identified.to_string())
-    }
-}
-
-impl From<&CargoSelection> for PlanSelection {
-    fn from(selection: &CargoSelection) -> PlanSelection {
-        PlanSelection {
-            packages: selection.packages.clone(),
-            workspace: selection.workspace,
-            exclude: selection.exclude.clone(),
-            targets: match &selection.targets {
-                TargetSelection::All => None,
-                TargetSelection::Some {
-                    lib,
-                    bins,
-                    tests,
-                    examples,
-                    benches,
-                    named,
-                } => Some(PlanTargets {
-                    lib: *lib,
-                    bins: *bins,
-                    tests: *tests,
-                    examples: *examples,
-                    benches: *benches,
-                    named: named.clone(),
-                }),
-            },
-            features: selection.features.clone(),
-            all_features: selection.all_features,
-            no_default_features: selection.no_default_features,
-            target: selection.target.clone(),
-        }
     }
 }
 
