@@ -167,7 +167,8 @@ pub struct FixArgs {
     /// the fixes it saved; your sources must be as they were, or have its saved patch applied
     #[arg(long, value_name = "RUN", num_args = 0..=1)]
     pub resume: Option<Option<RunId>>,
-    /// Give up on a worker after this many seconds
+    /// A worker's time, in seconds: when it runs out, what the worker had fixed (the built-in
+    /// specialists' fixes, before a model's turn) is kept, and the errors left say out-of-time
     #[arg(long, value_name = "SECS", default_value = "600")]
     pub worker_timeout: u64,
 
