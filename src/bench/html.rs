@@ -129,6 +129,18 @@ fn tests_word(tests: Tests) -> &'static str {
     }
 }
 
+/// A chart's height in pixels that holds a legend of `entries` lines inside it (plotters draws the
+/// legend in the plot area, and a whole bench has about fifty fixtures).
+fn height_for_legend(entries: usize) -> u32 {
+    const LINE: u32 = 16;
+    const AXES_AND_MARGINS: u32 = 120;
+    u32::try_from(entries)
+        .unwrap_or(u32::MAX)
+        .saturating_mul(LINE)
+        .saturating_add(AXES_AND_MARGINS)
+        .max(480)
+}
+
 /// One line per fixture: the first check's errors, then those left after each round.
 fn rounds_chart(report: &BenchReport) -> Result<String, String> {
     let rounds = report
@@ -147,7 +159,8 @@ fn rounds_chart(report: &BenchReport) -> Result<String, String> {
         .max(1);
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (900, 480)).into_drawing_area();
+        let size = (900, height_for_legend(report.fixtures.len()));
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
@@ -374,5 +387,12 @@ mod tests {
         assert!(page.contains("cargo 1.95.0 &lt;x &amp; y&gt;"));
         assert!(page.contains("<tr class=\"below\"><td class=\"name\">missing-mut"));
         assert!(page.contains("<td class=\"why\">1 left</td>"), "{page}");
+    }
+
+    #[test]
+    fn the_rounds_chart_grows_to_hold_a_legend_line_per_fixture() {
+        assert_eq!(height_for_legend(3), 480);
+        assert_eq!(height_for_legend(50), 50 * 16 + 120);
+        assert!(height_for_legend(usize::MAX) > 480);
     }
 }
