@@ -65,7 +65,7 @@ pub struct FixedError {
     pub position: Option<Position>,
     /// What the fix did: rustc's help text or the rule's description.
     pub how: String,
-    /// What its edits did, in a few words (`change::describe`); empty for a model's edit.
+    /// What its edits did, in a few words (`change::describe`, a model's `change::describe_edited`).
     #[serde(default)]
     pub change: String,
     /// The specialist whose alternative it is.

@@ -368,8 +368,8 @@ impl RunSummary {
     }
 }
 
-/// What a fix did, in a few words: its edits, or where they say nothing (a model's edit
-/// spanning a group), the specialist's own description.
+/// What a fix did, in a few words: its edits, or where there are none to tell (a summary saved
+/// before they were told), the specialist's own description.
 pub fn what_changed(error: &super::FixedError) -> &str {
     if error.change.is_empty() {
         &error.how
