@@ -245,7 +245,8 @@ impl RunSummary {
                 "check the model's endpoint (`--llm-base-url`, the key), then run again".to_owned()
             }
             UnfixedReason::OutOfTime { after_secs } => format!(
-                "run again with a larger `--worker-timeout` (it was {after_secs} s), or                  `--llm-timeout` for a slow model"
+                "run again with a larger `--worker-timeout` (it was {after_secs} s), or \
+                 `--llm-timeout` for a slow model"
             ),
             UnfixedReason::NoLocation
             | UnfixedReason::NotReached {

@@ -467,3 +467,24 @@ fn an_error_left_by_a_bump_names_the_crate_its_versions_and_its_changelog() {
     };
     insta::assert_snapshot!(summary.render());
 }
+
+#[test]
+fn an_error_left_out_of_time_names_both_timeouts_on_one_line() {
+    let summary = RunSummary {
+        unfixed: vec![left(
+            "E0308",
+            "mismatched types",
+            None,
+            UnfixedReason::OutOfTime { after_secs: 600 },
+        )],
+        ..the_summary_of(Outcome::ErrorsRemain)
+    };
+    let rendered = summary.render();
+    assert!(
+        rendered.contains(
+            "      next: run again with a larger `--worker-timeout` (it was 600 s), or \
+             `--llm-timeout` for a slow model\n"
+        ),
+        "{rendered}"
+    );
+}
