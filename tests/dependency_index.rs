@@ -10,6 +10,7 @@ use std::sync::Arc;
 use cargo_fix_swarm::api::{CrateApi, DependencyApi, DependencyIndex, Noted};
 use cargo_fix_swarm::dependency_sources::{read_library, sibling_version};
 use cargo_fix_swarm::index::ItemKind;
+use serde_json::json;
 
 use crate::util::Scenario;
 
@@ -215,4 +216,25 @@ fn an_error_a_bump_leaves_names_the_crate_its_versions_and_its_changelog() {
         })
         .collect();
     insta::assert_snapshot!("bumped-dependency-origin", lines.join("\n"));
+
+    // The machine report carries it as data, in the shape the schema gives it.
+    let output = project
+        .fix_swarm()
+        .args(["-j", "1", "--message-format", "json"])
+        .output()
+        .unwrap();
+    let events = crate::schema::assert_valid_lines(&String::from_utf8(output.stdout).unwrap());
+    let summary = &events.last().expect("the last event")["summary"];
+    let origin = &summary["unfixed"][0]["origin"];
+    assert_eq!(
+        (&origin["crate"], &origin["from"], &origin["to"]),
+        (&json!("figures"), &json!("0.1.0"), &json!("0.2.0")),
+        "{summary:#}"
+    );
+    assert!(
+        origin["changelog"]
+            .as_str()
+            .is_some_and(|path| path.ends_with("vendor/figures-0.2.0/CHANGELOG.md")),
+        "{origin}"
+    );
 }
