@@ -38,6 +38,122 @@ pub fn describe(sources: &Sources, edits: &[Edit]) -> String {
     }
 }
 
+/// A model's `edits` (against `sources`) in a few words: the one name they rename wherever every
+/// edit renames the same name (`` `countr` → `counter` ``); else how many lines they changed and
+/// where: the function the first edit is in (`edited 5 lines in `promote``), the file, or how
+/// many files. Empty when there are none.
+pub fn describe_edited(sources: &Sources, edits: &[Edit]) -> String {
+    let Some(first) = edits.first() else {
+        return String::new();
+    };
+    let before = |edit: &Edit| {
+        sources
+            .get(&edit.file)
+            .and_then(|text| text.get(edit.start..edit.end))
+            .unwrap_or_default()
+    };
+    let renames: Vec<Option<(&str, &str)>> = edits
+        .iter()
+        .map(|edit| renamed_name(before(edit), &edit.replacement))
+        .collect();
+    if let Some(Some(rename)) = renames.first()
+        && renames.iter().all(|other| other.as_ref() == Some(rename))
+    {
+        return one(rename.0, rename.1);
+    }
+    let lines: usize = edits
+        .iter()
+        .map(|edit| {
+            let count = |text: &str| text.lines().count();
+            count(before(edit)).max(count(&edit.replacement)).max(1)
+        })
+        .sum();
+    let plural = if lines == 1 { "" } else { "s" };
+    let files: std::collections::BTreeSet<&std::path::Path> =
+        edits.iter().map(|edit| edit.file.as_path()).collect();
+    let place = if files.len() > 1 {
+        format!("{} files", files.len())
+    } else {
+        let text = sources.get(&first.file).unwrap_or_default();
+        match enclosing_function(text, first.start) {
+            Some(name) => format!("`{name}`"),
+            None => first.file.display().to_string(),
+        }
+    };
+    format!("edited {lines} line{plural} in {place}")
+}
+
+/// The name `before` renames in `after` when they differ in one name only (the rest of the line
+/// kept): `("countr", "counter")` for `x = countr + 1;` and `x = counter + 1;`.
+fn renamed_name<'t>(before: &'t str, after: &'t str) -> Option<(&'t str, &'t str)> {
+    let is_name_char = |c: char| c.is_alphanumeric() || c == '_';
+    let mut prefix = before
+        .char_indices()
+        .zip(after.chars())
+        .find(|((_, a), b)| a != b)
+        .map_or(before.len().min(after.len()), |((at, _), _)| at);
+    let longest_suffix = before.len().min(after.len()) - prefix;
+    let mut suffix = before
+        .chars()
+        .rev()
+        .zip(after.chars().rev())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a.len_utf8())
+        .sum::<usize>()
+        .min(longest_suffix);
+    // Widen the difference to whole names on both sides: `countr` → `counter`, not `` → `e`.
+    while let Some(c) = before[..prefix]
+        .chars()
+        .next_back()
+        .filter(|&c| is_name_char(c))
+    {
+        prefix -= c.len_utf8();
+    }
+    while let Some(c) = before
+        .get(before.len() - suffix..)
+        .and_then(|rest| rest.chars().next())
+        .filter(|&c| is_name_char(c))
+    {
+        suffix -= c.len_utf8();
+    }
+    let old = before.get(prefix..before.len() - suffix)?;
+    let new = after.get(prefix..after.len() - suffix)?;
+    let is_name = |text: &str| {
+        text.chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
+            && text.chars().all(is_name_char)
+    };
+    (is_name(old) && is_name(new) && old != new).then_some((old, new))
+}
+
+/// The function whose body holds byte `at` of `text`: the last `fn NAME` before it whose braces
+/// are still open there. Braces in strings and comments are counted too: a few words, not a parse.
+fn enclosing_function(text: &str, at: usize) -> Option<&str> {
+    let before = text.get(..at)?;
+    FUNCTION
+        .captures_iter(before)
+        .filter_map(|found| {
+            let name = found.get(1)?;
+            let body = &before[name.end()..];
+            let open = body.find('{')?;
+            let mut depth = 0_usize;
+            for c in body[open..].chars() {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth = depth.checked_sub(1)?,
+                    _ => {}
+                }
+            }
+            (depth > 0).then_some(name.as_str())
+        })
+        .last()
+}
+
+static FUNCTION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\bfn\s+([A-Za-z_][A-Za-z0-9_]*)").expect("valid regex")
+});
+
 /// One replacement of `before` by `after`.
 fn one(before: &str, after: &str) -> String {
     let (before, after) = (quoted(before), quoted(after));
@@ -108,6 +224,53 @@ mod tests {
             "`countr` → `counter`, added `use b;` and 2 more edits"
         );
         assert_eq!(describe(&sources(), &[]), "");
+    }
+
+    #[test]
+    fn a_models_rename_reads_as_the_name_it_renamed_wherever_it_is() {
+        let text = "fn f() {\n    let countr = 1;\n    countr + 1\n}\n";
+        let sources = Sources::new(BTreeMap::from([(
+            PathBuf::from("src/lib.rs"),
+            text.to_owned(),
+        )]));
+        let line = |n: usize| {
+            let start: usize = text.split_inclusive('\n').take(n).map(str::len).sum();
+            start..start + text.split_inclusive('\n').nth(n).expect("a line").len()
+        };
+        let edits = [
+            edit(line(1), "    let counter = 1;\n"),
+            edit(line(2), "    counter + 1\n"),
+        ];
+        assert_eq!(describe_edited(&sources, &edits), "`countr` → `counter`");
+    }
+
+    #[test]
+    fn a_models_larger_edit_counts_its_lines_and_names_its_function() {
+        let text = "struct S;\n\nfn promote(x: u8) -> u8 {\n    if x > 1 {\n        x\n    } else {\n        0\n    }\n}\n";
+        let sources = Sources::new(BTreeMap::from([(
+            PathBuf::from("src/lib.rs"),
+            text.to_owned(),
+        )]));
+        let start = text.find("    if").expect("the body");
+        let end = text.rfind('}').expect("the end");
+        let edits = [edit(start..end, "    x.saturating_sub(1)\n")];
+        assert_eq!(
+            describe_edited(&sources, &edits),
+            "edited 5 lines in `promote`"
+        );
+        // Outside any function: the file; in two files: how many.
+        let edits = [edit(0..10, "struct S(u8);\n")];
+        assert_eq!(
+            describe_edited(&sources, &edits),
+            "edited 1 line in src/lib.rs"
+        );
+        let other = Edit::new(Path::new("src/main.rs"), 0..0, "mod a;\n");
+        let edits = [edit(0..10, "struct S(u8);\n"), other];
+        assert_eq!(
+            describe_edited(&sources, &edits),
+            "edited 2 lines in 2 files"
+        );
+        assert_eq!(describe_edited(&sources, &[]), "");
     }
 
     #[test]

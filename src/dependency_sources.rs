@@ -73,3 +73,37 @@ pub fn sibling_version(current_root: &Path, package: &str, version: &str) -> Opt
     let root = sibling.join(lib_path);
     root.is_file().then_some(root)
 }
+
+/// The names of the files a crate's changelog goes by, compared without case, likeliest first.
+const CHANGELOG_NAMES: [&str; 6] = [
+    "changelog.md",
+    "changelog",
+    "changes.md",
+    "changes",
+    "releases.md",
+    "history.md",
+];
+
+/// The changelog at the source root of the package whose library root is `lib_root` (the
+/// directory of its `Cargo.toml`), if its sources ship one.
+pub fn changelog(lib_root: &Path) -> Option<PathBuf> {
+    let package_dir = lib_root
+        .ancestors()
+        .find(|dir| dir.join("Cargo.toml").is_file())?;
+    let files: Vec<PathBuf> = std::fs::read_dir(package_dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_ok_and(|kind| kind.is_file()))
+        .map(|entry| entry.path())
+        .collect();
+    CHANGELOG_NAMES.iter().find_map(|wanted| {
+        files
+            .iter()
+            .find(|path| {
+                path.file_name()
+                    .and_then(|name| name.to_str())
+                    .is_some_and(|name| name.eq_ignore_ascii_case(wanted))
+            })
+            .cloned()
+    })
+}

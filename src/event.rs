@@ -39,7 +39,7 @@ pub struct Fix {
     pub position: Option<Position>,
     /// rustc's help text or the rule's description.
     pub how: String,
-    /// What its edits did, in a few words (`change::describe`); empty for a model's edit.
+    /// What its edits did, in a few words (`change::describe`, a model's `change::describe_edited`).
     pub change: String,
     /// The specialist whose alternative it is (`Specialist::name`).
     pub by: String,

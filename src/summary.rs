@@ -65,7 +65,7 @@ pub struct FixedError {
     pub position: Option<Position>,
     /// What the fix did: rustc's help text or the rule's description.
     pub how: String,
-    /// What its edits did, in a few words (`change::describe`); empty for a model's edit.
+    /// What its edits did, in a few words (`change::describe`, a model's `change::describe_edited`).
     #[serde(default)]
     pub change: String,
     /// The specialist whose alternative it is.
@@ -89,6 +89,24 @@ pub struct Unfixed {
     /// where the fix wrote that line.
     pub position_before: Option<Position>,
     pub reason: UnfixedReason,
+    /// The bumped dependency whose item it names, when the index found one: the error may be
+    /// the bump's, not the code's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+}
+
+/// A dependency whose locked version changed since the last commit that locked another one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    /// The name code gives the crate.
+    #[serde(rename = "crate")]
+    pub krate: String,
+    /// The version locked before the bump, and the one locked now.
+    pub from: String,
+    pub to: String,
+    /// The changelog its sources ship (`CHANGELOG.md`, `CHANGES.md`, …), as an absolute path in
+    /// cargo's sources, if they ship one.
+    pub changelog: Option<PathBuf>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -188,7 +206,7 @@ mod deliveries;
 mod render;
 
 pub use deliveries::delivery_words;
-pub use render::{category, what_changed, why_kept, why_unfixed};
+pub use render::{category, origin_words, what_changed, why_kept, why_unfixed};
 
 #[cfg(test)]
 mod tests;

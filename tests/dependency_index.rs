@@ -1,6 +1,7 @@
 //! The dependency index on a fake registry package (`tests/data/registry/`): what a crate offers
 //! at which public path, its methods and deprecation notes, and what a bump from the version
-//! beside it changed, read through the same edge the engine reads cargo's sources with.
+//! beside it changed, read through the same edge the engine reads cargo's sources with; and a
+//! whole run on a crate whose bumped path dependency leaves an error, summed up with its origin.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -9,6 +10,9 @@ use std::sync::Arc;
 use cargo_fix_swarm::api::{CrateApi, DependencyApi, DependencyIndex, Noted};
 use cargo_fix_swarm::dependency_sources::{read_library, sibling_version};
 use cargo_fix_swarm::index::ItemKind;
+use serde_json::json;
+
+use crate::util::Scenario;
 
 fn registry() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/registry/index.test-0000")
@@ -142,5 +146,95 @@ fn a_bump_tells_what_replaced_what_the_new_version_removed() {
             &"  removed `figures::fold_sum` (deprecated: use fold_total instead)".to_owned()
         ),
         "{notes:#?}"
+    );
+}
+
+/// A dependency `figures` of version `version` whose library is `lib`, with a changelog.
+fn figures(version: &str, lib: &str) -> [(String, String); 3] {
+    let dir = format!("vendor/figures-{version}");
+    [
+        (
+            format!("{dir}/Cargo.toml"),
+            format!("[package]\nname = \"figures\"\nversion = \"{version}\"\nedition = \"2021\"\n"),
+        ),
+        (format!("{dir}/src/lib.rs"), lib.to_owned()),
+        (
+            format!("{dir}/CHANGELOG.md"),
+            format!("# {version}\n\n- `parse_level` is gone.\n"),
+        ),
+    ]
+}
+
+fn manifest(version: &str) -> String {
+    format!(
+        "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+         [dependencies]\nfigures = {{ path = \"vendor/figures-{version}\" }}\n\n\
+         [workspace]\nexclude = [\"vendor\"]\n"
+    )
+}
+
+/// A crate whose dependency, bumped in the last commit (its lockfile with it), removed a function
+/// the crate imports, with nothing like it in its place: the error is left, and the summary says
+/// which crate changed between which versions and where its changelog is. A path dependency
+/// stands in for a registry's: the lockfile and the sources beside each other are the same.
+#[test]
+fn an_error_a_bump_leaves_names_the_crate_its_versions_and_its_changelog() {
+    let old = figures(
+        "0.1.0",
+        "pub fn parse_level(text: &str) -> u8 {\n    text.len() as u8\n}\n",
+    );
+    let new = figures("0.2.0", "pub const VERSION: u8 = 2;\n");
+    let mut scenario = Scenario::package()
+        .file("Cargo.toml", &manifest("0.1.0"))
+        .file(
+            "src/lib.rs",
+            "use figures::parse_level;\n\npub fn level() -> u8 {\n    parse_level(\"info\")\n}\n",
+        );
+    for (path, text) in old.iter().chain(&new) {
+        scenario = scenario.file(path, text);
+    }
+    let project = scenario.create();
+    let locked = project.cargo(&["generate-lockfile", "--offline"]);
+    assert!(locked.status.success(), "{locked:?}");
+    project.git(&["add", "-A"]);
+    project.git(&["commit", "-q", "-m", "lock figures 0.1.0"]);
+    project.write("Cargo.toml", &manifest("0.2.0"));
+    let locked = project.cargo(&["generate-lockfile", "--offline"]);
+    assert!(locked.status.success(), "{locked:?}");
+    project.git(&["commit", "-q", "-am", "bump figures to 0.2.0"]);
+
+    let output = project.fix_swarm().args(["-j", "1"]).output().unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let root = std::fs::canonicalize(project.path()).unwrap();
+    let lines: Vec<String> = stdout
+        .lines()
+        .filter(|line| line.trim_start().starts_with("dependency: "))
+        .map(|line| {
+            line.replace(&root.display().to_string(), "[project]")
+                .replace(&project.path().display().to_string(), "[project]")
+        })
+        .collect();
+    insta::assert_snapshot!("bumped-dependency-origin", lines.join("\n"));
+
+    // The machine report carries it as data, in the shape the schema gives it.
+    let output = project
+        .fix_swarm()
+        .args(["-j", "1", "--message-format", "json"])
+        .output()
+        .unwrap();
+    let events = crate::schema::assert_valid_lines(&String::from_utf8(output.stdout).unwrap());
+    let summary = &events.last().expect("the last event")["summary"];
+    let origin = &summary["unfixed"][0]["origin"];
+    assert_eq!(
+        (&origin["crate"], &origin["from"], &origin["to"]),
+        (&json!("figures"), &json!("0.1.0"), &json!("0.2.0")),
+        "{summary:#}"
+    );
+    assert!(
+        origin["changelog"]
+            .as_str()
+            .is_some_and(|path| path.ends_with("vendor/figures-0.2.0/CHANGELOG.md")),
+        "{origin}"
     );
 }

@@ -132,6 +132,11 @@ async fn llm_a_model_fixes_an_e0502_the_rules_cannot_and_the_tests_pass() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(out.contains("the build is green (1 → 0 errors"), "{out}");
+    // The fix's line says what the model's edit did, in a few words.
+    assert!(
+        out.contains("[E0502] edited 3 lines in `push_first`  (model, round 1)"),
+        "{out}"
+    );
     let progress = String::from_utf8_lossy(&output.stderr);
     assert!(
         progress.contains("fixed all 1 (1 gate run, 960 model tokens"),

@@ -117,3 +117,20 @@ fn positions_are_objects_patches_diffs_and_unfixed_one_shape() {
         assert!(!VALIDATOR.is_valid(&event), "{event}");
     }
 }
+
+/// An error left because a dependency was bumped names the crate, both versions and the
+/// changelog (null when its sources ship none); an origin short of its versions is refused.
+#[test]
+fn an_unfixed_diagnostic_may_name_the_bumped_crate_it_comes_from() {
+    let mut with_origin = worker_completed();
+    with_origin["report"]["unfixed"][0]["origin"] = json!({
+        "crate": "heck", "from": "0.3.3", "to": "0.5.0",
+        "changelog": "/home/u/.cargo/registry/src/index/heck-0.5.0/CHANGELOG.md"
+    });
+    assert!(VALIDATOR.is_valid(&with_origin));
+    with_origin["report"]["unfixed"][0]["origin"]["changelog"] = Value::Null;
+    assert!(VALIDATOR.is_valid(&with_origin));
+    let mut short = worker_completed();
+    short["report"]["unfixed"][0]["origin"] = json!({"crate": "heck", "changelog": null});
+    assert!(!VALIDATOR.is_valid(&short));
+}

@@ -354,7 +354,7 @@ pub fn crates_used_by(text: &str, index: &DependencyIndex) -> BTreeSet<String> {
 }
 
 /// Whether `text` has a path starting with the crate `name` (`name::…`, not `other_name::…`).
-fn mentions(text: &str, name: &str) -> bool {
+pub(super) fn mentions(text: &str, name: &str) -> bool {
     let needle = format!("{name}::");
     text.match_indices(&needle).any(|(at, _)| {
         !text[..at]

@@ -1,9 +1,11 @@
 //! `cargo fix-swarm bench`: repairs every fixture in a fresh repository, judges the result with
 //! `cargo check` and the fixture's own tests, and compares with `cargo fix --broken-code`.
 
+mod display;
 mod fixture;
 mod html;
 mod model;
+mod progress;
 mod runner;
 mod table;
 

@@ -8,9 +8,11 @@ use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
 
+use super::display::BenchDisplay;
 use super::fixture::{self, Fixture};
 use super::html::render_html;
 use super::model;
+use super::progress::BenchProgress;
 use super::table::{BenchReport, BenchSetup, EngineResult, FixtureResult, TableLayout, Tests};
 use crate::cargo::Cargo;
 use crate::cli::{BenchArgs, default_jobs};
@@ -20,6 +22,7 @@ use crate::event::Event;
 use crate::event_sink::EventSink;
 use crate::llm::settings::LlmFlags;
 use crate::parse::{self, SourceRoot};
+use crate::report::Terminal;
 use crate::stop::Stop;
 use crate::{engine, exit_code, git};
 
@@ -56,18 +59,14 @@ pub async fn run_bench(args: BenchArgs, cwd: PathBuf) -> i32 {
         print_now(&layout.header(setup.jobs));
     }
     let mut progress = BenchProgress::new(fixtures.len());
+    let display = BenchDisplay::new(Terminal::of_this_process().live, fixtures.len());
     let mut results = Vec::new();
     for fixture in &fixtures {
         if let Some(signal) = stop.requested() {
+            display.finish();
             return exit_code::for_signal(signal);
         }
-        let _ = writeln!(
-            std::io::stderr(),
-            "{:>12} {} {}",
-            "Bench",
-            fixture.name,
-            progress.words()
-        );
+        display.starting(&fixture.name, &progress);
         let started = Instant::now();
         let options = RepairOptions {
             jobs,
@@ -79,11 +78,12 @@ pub async fn run_bench(args: BenchArgs, cwd: PathBuf) -> i32 {
             Ok(result) => {
                 progress.finished(started.elapsed());
                 if !args.json {
-                    print_now(&layout.row(&result));
+                    display.print(&layout.row(&result));
                 }
                 results.push(result);
             }
             Err(error) => {
+                display.finish();
                 if let Some(signal) = stop.requested() {
                     return exit_code::for_signal(signal);
                 }
@@ -92,6 +92,7 @@ pub async fn run_bench(args: BenchArgs, cwd: PathBuf) -> i32 {
             }
         }
     }
+    display.finish();
     let report = BenchReport::new(setup, results);
     if args.json {
         print_now(&format!(
@@ -136,45 +137,6 @@ async fn toolchain(cargo: &Cargo, dir: &Path, cancel: &CancellationToken) -> Str
         Ok(run) if run.success => run.stdout.trim().to_owned(),
         Ok(run) => format!("cargo --version failed: {}", run.stderr.trim()),
         Err(error) => format!("cargo --version failed: {error}"),
-    }
-}
-
-/// How far the bench has got, and when it may end: the mean time of the fixtures done so far
-/// times those left (fixtures differ in size, so it is a guide, not a promise).
-struct BenchProgress {
-    total: usize,
-    done: usize,
-    spent: Duration,
-}
-
-impl BenchProgress {
-    fn new(total: usize) -> BenchProgress {
-        BenchProgress {
-            total,
-            done: 0,
-            spent: Duration::ZERO,
-        }
-    }
-
-    fn finished(&mut self, took: Duration) {
-        self.done += 1;
-        self.spent += took;
-    }
-
-    /// `(3/10, about 1m20s left)`; the first fixture has no estimate yet.
-    fn words(&self) -> String {
-        let at = format!("{}/{}", self.done + 1, self.total);
-        if self.done == 0 {
-            return format!("({at})");
-        }
-        let left = self.spent / self.done as u32 * (self.total - self.done) as u32;
-        let secs = left.as_secs();
-        let eta = if secs >= 60 {
-            format!("{}m{:02}s", secs / 60, secs % 60)
-        } else {
-            format!("{secs}s")
-        };
-        format!("({at}, about {eta} left)")
     }
 }
 

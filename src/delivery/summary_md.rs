@@ -11,7 +11,8 @@ use crate::position;
 use crate::reason::UnfixedReason;
 use crate::stop::StopSignal;
 use crate::summary::{
-    LlmAccount, Outcome, RunSummary, Unfixed, delivery_words, what_changed, why_kept, why_unfixed,
+    LlmAccount, Outcome, RunSummary, Unfixed, delivery_words, origin_words, what_changed, why_kept,
+    why_unfixed,
 };
 
 /// GitHub refuses a step summary over 1 MiB: a diff beyond this is cut, and the patch file (or
@@ -150,9 +151,12 @@ fn write_unfixed(out: &mut String, summary: &RunSummary) {
     for ((_, heading), members) in groups {
         let _ = writeln!(out, "\n**{heading}** ({})\n", members.len());
         for unfixed in members {
+            let origin = unfixed.origin.as_ref().map_or(String::new(), |origin| {
+                format!("; {}", cell(&origin_words(origin)))
+            });
             let _ = writeln!(
                 out,
-                "- `{}` {}: {} — {}",
+                "- `{}` {}: {} — {}{origin}",
                 cell(&position::label(unfixed.position.as_ref())),
                 unfixed.code,
                 cell(&unfixed.message),

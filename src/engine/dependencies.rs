@@ -15,6 +15,7 @@ use crate::dependency_sources;
 use crate::diagnostic::Diagnostic;
 use crate::git::{self, Repo};
 use crate::patch::Sources;
+use crate::summary::Origin;
 
 /// How far back the history is searched for the lockfile as it was before a bump.
 const LOCK_HISTORY_DEPTH: usize = 50;
@@ -106,6 +107,63 @@ impl DependencyLoader {
             index.insert(&name, api);
         }
         index
+    }
+
+    /// For each of `diagnostics`, the bumped dependency it names (see
+    /// `api::bumped_crate_named`), with both versions and its changelog; `None` for the others.
+    /// Without a bump, nothing is read.
+    pub(super) async fn origins(
+        &self,
+        diagnostics: &[Diagnostic],
+        sources: &Sources,
+    ) -> Vec<Option<Origin>> {
+        let known = self.known.get_or_init(|| self.learn()).await;
+        let bumped: BTreeMap<&str, (&Dependency, &str)> = known
+            .dependencies
+            .iter()
+            .filter_map(|(name, dependency)| {
+                let from = known
+                    .bumped_from
+                    .get(&(dependency.package.clone(), dependency.version.clone()))?;
+                Some((name.as_str(), (dependency, from.as_str())))
+            })
+            .collect();
+        if bumped.is_empty() {
+            return vec![None; diagnostics.len()];
+        }
+        let index = self.index_for(diagnostics, sources).await;
+        let names: BTreeSet<String> = bumped.keys().map(|&name| name.to_owned()).collect();
+        let mut changelogs: BTreeMap<String, Option<PathBuf>> = BTreeMap::new();
+        let mut origins = Vec::with_capacity(diagnostics.len());
+        for diagnostic in diagnostics {
+            let text = diagnostic.file().and_then(|file| sources.get(file));
+            let named = api::bumped_crate_named(diagnostic, text, &names, &index);
+            let Some((krate, (dependency, from))) =
+                named.and_then(|krate| bumped.get(krate.as_str()).map(|found| (krate, *found)))
+            else {
+                origins.push(None);
+                continue;
+            };
+            let changelog = match changelogs.get(&krate) {
+                Some(found) => found.clone(),
+                None => {
+                    let root = dependency.lib_root.clone();
+                    let found = blocking(move || dependency_sources::changelog(&root))
+                        .await
+                        .ok()
+                        .flatten();
+                    changelogs.insert(krate.clone(), found.clone());
+                    found
+                }
+            };
+            origins.push(Some(Origin {
+                krate,
+                from: from.to_owned(),
+                to: dependency.version.clone(),
+                changelog,
+            }));
+        }
+        origins
     }
 
     /// The direct dependencies from `cargo metadata --frozen`, and the bumps between the

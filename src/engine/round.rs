@@ -12,6 +12,7 @@ use super::resume::{Start, save_checkpoint};
 use super::session::Session;
 use super::state::{self, Ending, RoundOutcome, RunState};
 use crate::checkpoint;
+use crate::diagnostic::Diagnostic;
 use crate::event::{Event, ScopeOutline, WorkerReport};
 use crate::event_sink::duration_ms;
 use crate::git;
@@ -81,8 +82,30 @@ pub(super) async fn rounds(
     let record = session.record_dir.clone();
     blocking(move || checkpoint::remove(&record)).await?;
     let mut summary = state.summarize(delivery, ending(session));
+    add_origins(session, &state, &mut summary).await;
     summary.llm = llm_account(session, &summary).map(Box::new);
     Ok((summary, Some(fixed)))
+}
+
+/// Names, on each error left that names an item of a bumped dependency, that dependency (see
+/// `DependencyLoader::origins`). The errors left are the summary's, in its order. Sources that
+/// cannot be read leave the summary without origins: they only add to it.
+async fn add_origins(session: &Session, state: &RunState, summary: &mut RunSummary) {
+    if summary.unfixed.is_empty() {
+        return;
+    }
+    let (repo, base) = (session.repo.clone(), state.base);
+    let Ok(Ok(files)) = blocking(move || git::read_rust_files(&repo, base)).await else {
+        return;
+    };
+    let errors: Vec<Diagnostic> = state.current.errors().cloned().collect();
+    let origins = session
+        .dependencies
+        .origins(&errors, &Sources::new(files))
+        .await;
+    for (unfixed, origin) in summary.unfixed.iter_mut().zip(origins) {
+        unfixed.origin = origin;
+    }
 }
 
 /// What the model workers spent, or, without them, the scopes a model could still try.

@@ -208,6 +208,7 @@ impl RunState {
                 detail: diagnostic.label.clone(),
                 position: diagnostic.position(),
                 position_before: position_before(&delivery.fix, diagnostic.position().as_ref()),
+                origin: None,
                 reason: self
                     .reasons
                     .get(&diagnostic.identity())

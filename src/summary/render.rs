@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use super::{LlmAccount, Outcome, RunSummary};
+use super::{LlmAccount, Origin, Outcome, RunSummary};
 use crate::llm::budget::Spent;
 use crate::position;
 use crate::reason::{KeptReason, StopReason, UnfixedReason};
@@ -191,6 +191,9 @@ impl RunSummary {
             if let Some(left) = left_by_last_attempt(unfixed) {
                 let _ = writeln!(out, "      the last attempt left: {left}");
             }
+            if let Some(origin) = &unfixed.origin {
+                let _ = writeln!(out, "      dependency: {}", origin_words(origin));
+            }
             if let Some(next) = self.next_step(&unfixed.reason) {
                 let _ = writeln!(out, "      next: {next}");
             }
@@ -242,7 +245,8 @@ impl RunSummary {
                 "check the model's endpoint (`--llm-base-url`, the key), then run again".to_owned()
             }
             UnfixedReason::OutOfTime { after_secs } => format!(
-                "run again with a larger `--worker-timeout` (it was {after_secs} s), or                  `--llm-timeout` for a slow model"
+                "run again with a larger `--worker-timeout` (it was {after_secs} s), or \
+                 `--llm-timeout` for a slow model"
             ),
             UnfixedReason::NoLocation
             | UnfixedReason::NotReached {
@@ -365,8 +369,8 @@ impl RunSummary {
     }
 }
 
-/// What a fix did, in a few words: its edits, or where they say nothing (a model's edit
-/// spanning a group), the specialist's own description.
+/// What a fix did, in a few words: its edits, or where there are none to tell (a summary saved
+/// before they were told), the specialist's own description.
 pub fn what_changed(error: &super::FixedError) -> &str {
     if error.change.is_empty() {
         &error.how
@@ -392,6 +396,18 @@ fn left_by_last_attempt(unfixed: &super::Unfixed) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The bumped dependency an error left names, as people read it: which crate changed between
+/// which versions, and where its changelog is.
+pub fn origin_words(origin: &Origin) -> String {
+    let changelog = origin.changelog.as_ref().map_or(String::new(), |path| {
+        format!("; see its changelog: {}", path.display())
+    });
+    format!(
+        "this item comes from crate `{}`, which changed between versions {} and {}{changelog}",
+        origin.krate, origin.from, origin.to
+    )
 }
 
 /// The kind of reason a diagnostic is left, in two or three words: what a reader scans for.

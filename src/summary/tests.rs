@@ -30,6 +30,7 @@ fn the_summary_names_every_fix_and_every_leftover() {
             detail: None,
             position: Position::parse("src/lib.rs:9:5"),
             position_before: Position::parse("src/lib.rs:9:5"),
+            origin: None,
             reason: UnfixedReason::NoProposal,
         }],
         files_changed: vec![PathBuf::from("src/lib.rs")],
@@ -64,6 +65,7 @@ fn left(code: &str, message: &str, detail: Option<&str>, reason: UnfixedReason) 
         detail: detail.map(str::to_owned),
         position: Position::parse("src/lib.rs:30:9"),
         position_before: Position::parse("src/lib.rs:28:9"),
+        origin: None,
         reason,
     }
 }
@@ -436,4 +438,53 @@ fn why_a_fix_won_is_worded_with_its_counts() {
     assert_eq!(super::render::ordinal(11), "11th");
     assert_eq!(super::render::ordinal(21), "21st");
     assert_eq!(super::render::ordinal(3), "3rd");
+}
+
+/// An error left that names an item of a bumped dependency says which crate changed between which
+/// versions, and where its changelog is.
+#[test]
+fn an_error_left_by_a_bump_names_the_crate_its_versions_and_its_changelog() {
+    let mut bumped = left(
+        "E0432",
+        "unresolved import `heck::CamelCase`",
+        Some("no `CamelCase` in the root"),
+        UnfixedReason::NoProposal,
+    );
+    bumped.origin = Some(Origin {
+        krate: "heck".to_owned(),
+        from: "0.3.3".to_owned(),
+        to: "0.5.0".to_owned(),
+        changelog: Some(PathBuf::from(
+            "/home/u/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/heck-0.5.0/CHANGELOG.md",
+        )),
+    });
+    let mut without_changelog = bumped.clone();
+    without_changelog.message = "unresolved import `heck::SnakeCase`".to_owned();
+    without_changelog.origin.as_mut().expect("set").changelog = None;
+    let summary = RunSummary {
+        unfixed: vec![bumped, without_changelog],
+        ..the_summary_of(Outcome::ErrorsRemain)
+    };
+    insta::assert_snapshot!(summary.render());
+}
+
+#[test]
+fn an_error_left_out_of_time_names_both_timeouts_on_one_line() {
+    let summary = RunSummary {
+        unfixed: vec![left(
+            "E0308",
+            "mismatched types",
+            None,
+            UnfixedReason::OutOfTime { after_secs: 600 },
+        )],
+        ..the_summary_of(Outcome::ErrorsRemain)
+    };
+    let rendered = summary.render();
+    assert!(
+        rendered.contains(
+            "      next: run again with a larger `--worker-timeout` (it was 600 s), or \
+             `--llm-timeout` for a slow model\n"
+        ),
+        "{rendered}"
+    );
 }

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use tokio::task::JoinSet;
 
+use crate::change;
 use crate::config::GateKind;
 use crate::diagnostic::{Diagnostic, Identity};
 use crate::edit::{self, Edit};
@@ -258,10 +259,16 @@ async fn keep(
         }
     };
     for one in &together {
+        // The model's own edits: those of its files that the stage did not already hold.
+        let edited: Vec<Edit> = one
+            .edits
+            .iter()
+            .filter(|e| one.files.contains(&e.file) && !base.edits.contains(e))
+            .cloned()
+            .collect();
         let kept = Kept {
             how: format!("a model's edit ({})", one.model),
-            // Its edits span the group; the model's name says more than their first lines.
-            change: String::new(),
+            change: change::describe_edited(context.sources(), &edited),
             by: MODEL_SPECIALIST,
             why: KeptReason::ModelEdit,
         };

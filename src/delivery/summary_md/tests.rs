@@ -17,6 +17,7 @@ fn unfixed(position: &str, code: &str, reason: UnfixedReason) -> Unfixed {
         detail: None,
         position: Position::parse(position),
         position_before: Position::parse(position),
+        origin: None,
         reason,
     }
 }
@@ -204,5 +205,31 @@ fn a_run_that_could_not_go_on_says_why_in_a_fence_its_message_cannot_close() {
         render_failure_markdown("uncommitted changes:\n  notes.txt ```"),
         "## cargo fix-swarm: could not run\n\nNothing was changed.\n\n\
          ````text\nuncommitted changes:\n  notes.txt ```\n````\n"
+    );
+}
+
+#[test]
+fn an_error_left_by_a_bump_names_the_crate_and_its_versions() {
+    let mut left = unfixed("src/lib.rs:1:5", "E0432", UnfixedReason::NoProposal);
+    left.origin = Some(crate::summary::Origin {
+        krate: "heck".to_owned(),
+        from: "0.3.3".to_owned(),
+        to: "0.5.0".to_owned(),
+        changelog: Some(PathBuf::from("/registry/heck-0.5.0/CHANGELOG.md")),
+    });
+    let summary = RunSummary {
+        unfixed: vec![left],
+        ..summary()
+    };
+    let markdown = render_markdown(&summary, None);
+    let line = markdown
+        .lines()
+        .find(|line| line.contains("E0432"))
+        .expect("the error's line");
+    assert_eq!(
+        line,
+        "- `src/lib.rs:1:5` E0432: an E0432 error — no specialist proposed a fix; this item comes \
+         from crate `heck`, which changed between versions 0.3.3 and 0.5.0; see its changelog: \
+         /registry/heck-0.5.0/CHANGELOG.md"
     );
 }

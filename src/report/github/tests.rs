@@ -23,6 +23,7 @@ fn each_error_left_is_annotated_on_its_file_and_line_escaped() {
             // Two lines lower in the fixed tree than in the one CI checked out.
             position: Position::parse("src/a:b.rs:11:5"),
             position_before: Position::parse("src/a:b.rs:9:5"),
+            origin: None,
             reason: UnfixedReason::NoProposal,
         },
         Unfixed {
@@ -31,6 +32,7 @@ fn each_error_left_is_annotated_on_its_file_and_line_escaped() {
             detail: None,
             position: Position::parse("/registry/dep/src/lib.rs:1:1"),
             position_before: Position::parse("/registry/dep/src/lib.rs:1:1"),
+            origin: None,
             reason: UnfixedReason::Outside {
                 path: PathBuf::from("/registry/dep/src/lib.rs"),
             },
@@ -41,6 +43,7 @@ fn each_error_left_is_annotated_on_its_file_and_line_escaped() {
             detail: None,
             position: Position::parse("(no location)"),
             position_before: None,
+            origin: None,
             reason: UnfixedReason::NoLocation,
         },
         Unfixed {
@@ -49,6 +52,7 @@ fn each_error_left_is_annotated_on_its_file_and_line_escaped() {
             detail: None,
             position: Position::parse("src/lib.rs:3:1"),
             position_before: None,
+            origin: None,
             reason: UnfixedReason::NoProposal,
         },
     ]));
