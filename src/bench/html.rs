@@ -19,7 +19,8 @@ pub fn render_html(report: &BenchReport) -> String {
          <meta charset=\"utf-8\"/>\n<title>cargo fix-swarm bench</title>\n<style>\n\
          body { font-family: sans-serif; margin: 2em; color: #222; }\n\
          table { border-collapse: collapse; font-size: 0.9em; }\n\
-         th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }\n\
+         th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; white-space: nowrap; }\n\
+         td.why { white-space: normal; }\n\
          td.name, td.why { text-align: left; }\n\
          tr.below td { background: #fde8e8; }\n\
          figure { margin: 2em 0; }\n</style>\n</head>\n<body>\n",
